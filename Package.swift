@@ -1,0 +1,54 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Settings every Tarif target shares: Swift 6 language mode, explicit `any`,
+/// and internal imports unless a target re-exports on purpose.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Tarif",
+    products: [
+        .library(name: "TarifCore", targets: ["TarifCore"]),
+        .library(name: "TarifKit", targets: ["TarifKit"]),
+        .executable(name: "tarif", targets: ["tarif"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // zlib from the system (Debian: zlib1g-dev), for gzip-compressed publications.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Values only, no I/O: codes, dates, exact decimals, units, duty expressions.
+        .target(name: "TarifCore", swiftSettings: strictSettings),
+        // Readers for official publications (HS, country codes, BTKI, UK Global Tariff, US HTS).
+        .target(name: "TarifImport", dependencies: ["TarifCore", "CZlib"], swiftSettings: strictSettings),
+        // The embedded SQLite store.
+        .target(
+            name: "TarifStore",
+            dependencies: ["TarifCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        // Applying the law: treatments, legal basis, duty payable.
+        .target(name: "TarifRules", dependencies: ["TarifCore"], swiftSettings: strictSettings),
+        // The library API: composes import, store and rules (used by the CLI and, later, the server).
+        .target(
+            name: "TarifKit",
+            dependencies: ["TarifCore", "TarifImport", "TarifStore", "TarifRules"],
+            resources: [.copy("Catalog")],
+            swiftSettings: strictSettings),
+        .executableTarget(
+            name: "tarif",
+            dependencies: ["TarifKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings),
+        // Shared test support: where the real data is, temporary files for fixtures.
+        .target(name: "TarifTesting", dependencies: ["TarifCore"], path: "Tests/TarifTesting", swiftSettings: strictSettings),
+        .testTarget(name: "TarifCoreTests", dependencies: ["TarifCore"], swiftSettings: strictSettings),
+        .testTarget(name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TarifStoreTests", dependencies: ["TarifStore", "TarifImport", "TarifTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifTesting"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,125 @@
+/// An exact base-10 number: `significand × 10^-scale`.
+///
+/// Money, rates and quantities in Tarif are exact. `ExactDecimal` keeps a 128-bit
+/// significand (about 38 significant digits) and a scale of 0...`maxScale` decimal
+/// places, so customs values, specific rates and their products never pass through
+/// binary floating point. Division, which can produce non-terminating results, always
+/// names the scale and rounding it uses.
+public struct ExactDecimal: Sendable {
+    /// The largest number of decimal places a value keeps.
+    public static let maxScale = 24
+
+    public let significand: Int128
+    public let scale: Int
+
+    /// Creates `significand × 10^-scale`; `scale` must be in 0...`maxScale`.
+    public init(significand: Int128, scale: Int = 0) {
+        precondition((0...Self.maxScale).contains(scale), "scale out of range")
+        self.significand = significand
+        self.scale = scale
+    }
+
+    public init(_ integer: Int) {
+        self.init(significand: Int128(integer), scale: 0)
+    }
+
+    public static let zero = ExactDecimal(0)
+    public static let one = ExactDecimal(1)
+    public static let hundred = ExactDecimal(100)
+
+    public var isZero: Bool { significand == 0 }
+    public var isNegative: Bool { significand < 0 }
+
+    /// The same value with trailing fractional zeros removed (`12.500` → `12.5`).
+    public var normalized: ExactDecimal {
+        var s = significand
+        var k = scale
+        while k > 0, s % 10 == 0 {
+            s /= 10
+            k -= 1
+        }
+        return ExactDecimal(significand: s, scale: k)
+    }
+
+    /// The value at a larger scale, exactly (`1.5` at scale 3 is `1.500`).
+    func widened(to newScale: Int) -> ExactDecimal {
+        precondition(newScale >= scale)
+        return ExactDecimal(significand: significand * Self.powerOfTen(newScale - scale), scale: newScale)
+    }
+
+    static func powerOfTen(_ n: Int) -> Int128 {
+        var result: Int128 = 1
+        for _ in 0..<n { result *= 10 }
+        return result
+    }
+
+    /// Conversion for numerical work (simulation, charts). Money never goes this way back.
+    public var doubleValue: Double {
+        Double(significand) / Double(Self.powerOfTen(scale))
+    }
+}
+
+extension ExactDecimal: Equatable, Hashable, Comparable {
+    public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let (a, b) = aligned(lhs, rhs)
+        return a == b
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        let n = normalized
+        hasher.combine(n.significand)
+        hasher.combine(n.scale)
+    }
+
+    public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        let (a, b) = aligned(lhs, rhs)
+        return a < b
+    }
+
+    /// The two significands at a common scale.
+    static func aligned(_ lhs: ExactDecimal, _ rhs: ExactDecimal) -> (Int128, Int128) {
+        if lhs.scale == rhs.scale { return (lhs.significand, rhs.significand) }
+        let s = max(lhs.scale, rhs.scale)
+        return (lhs.widened(to: s).significand, rhs.widened(to: s).significand)
+    }
+}
+
+extension ExactDecimal: CustomStringConvertible {
+    /// Plain decimal notation with a point, no exponent and no grouping: `-1234.5`.
+    public var description: String {
+        let negative = significand < 0
+        let magnitude = significand.magnitude
+        var digits = String(magnitude)
+        if scale > 0 {
+            if digits.count <= scale {
+                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+            }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return negative ? "-" + digits : digits
+    }
+}
+
+extension ExactDecimal: Codable {
+    /// Encoded as a JSON string (`"12.5"`) so no decoder turns it into a binary double.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(normalized.description)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = ExactDecimal(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not a plain decimal number")
+        }
+        self = value
+    }
+}
+
+extension ExactDecimal: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) {
+        self.init(value)
+    }
+}

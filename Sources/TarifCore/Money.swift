@@ -1,0 +1,76 @@
+/// An ISO 4217 currency code (`IDR`, `USD`, `GBP`, `EUR`).
+public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let code: String
+
+    public init(_ code: String) throws {
+        let upper = code.uppercased()
+        guard upper.count == 3, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+            throw TarifError(.badNumber, "'\(code)' is not an ISO 4217 currency code")
+        }
+        self.code = upper
+    }
+
+    init(unchecked code: String) { self.code = code }
+
+    public static let idr = Currency(unchecked: "IDR")
+    public static let usd = Currency(unchecked: "USD")
+    public static let gbp = Currency(unchecked: "GBP")
+    public static let eur = Currency(unchecked: "EUR")
+
+    /// Decimal places of the minor unit, per ISO 4217 (2 unless listed).
+    public var minorUnitDigits: Int {
+        switch code {
+        case "JPY", "KRW", "VND", "CLP", "PYG", "ISK", "UGX", "XOF", "XAF": return 0
+        case "BHD", "JOD", "KWD", "OMR", "TND", "LYD", "IQD": return 3
+        default: return 2
+        }
+    }
+
+    public var description: String { code }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(code)
+    }
+}
+
+/// An exact amount of a currency.
+public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var amount: ExactDecimal
+    public var currency: Currency
+
+    public init(_ amount: ExactDecimal, _ currency: Currency) {
+        self.amount = amount
+        self.currency = currency
+    }
+
+    /// The amount rounded half-up to the currency's minor unit, for display and payment.
+    public var roundedToMinorUnit: Money {
+        Money(amount.rounded(scale: currency.minorUnitDigits, rule: .halfUp), currency)
+    }
+
+    public var description: String { "\(amount.normalized) \(currency)" }
+}
+
+extension Money {
+    /// `900,000,000.00 IDR`: digits grouped by thousands, at the currency's minor unit.
+    public var grouped: String {
+        let rounded = roundedToMinorUnit.amount.description
+        let parts = rounded.split(separator: ".", maxSplits: 1)
+        var integer = String(parts[0])
+        let negative = integer.hasPrefix("-")
+        if negative { integer.removeFirst() }
+        var groups: [String] = []
+        while integer.count > 3 {
+            groups.insert(String(integer.suffix(3)), at: 0)
+            integer.removeLast(3)
+        }
+        groups.insert(integer, at: 0)
+        let fraction = parts.count > 1 ? "." + parts[1] : ""
+        return (negative ? "-" : "") + groups.joined(separator: ",") + fraction + " " + currency.code
+    }
+}

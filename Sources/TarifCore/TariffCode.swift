@@ -1,0 +1,133 @@
+/// A goods-nomenclature code: an HS chapter (2 digits), heading (4), subheading (6),
+/// or a national line below it (8 or 10 digits).
+///
+/// The published forms all normalise to the same code: `10.06.30.99`, `1006.30.99`,
+/// `1006 30 99` and `10063099` are one line. A spreadsheet that stored a code as a
+/// number drops its leading zero (`1012100` for `01012100`); an odd number of digits
+/// with no separators is read that way.
+public struct TariffCode: Sendable, Hashable, Comparable {
+    /// The digits as a number (leading zeros are kept by `length`).
+    public let value: UInt64
+    /// How many digits: 2, 4, 6, 8, 10 or 12.
+    public let length: UInt8
+
+    /// Parses a code as published or typed.
+    /// - Throws: ``TarifError`` `.badCode` saying what is wrong with `text`.
+    public init(_ text: some StringProtocol) throws {
+        let trimmed = text.trimmingCharacters(in: " \t")
+        guard !trimmed.isEmpty else { throw TarifError(.badCode, "an empty tariff code") }
+        var digits: [UInt8] = []
+        var groups: [Int] = []
+        var current = 0
+        for scalar in trimmed.unicodeScalars {
+            switch scalar {
+            case "0"..."9":
+                digits.append(UInt8(scalar.value - 48))
+                current += 1
+            case ".", " ", "-":
+                guard current > 0 else {
+                    throw TarifError(.badCode, "'\(trimmed)' has two separators in a row")
+                }
+                groups.append(current)
+                current = 0
+            default:
+                throw TarifError(
+                    .badCode, "'\(trimmed)' is not a tariff code: '\(Character(scalar))' is not a digit or separator")
+            }
+        }
+        guard current > 0 else { throw TarifError(.badCode, "'\(trimmed)' ends with a separator") }
+        groups.append(current)
+        if groups.count > 1 {
+            // Dotted forms: the first group has 2 or 4 digits (chapter or heading), the rest 2.
+            guard groups[0] == 2 || groups[0] == 4, groups.dropFirst().allSatisfy({ $0 == 2 }) else {
+                throw TarifError(
+                    .badCode,
+                    "'\(trimmed)' is not a tariff code: groups after the first must have 2 digits (like 1006.30.99)")
+            }
+        } else if digits.count % 2 == 1 {
+            // A code stored as a number lost its leading zero.
+            digits.insert(0, at: 0)
+        }
+        guard [2, 4, 6, 8, 10, 12].contains(digits.count) else {
+            throw TarifError(.badCode, "'\(trimmed)' has \(digits.count) digits; a tariff code has 2, 4, 6, 8, 10 or 12")
+        }
+        guard digits[0] * 10 + digits[1] >= 1 else {
+            throw TarifError(.badCode, "'\(trimmed)' names chapter 00, which does not exist")
+        }
+        self.value = digits.reduce(0) { $0 * 10 + UInt64($1) }
+        self.length = UInt8(digits.count)
+    }
+
+    init(value: UInt64, length: UInt8) {
+        self.value = value
+        self.length = length
+    }
+
+    /// The digits, with leading zeros: `10063099`.
+    public var digits: String {
+        let s = String(value)
+        return String(repeating: "0", count: Int(length) - s.count) + s
+    }
+
+    /// The first `count` digits (`count` ≤ `length`, even).
+    public func prefix(_ count: Int) -> TariffCode {
+        precondition(count <= Int(length) && count % 2 == 0 && count >= 2)
+        var v = value
+        for _ in 0..<(Int(length) - count) { v /= 10 }
+        return TariffCode(value: v, length: UInt8(count))
+    }
+
+    /// The HS chapter (2 digits).
+    public var chapter: TariffCode { prefix(2) }
+    /// The HS subheading this code sits under, when it has 6 or more digits.
+    public var hs6: TariffCode? { length >= 6 ? prefix(6) : nil }
+
+    /// Whether `other` is this code or a line below it.
+    public func contains(_ other: TariffCode) -> Bool {
+        other.length >= length && other.prefix(Int(length)) == self
+    }
+
+    /// The customary dotted form: `1006`, `1006.30`, `1006.30.99`, `6109.10.00.12`.
+    public var formatted: String {
+        let d = Array(digits)
+        guard d.count > 4 else { return digits }
+        var out = String(d[0..<4])
+        var i = 4
+        while i < d.count {
+            out += "." + String(d[i..<min(i + 2, d.count)])
+            i += 2
+        }
+        return out
+    }
+
+    public static func < (lhs: TariffCode, rhs: TariffCode) -> Bool {
+        lhs.digits < rhs.digits
+    }
+}
+
+extension TariffCode: CustomStringConvertible {
+    public var description: String { formatted }
+}
+
+extension TariffCode: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        try self.init(try container.decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(formatted)
+    }
+}
+
+extension StringProtocol {
+    /// The text without the given leading and trailing characters.
+    func trimmingCharacters(in set: String) -> String {
+        let chars = Set(set)
+        var s = Substring(self)
+        while let f = s.first, chars.contains(f) { s.removeFirst() }
+        while let l = s.last, chars.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}

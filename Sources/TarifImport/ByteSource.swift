@@ -1,0 +1,90 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import TarifCore
+
+/// Reads a file in chunks, gunzipping it on the way when it is gzip-compressed
+/// (zlib reads plain files unchanged), and hashes every byte it hands out.
+public final class ByteSource {
+    public let path: String
+    /// The name used in error messages: the path relative to the data directory.
+    public let displayName: String
+    private let file: gzFile
+    private var hasher = SHA256()
+    private var closed = false
+    /// Bytes of the file as read so far (uncompressed).
+    public private(set) var bytesRead = 0
+    /// The size of the file on disk, for progress (compressed size for .gz files).
+    public let sizeOnDisk: Int
+
+    public init(path: String, displayName: String? = nil) throws {
+        self.path = path
+        self.displayName = displayName ?? path
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw TarifError(.io, "cannot open: no such file", at: SourceLocation(file: displayName ?? path))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw TarifError(.io, "cannot open: not a regular file", at: SourceLocation(file: displayName ?? path))
+        }
+        sizeOnDisk = Int(info.st_size)
+        guard let f = gzopen(path, "rb") else {
+            throw TarifError(.io, "cannot open for reading", at: SourceLocation(file: displayName ?? path))
+        }
+        file = f
+        gzbuffer(f, 1 << 17)
+    }
+
+    deinit { close() }
+
+    /// The next chunk of up to `capacity` bytes; empty at the end of the file.
+    /// - Throws: ``TarifError`` `.truncated` when a compressed stream ends early or is corrupt.
+    public func read(capacity: Int = 1 << 18) throws -> [UInt8] {
+        guard !closed else { return [] }
+        var chunk = [UInt8](repeating: 0, count: capacity)
+        let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(capacity)) }
+        if n < 0 {
+            var code: Int32 = 0
+            let message = gzerror(file, &code).map { String(cString: $0) } ?? "read error"
+            throw TarifError(.truncated, "the file is corrupt or cut short (\(message))", at: SourceLocation(file: displayName))
+        }
+        if n == 0 {
+            // zlib reports a gzip stream cut short only through gzerror at the end.
+            var code: Int32 = 0
+            _ = gzerror(file, &code)
+            if code == Z_BUF_ERROR {
+                throw TarifError(.truncated, "the compressed file ends in the middle of its data", at: SourceLocation(file: displayName))
+            }
+        }
+        chunk.removeLast(capacity - Int(n))
+        hasher.update(chunk)
+        bytesRead += Int(n)
+        return chunk
+    }
+
+    /// The compressed offset reached, for progress against `sizeOnDisk`.
+    public var offsetOnDisk: Int { Int(gzoffset(file)) }
+
+    /// Reads the rest of the file and returns the SHA-256 of all its (uncompressed) bytes.
+    public func finishHash() throws -> String {
+        while try !read().isEmpty {}
+        return hasher.finalizeHex()
+    }
+
+    public func close() {
+        if !closed {
+            gzclose(file)
+            closed = true
+        }
+    }
+
+    /// The SHA-256 of a file's (uncompressed) content, read in chunks.
+    public static func contentHash(of path: String, displayName: String? = nil) throws -> String {
+        let source = try ByteSource(path: path, displayName: displayName)
+        defer { source.close() }
+        return try source.finishHash()
+    }
+}

@@ -1,0 +1,133 @@
+public import TarifCore
+
+/// A streaming RFC 4180 CSV reader: quoted fields may hold commas, doubled quotes and
+/// line breaks. It checks UTF-8 and reports file, line and column for every problem.
+public final class CSVReader {
+    public struct Record {
+        /// The line on which the record starts (1-based).
+        public let line: Int
+        public let fields: [String]
+    }
+
+    let source: ByteSource
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEnd = false
+    private var line = 1
+    public private(set) var header: [String] = []
+
+    /// Opens `source` and reads its header row.
+    /// - Throws: ``TarifError`` when the file is empty or the header is not valid CSV.
+    public init(source: ByteSource) throws {
+        self.source = source
+        guard let first = try nextRecord() else {
+            throw TarifError(.badFile, "the file is empty (no header row)", at: SourceLocation(file: source.displayName))
+        }
+        var names = first.fields
+        if let f = names.first, f.hasPrefix("\u{FEFF}") { names[0] = String(f.dropFirst()) }
+        header = names
+    }
+
+    /// The index of each required column.
+    /// - Throws: ``TarifError`` `.badFile` naming the missing columns.
+    public func columns(_ names: [String]) throws -> [Int] {
+        let missing = names.filter { !header.contains($0) }
+        guard missing.isEmpty else {
+            throw TarifError(
+                .badFile, "the header lacks column(s) \(missing.joined(separator: ", ")); it has \(header.joined(separator: ", "))",
+                at: SourceLocation(file: source.displayName, line: 1))
+        }
+        return names.map { header.firstIndex(of: $0)! }
+    }
+
+    /// The next data record; `nil` at the end. Records with a different number of fields
+    /// from the header are errors.
+    public func next() throws -> Record? {
+        guard let record = try nextRecord() else { return nil }
+        if record.fields.count == 1, record.fields[0].isEmpty { return try next() }  // blank line
+        guard record.fields.count == header.count else {
+            throw TarifError(
+                .badFile, "the row has \(record.fields.count) fields; the header has \(header.count)",
+                at: SourceLocation(file: source.displayName, line: record.line))
+        }
+        return record
+    }
+
+    private func fill() throws -> Bool {
+        if atEnd { return false }
+        let chunk = try source.read()
+        if chunk.isEmpty {
+            atEnd = true
+            return false
+        }
+        if position > 0 {
+            buffer.removeFirst(position)
+            position = 0
+        }
+        buffer.append(contentsOf: chunk)
+        return true
+    }
+
+    private func nextRecord() throws -> Record? {
+        if position >= buffer.count, try !fill() { return nil }
+        let startLine = line
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var quoted = false
+        var fieldStartColumn = 1
+        var column = 1
+        func finishField() throws {
+            guard let text = String(validating: field, as: UTF8.self) else {
+                throw TarifError(
+                    .badEncoding, "the text is not valid UTF-8",
+                    at: SourceLocation(file: source.displayName, line: line, column: fieldStartColumn))
+            }
+            fields.append(text)
+            field.removeAll(keepingCapacity: true)
+        }
+        while true {
+            if position >= buffer.count, try !fill() {
+                if quoted {
+                    throw TarifError(
+                        .truncated, "the file ends inside a quoted field that starts here",
+                        at: SourceLocation(file: source.displayName, line: startLine, column: fieldStartColumn))
+                }
+                try finishField()
+                return Record(line: startLine, fields: fields)
+            }
+            let byte = buffer[position]
+            position += 1
+            column += 1
+            if quoted {
+                if byte == UInt8(ascii: "\"") {
+                    if position >= buffer.count { _ = try fill() }
+                    if position < buffer.count, buffer[position] == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        position += 1
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if byte == UInt8(ascii: "\n") { line += 1; column = 1 }
+                    field.append(byte)
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: ","):
+                try finishField()
+                fieldStartColumn = column
+            case UInt8(ascii: "\n"):
+                try finishField()
+                line += 1
+                return Record(line: startLine, fields: fields)
+            case UInt8(ascii: "\r"):
+                continue
+            case UInt8(ascii: "\""):
+                if field.isEmpty { quoted = true } else { field.append(byte) }
+            default:
+                field.append(byte)
+            }
+        }
+    }
+}

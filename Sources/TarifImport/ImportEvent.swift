@@ -1,0 +1,59 @@
+public import TarifCore
+
+/// What a reader finds in a publication, in file order. `schedule` is the reader's
+/// role name for the schedule a row belongs to (`mfn`; `ukgt` and `cet` for the UK
+/// file), which the catalog maps to a series.
+public enum ImportEvent: Sendable {
+    case hsSection(HSSection)
+    case hsEntry(HSEntry)
+    case country(Country)
+    case line(schedule: String, TariffLine)
+    case rate(schedule: String, LineRate)
+    case note(schedule: String, LineNote)
+    case unparsed(schedule: String, UnparsedRate)
+}
+
+/// A reader of one publication format.
+public protocol PublicationReader: Sendable {
+    /// The format's name in the catalog and on the command line (`btki`, `hts-json`…).
+    static var format: String { get }
+    /// The schedule roles it emits (`[]` for reference data such as the HS).
+    static var scheduleRoles: [String] { get }
+    init()
+    /// Reads the whole publication, handing each item to `emit` in file order.
+    /// - Throws: ``TarifError`` with file, line and column at the first problem.
+    func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws
+}
+
+/// Every reader Tarif has, by format name.
+public enum PublicationFormats {
+    public static let all: [any PublicationReader.Type] = [
+        HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
+        UKGlobalTariffReader.self, USHTSReader.self,
+    ]
+
+    /// The reader for `format`.
+    /// - Throws: ``TarifError`` `.unknownFormat` listing the known ones.
+    public static func reader(for format: String) throws -> any PublicationReader {
+        guard let type = all.first(where: { $0.format == format }) else {
+            throw TarifError(
+                .unknownFormat, "'\(format)' is not a format Tarif reads; it reads \(all.map { $0.format }.joined(separator: ", "))")
+        }
+        return type.init()
+    }
+}
+
+extension PublicationReader {
+    /// Parses `text` as a rate, sending either the rate or an unparsed entry.
+    func emitRate(
+        _ text: String, code: TariffCode, kind: RateKind, program: String? = nil, schedule: String,
+        parser: DutyExpressionParser, at location: SourceLocation, emit: (ImportEvent) throws -> Void
+    ) throws {
+        do {
+            guard let expression = try parser.parse(text) else { return }
+            try emit(.rate(schedule: schedule, LineRate(code: code, kind: kind, program: program, text: text, expression: expression)))
+        } catch let error as TarifError {
+            try emit(.unparsed(schedule: schedule, UnparsedRate(location: location, code: code, kind: kind, text: text, reason: error.message)))
+        }
+    }
+}

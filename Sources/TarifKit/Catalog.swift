@@ -1,0 +1,64 @@
+import Foundation
+public import TarifCore
+
+/// The curated list of official publications `tarif data build` loads, with the facts
+/// about each that the files do not hold themselves: whose schedule it is, from when it
+/// holds, and which legal instrument enacts it.
+public struct Catalog: Sendable, Codable {
+    public struct ScheduleEntry: Sendable, Codable, Hashable {
+        public var series: String
+        public var importer: CountryCode
+        public var title: String
+        public var nomenclature: String
+        public var currency: Currency
+        public var validFrom: Day
+        public var legalSource: String
+
+        public init(
+            series: String, importer: CountryCode, title: String, nomenclature: String, currency: Currency, validFrom: Day,
+            legalSource: String
+        ) {
+            self.series = series
+            self.importer = importer
+            self.title = title
+            self.nomenclature = nomenclature
+            self.currency = currency
+            self.validFrom = validFrom
+            self.legalSource = legalSource
+        }
+
+        /// The schedule facts, completed with the file it was read from.
+        public func info(file: String, contentHash: String) -> ScheduleInfo {
+            ScheduleInfo(
+                series: series, importer: importer, title: title, nomenclature: nomenclature, currency: currency,
+                validFrom: validFrom, legalSource: legalSource, sourceFile: file, contentHash: contentHash)
+        }
+    }
+
+    public struct Publication: Sendable, Codable, Hashable {
+        /// Relative to the data directory.
+        public var path: String
+        public var format: String
+        public var title: String
+        public var officialSource: String
+        public var download: String
+        public var note: String?
+        /// By reader role (`mfn`, `ukgt`, `cet`).
+        public var schedules: [String: ScheduleEntry]?
+    }
+
+    public var publications: [Publication]
+
+    /// The catalog shipped with Tarif.
+    /// - Throws: ``TarifError`` when the bundled file is missing or malformed (a broken build).
+    public static func bundled() throws -> Catalog {
+        guard let url = Bundle.module.url(forResource: "sources", withExtension: "json", subdirectory: "Catalog") else {
+            throw TarifError(.io, "the bundled catalog Catalog/sources.json is missing from the build")
+        }
+        do {
+            return try JSONDecoder().decode(Catalog.self, from: Data(contentsOf: url))
+        } catch {
+            throw TarifError(.badFile, "the bundled catalog is malformed: \(error)", at: SourceLocation(file: "Catalog/sources.json"))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+public import Foundation
+public import TarifCore
+public import TarifImport
+public import TarifStore
+
+/// Receives progress from long work: a phase name and the share done.
+public protocol ProgressObserver: Sendable {
+    /// `fraction` runs from 0 to 1 within `phase`.
+    func report(phase: String, fraction: Double)
+    /// The phase is done.
+    func finish(phase: String)
+}
+
+/// Reports nothing.
+public struct SilentProgress: ProgressObserver {
+    public init() {}
+    public func report(phase: String, fraction: Double) {}
+    public func finish(phase: String) {}
+}
+
+/// Loads official publications into the database: the whole catalog, or one file.
+public struct DataBuilder: Sendable {
+    public let database: TarifDatabase
+    public let progress: any ProgressObserver
+
+    public init(database: TarifDatabase, progress: any ProgressObserver = SilentProgress()) {
+        self.database = database
+        self.progress = progress
+    }
+
+    /// Loads every publication of the catalog found in `directory`, each in its own
+    /// transaction; one already loaded with the same content is skipped.
+    /// - Throws: the first ``TarifError``; publications loaded before it stay loaded, the failing one leaves nothing.
+    public func build(from directory: URL, catalog: Catalog) throws -> [LoadReport] {
+        try catalog.publications.map { publication in
+            let path = directory.appendingPathComponent(publication.path).path
+            let schedules = publication.schedules ?? [:]
+            return try load(path: path, displayName: publication.path, format: publication.format) { hash in
+                schedules.mapValues { $0.info(file: publication.path, contentHash: hash) }
+            }
+        }
+    }
+
+    /// Loads one file of `format`, filling the schedules `schedules(contentHash)` describes.
+    /// - Throws: ``TarifError`` for a missing file, an unknown format, a role with no schedule, or bad content.
+    public func load(
+        path: String, displayName: String, format: String, schedules: (String) throws -> [String: ScheduleInfo]
+    ) throws -> LoadReport {
+        let reader = try PublicationFormats.reader(for: format)
+        let hash = try ByteSource.contentHash(of: path, displayName: displayName)
+        if try database.isLoaded(format: format, contentHash: hash) {
+            return LoadReport(fileName: displayName, format: format, alreadyLoaded: true)
+        }
+        let infos = try schedules(hash)
+        let roles = type(of: reader).scheduleRoles
+        let missingRoles = roles.filter { infos[$0] == nil }
+        guard missingRoles.isEmpty else {
+            throw TarifError(.badFile, "format \(format) fills schedule(s) \(missingRoles.joined(separator: ", ")), which are not described")
+        }
+        let source = try ByteSource(path: path, displayName: displayName)
+        defer { source.close() }
+        let load = PublicationLoad(fileName: displayName, format: format, contentHash: hash, schedules: infos)
+        var events = 0
+        let report = try database.load(load) { sink in
+            try reader.read(source) { event in
+                events += 1
+                if events & 1023 == 0 {
+                    progress.report(phase: displayName, fraction: Double(source.offsetOnDisk) / Double(max(1, source.sizeOnDisk)))
+                }
+                switch event {
+                case .hsSection(let s): try sink.addSection(s)
+                case .hsEntry(let e): try sink.addHSEntry(e)
+                case .country(let c): try sink.addCountry(c)
+                case .line(let role, let l): try sink.addLine(l, role: role)
+                case .rate(let role, let r): try sink.addRate(r, role: role)
+                case .note(let role, let n): try sink.addNote(n, role: role)
+                case .unparsed(let role, let u): try sink.addUnparsed(u, role: role)
+                }
+            }
+        }
+        progress.finish(phase: displayName)
+        return report
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+public import TarifCore
+public import TarifRules
+public import TarifStore
+
+/// The library's entry point: a database of loaded schedules and the questions it answers.
+public struct Tarif: Sendable {
+    public let database: TarifDatabase
+
+    public init(database: TarifDatabase) {
+        self.database = database
+    }
+
+    /// Opens the database at `path` (creating an empty one if needed).
+    public init(path: String) throws {
+        self.database = try TarifDatabase(path: path)
+    }
+
+    /// The MFN schedule of `importer` in force on `day`.
+    /// - Throws: ``TarifError`` `.unknownImporter` naming the importers there are, or
+    ///   `.notFound` when no version holds on that day.
+    public func schedule(for importer: CountryCode, on day: Day) throws -> StoredSchedule {
+        let versions = try database.schedules().filter { $0.info.series == ScheduleInfo.mfnSeries(for: importer) }
+        guard !versions.isEmpty else {
+            let known = try database.importers().map(\.rawValue)
+            let hint = known.isEmpty ? "the database is empty; run `tarif data build` first" : "importers with schedules: \(known.joined(separator: ", "))"
+            throw TarifError(.unknownImporter, "no tariff schedule for \(importer) (\(hint))")
+        }
+        guard let version = versions.last(where: { $0.validity.contains(day) }) else {
+            let spans = versions.map { "\($0.info.title) from \($0.validity.start)" }.joined(separator: "; ")
+            throw TarifError(.notFound, "\(importer) has no schedule in force on \(day) (\(spans))")
+        }
+        return version
+    }
+
+    /// Lines under a code prefix.
+    public func lines(importer: CountryCode, under prefix: TariffCode, on day: Day, limit: Int = 500) throws -> (StoredSchedule, [TariffLine]) {
+        let s = try schedule(for: importer, on: day)
+        return (s, try database.lines(under: prefix, in: s, limit: limit))
+    }
+
+    /// Lines whose descriptions match the words of `query`, in English or the importer's language.
+    public func search(importer: CountryCode, _ query: String, on day: Day, limit: Int = 50) throws -> (StoredSchedule, [TariffLine]) {
+        let s = try schedule(for: importer, on: day)
+        return (s, try database.search(query, in: s, limit: limit))
+    }
+
+    /// A line, its published rates (all kinds) and notes, as in force on `day`.
+    public func rate(importer: CountryCode, code: TariffCode, on day: Day) throws -> RateAnswer {
+        let s = try schedule(for: importer, on: day)
+        let line = try requireLine(code, in: s)
+        let (publishedOn, rates) = try database.rates(for: code, in: s) ?? (code, [])
+        return RateAnswer(schedule: s, line: line, publishedOn: publishedOn, rates: rates, notes: try database.notes(for: code, in: s))
+    }
+
+    /// The duty payable at MFN for a consignment.
+    /// - Throws: ``TarifError`` for an unknown importer or line, or a line with no MFN rate.
+    public func duty(
+        importer: CountryCode, origin: CountryCode? = nil, code: TariffCode, on day: Day, customsValue: ExactDecimal?,
+        quantities: [Quantity] = [], facts: [RateFact.Kind: ExactDecimal] = [:], components: [String: ExactDecimal] = [:],
+        exchangeRates: [Currency: ExactDecimal] = [:], alternative: Int? = nil
+    ) throws -> DutyResolution {
+        let answer = try rate(importer: importer, code: code, on: day)
+        let currency = answer.schedule.info.currency
+        let context = DutyContext(
+            currency: currency, customsValue: customsValue.map { Money($0, currency) }, quantities: quantities,
+            componentValues: components.mapValues { Money($0, currency) }, facts: facts, day: day,
+            exchangeRates: exchangeRates, alternative: alternative)
+        guard
+            let resolution = MFNResolver().resolve(
+                importer: importer, origin: origin, line: answer.line, ratesPublishedOn: answer.publishedOn, rates: answer.rates,
+                schedule: answer.schedule, context: context, day: day)
+        else {
+            throw TarifError(.notFound, "\(importer) \(code) has no MFN rate in \(answer.schedule.info.title)")
+        }
+        return resolution
+    }
+
+    func requireLine(_ code: TariffCode, in s: StoredSchedule) throws -> TariffLine {
+        if let line = try database.line(code, in: s) { return line }
+        let below = try database.lines(under: code, in: s, limit: 5)
+        let hint: String
+        if !below.isEmpty {
+            hint = "; lines under it: \(below.map(\.code.formatted).joined(separator: ", "))\(below.count == 5 ? ", …" : "")"
+        } else {
+            var nearby: [TariffLine] = []
+            var length = Int(code.length) - 2
+            while nearby.isEmpty, length >= 4 {
+                nearby = try database.lines(under: code.prefix(length), in: s, limit: 5)
+                length -= 2
+            }
+            hint = nearby.isEmpty ? "" : "; nearby lines: \(nearby.map(\.code.formatted).joined(separator: ", "))"
+        }
+        throw TarifError(.notFound, "\(s.info.importer) has no line \(code) in \(s.info.title)\(hint)")
+    }
+}
+
+/// A line with the rates and notes its schedule publishes for it.
+public struct RateAnswer: Sendable, Codable {
+    public var schedule: StoredSchedule
+    public var line: TariffLine
+    /// The code the rates are published on (the line itself or the nearest line above).
+    public var publishedOn: TariffCode
+    public var rates: [LineRate]
+    public var notes: [LineNote]
+}

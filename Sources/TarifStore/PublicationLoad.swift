@@ -1,0 +1,197 @@
+import Foundation
+public import GRDB
+public import TarifCore
+
+/// One publication to load: the file's identity and the schedules its rows go to.
+public struct PublicationLoad: Sendable {
+    public var fileName: String
+    public var format: String
+    public var contentHash: String
+    /// The schedule each of the reader's roles fills (`mfn`, or `ukgt` and `cet`).
+    public var schedules: [String: ScheduleInfo]
+
+    public init(fileName: String, format: String, contentHash: String, schedules: [String: ScheduleInfo]) {
+        self.fileName = fileName
+        self.format = format
+        self.contentHash = contentHash
+        self.schedules = schedules
+    }
+}
+
+/// What a load wrote.
+public struct LoadReport: Sendable, Codable, Hashable {
+    public struct ScheduleCounts: Sendable, Codable, Hashable {
+        public var series: String
+        public var validFrom: Day
+        public var lines = 0
+        public var rates = 0
+        public var notes = 0
+        public var unparsed: [UnparsedRate] = []
+    }
+
+    public var fileName: String
+    public var format: String
+    /// True when a file with the same content was already loaded and nothing was written.
+    public var alreadyLoaded = false
+    public var referenceRows = 0
+    public var schedules: [ScheduleCounts] = []
+
+    public init(fileName: String, format: String, alreadyLoaded: Bool = false) {
+        self.fileName = fileName
+        self.format = format
+        self.alreadyLoaded = alreadyLoaded
+    }
+}
+
+/// The emit function a reader calls; rows go straight into the open transaction.
+public typealias ImportEmit<Event> = (Event) throws -> Void
+
+extension TarifDatabase {
+    /// Whether a file of `format` with this content is already in the database.
+    public func isLoaded(format: String, contentHash: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM source_file WHERE format = ? AND content_hash = ?)",
+                arguments: [format, contentHash]) ?? false
+        }
+    }
+
+    /// Loads a publication in one transaction: either every row is written or none.
+    ///
+    /// A schedule of the same series and start day is replaced; one of a new start day
+    /// is kept beside the earlier versions. Reference data (HS, sections, countries) is
+    /// replaced whole.
+    /// - Parameters:
+    ///   - load: the file and the schedules it fills.
+    ///   - body: runs the reader, handing each item to the sink it is given.
+    /// - Throws: whatever the reader throws (the transaction is rolled back), or a database error.
+    public func load(_ load: PublicationLoad, body: (inout LoadSink) throws -> Void) throws -> LoadReport {
+        do {
+            return try writer.write { db in
+                var sink = try LoadSink(db: db, load: load)
+                try body(&sink)
+                return try sink.finish()
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.database(error, "loading \(load.fileName)")
+        }
+    }
+}
+
+/// Writes the rows of one publication inside the load's transaction.
+public struct LoadSink {
+    let db: Database
+    var report: LoadReport
+    var scheduleIDs: [String: Int64] = [:]
+    var reportIndex: [String: Int] = [:]
+    let encoder = JSONEncoder()
+    var clearedReference: Set<String> = []
+
+    init(db: Database, load: PublicationLoad) throws {
+        self.db = db
+        report = LoadReport(fileName: load.fileName, format: load.format)
+        try db.execute(
+            sql: "INSERT INTO source_file (name, format, content_hash, loaded_at, item_count) VALUES (?, ?, ?, ?, 0)",
+            arguments: [load.fileName, load.format, load.contentHash, ISO8601DateFormatter().string(from: Date())])
+        let fileID = db.lastInsertedRowID
+        for (role, info) in load.schedules.sorted(by: { $0.key < $1.key }) {
+            try db.execute(
+                sql: "DELETE FROM schedule WHERE series = ? AND valid_from = ?",
+                arguments: [info.series, info.validFrom.description])
+            try db.execute(
+                sql: """
+                    INSERT INTO schedule (series, importer, title, nomenclature, currency, valid_from, legal_source,
+                        source_file_id, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    info.series, info.importer.rawValue, info.title, info.nomenclature, info.currency.code,
+                    info.validFrom.description, info.legalSource, fileID, info.contentHash,
+                ])
+            scheduleIDs[role] = db.lastInsertedRowID
+            reportIndex[role] = report.schedules.count
+            report.schedules.append(LoadReport.ScheduleCounts(series: info.series, validFrom: info.validFrom))
+        }
+    }
+
+    func scheduleID(_ role: String) throws -> Int64 {
+        guard let id = scheduleIDs[role] else {
+            throw TarifError(.badFile, "the reader produced rows for schedule '\(role)', which the catalog entry does not define")
+        }
+        return id
+    }
+
+    mutating func clearOnce(_ table: String) throws {
+        if clearedReference.insert(table).inserted { try db.execute(sql: "DELETE FROM \(table)") }
+    }
+
+    public mutating func addSection(_ s: HSSection) throws {
+        try clearOnce("hs_section")
+        try db.cachedStatement(sql: "INSERT INTO hs_section (numeral, name) VALUES (?, ?)").execute(arguments: [s.numeral, s.name])
+        report.referenceRows += 1
+    }
+
+    public mutating func addHSEntry(_ e: HSEntry) throws {
+        try clearOnce("hs_entry")
+        try db.cachedStatement(sql: "INSERT INTO hs_entry (code, level, section, parent, description) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [e.code.digits, Int(e.code.length), e.section, e.parent?.digits, e.description])
+        report.referenceRows += 1
+    }
+
+    public mutating func addCountry(_ c: Country) throws {
+        try clearOnce("country")
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO country (code, alpha2, numeric, name, official_name, region, subregion, ldc, lldc, sids,
+                    currency, independence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            c.code.rawValue, c.alpha2, c.numeric, c.name, c.officialName, c.region, c.subregion, c.isLeastDeveloped,
+            c.isLandlockedDeveloping, c.isSmallIslandDeveloping, c.currency, c.independence,
+        ])
+        report.referenceRows += 1
+    }
+
+    public mutating func addLine(_ line: TariffLine, role: String) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO tariff_line (schedule_id, code, digits, hs6, indent, description_en, description_local, units, path)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            try scheduleID(role), line.code.digits, Int(line.code.length), line.hs6?.digits, line.indent,
+            line.descriptionEnglish, line.descriptionLocal, line.units.joined(separator: "|"), line.path.joined(separator: " > "),
+        ])
+        report.schedules[reportIndex[role]!].lines += 1
+    }
+
+    public mutating func addRate(_ rate: LineRate, role: String) throws {
+        guard let expression = rate.expression else { return }
+        let json = String(decoding: try encoder.encode(expression), as: UTF8.self)
+        try db.cachedStatement(
+            sql: "INSERT INTO rate (schedule_id, code, kind, program, text, form, expression) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [try scheduleID(role), rate.code.digits, rate.kind.rawValue, rate.program, rate.text, expression.form, json])
+        report.schedules[reportIndex[role]!].rates += 1
+    }
+
+    public mutating func addNote(_ note: LineNote, role: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO line_note (schedule_id, code, kind, text) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [try scheduleID(role), note.code.digits, note.kind, note.text])
+        report.schedules[reportIndex[role]!].notes += 1
+    }
+
+    public mutating func addUnparsed(_ u: UnparsedRate, role: String) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO unparsed_rate (schedule_id, code, kind, text, reason, location) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [try scheduleID(role), u.code.digits, u.kind.rawValue, u.text, u.reason, u.location.description])
+        report.schedules[reportIndex[role]!].unparsed.append(u)
+    }
+
+    mutating func finish() throws -> LoadReport {
+        if !scheduleIDs.isEmpty {
+            try db.execute(sql: "INSERT INTO line_search (line_search) VALUES ('rebuild')")
+        }
+        let items = report.referenceRows + report.schedules.reduce(0) { $0 + $1.lines + $1.rates }
+        try db.execute(sql: "UPDATE source_file SET item_count = ? WHERE id = (SELECT max(id) FROM source_file)", arguments: [items])
+        return report
+    }
+}

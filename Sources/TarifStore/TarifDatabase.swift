@@ -1,0 +1,137 @@
+import Foundation
+public import GRDB
+
+/// The embedded SQLite database and its schema migrations.
+///
+/// One value owns one `DatabaseQueue`; it is `Sendable` and may be shared across tasks.
+public struct TarifDatabase: Sendable {
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    /// - Throws: ``TarifCore/TarifError`` `.database` when the file cannot be opened or migrated.
+    public init(path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            self.writer = queue
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw StoreError.database(error, "opening \(path)")
+        }
+    }
+
+    /// A database in memory, for tests.
+    public static func inMemory() throws -> TarifDatabase {
+        try TarifDatabase(writer: DatabaseQueue())
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: nomenclature, countries, schedules, rates") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE source_file (
+                        id INTEGER PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        content_hash TEXT NOT NULL,
+                        loaded_at TEXT NOT NULL,
+                        item_count INTEGER NOT NULL,
+                        UNIQUE (format, content_hash)
+                    );
+                    CREATE TABLE hs_section (numeral TEXT PRIMARY KEY, name TEXT NOT NULL);
+                    CREATE TABLE hs_entry (
+                        code TEXT PRIMARY KEY,
+                        level INTEGER NOT NULL,
+                        section TEXT NOT NULL,
+                        parent TEXT,
+                        description TEXT NOT NULL
+                    );
+                    CREATE TABLE country (
+                        code TEXT PRIMARY KEY,
+                        alpha2 TEXT NOT NULL,
+                        numeric TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        official_name TEXT NOT NULL,
+                        region TEXT NOT NULL,
+                        subregion TEXT NOT NULL,
+                        ldc INTEGER NOT NULL,
+                        lldc INTEGER NOT NULL,
+                        sids INTEGER NOT NULL,
+                        currency TEXT NOT NULL,
+                        independence TEXT NOT NULL
+                    );
+                    CREATE TABLE schedule (
+                        id INTEGER PRIMARY KEY,
+                        series TEXT NOT NULL,
+                        importer TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        nomenclature TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        valid_from TEXT NOT NULL,
+                        legal_source TEXT NOT NULL,
+                        source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+                        content_hash TEXT NOT NULL,
+                        UNIQUE (series, valid_from)
+                    );
+                    CREATE INDEX schedule_importer ON schedule(importer, valid_from);
+                    CREATE TABLE tariff_line (
+                        id INTEGER PRIMARY KEY,
+                        schedule_id INTEGER NOT NULL REFERENCES schedule(id) ON DELETE CASCADE,
+                        code TEXT NOT NULL,
+                        digits INTEGER NOT NULL,
+                        hs6 TEXT,
+                        indent INTEGER NOT NULL,
+                        description_en TEXT NOT NULL,
+                        description_local TEXT,
+                        units TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        UNIQUE (schedule_id, code)
+                    );
+                    CREATE TABLE rate (
+                        id INTEGER PRIMARY KEY,
+                        schedule_id INTEGER NOT NULL REFERENCES schedule(id) ON DELETE CASCADE,
+                        code TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        program TEXT,
+                        text TEXT NOT NULL,
+                        form TEXT NOT NULL,
+                        expression TEXT NOT NULL
+                    );
+                    CREATE INDEX rate_line ON rate(schedule_id, code);
+                    CREATE TABLE line_note (
+                        schedule_id INTEGER NOT NULL REFERENCES schedule(id) ON DELETE CASCADE,
+                        code TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        text TEXT NOT NULL
+                    );
+                    CREATE INDEX line_note_line ON line_note(schedule_id, code);
+                    CREATE TABLE unparsed_rate (
+                        schedule_id INTEGER NOT NULL REFERENCES schedule(id) ON DELETE CASCADE,
+                        code TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        location TEXT NOT NULL
+                    );
+                    CREATE VIRTUAL TABLE line_search USING fts5(
+                        description_en, description_local, path,
+                        content='tariff_line', content_rowid='id',
+                        tokenize='unicode61 remove_diacritics 2'
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import TarifCore
+import TarifKit
+
+/// How query results are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// Options every query command takes.
+struct QueryOptions: ParsableArguments {
+    @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @Option(name: .long, help: "The day the question is about, YYYY-MM-DD (default: today).")
+    var on: String?
+
+    func day() throws -> Day {
+        guard let on else { return Day.today() }
+        return try Day(iso: on)
+    }
+
+    func open() throws -> Tarif {
+        let path = Locations.database(explicit: db)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TarifError(.io, "no database at \(path); build it with `tarif data build` (or give --db)")
+        }
+        return try Tarif(path: path)
+    }
+}
+
+extension Day {
+    /// Today in UTC: the clock is read only here, at the command line's edge.
+    static func today() -> Day {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
+
+enum TarifCLI {
+    /// Runs a command body, turning Tarif's errors into a clear message and exit code 1.
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as TarifError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

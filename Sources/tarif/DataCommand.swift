@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import TarifCore
+import TarifKit
+import TarifStore
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Build the database from the official publications and inspect what it holds.",
+        subcommands: [Build.self, Import.self, Status.self, Unparsed.self])
+
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load every publication of the catalog from the data directory (skipping files already loaded).")
+
+        @Option(name: .long, help: "Data directory (default: $TARIF_DATA, else ../shared/data).")
+        var data: String?
+
+        @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).")
+        var db: String?
+
+        @Option(name: .long, help: "Output format: table, json or csv.")
+        var format: OutputFormat = .table
+
+        func run() throws {
+            try TarifCLI.run {
+                let directory = try Locations.dataDirectory(explicit: data)
+                let path = Locations.database(explicit: db)
+                let started = Date()
+                let builder = DataBuilder(database: try TarifDatabase(path: path), progress: TerminalProgress())
+                let reports = try builder.build(from: directory, catalog: try Catalog.bundled())
+                let seconds = Date().timeIntervalSince(started)
+                try LoadSummary(reports: reports).print(format: format, footer: [
+                    "Database: \(path)", "Data: \(directory.path)", String(format: "Time: %.2f s", seconds),
+                ])
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load one schedule file, as a new version from --valid-from (kept beside earlier versions).")
+
+        @Argument(help: "The file to load.")
+        var file: String
+
+        @Option(name: .customLong("reader"), help: "Its format: btki-csv or hts-json.")
+        var reader: String
+
+        @Option(name: .long, help: "The importer, ISO alpha-3 (IDN, USA…).")
+        var importer: String
+
+        @Option(name: .long, help: "The first day the schedule is in force, YYYY-MM-DD.")
+        var validFrom: String
+
+        @Option(name: .long, help: "The legal instrument that enacts it.")
+        var legalSource: String
+
+        @Option(name: .long, help: "A title for the schedule (default: the file name).")
+        var title: String?
+
+        @Option(name: .long, help: "The nomenclature it follows (default: as the current version of the series).")
+        var nomenclature: String?
+
+        @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).")
+        var db: String?
+
+        @Option(name: .long, help: "Output format: table, json or csv.")
+        var format: OutputFormat = .table
+
+        func run() throws {
+            try TarifCLI.run {
+                try PublicationFormatsCLI.requireSingleSchedule(reader)
+                let importer = try CountryCode(importer)
+                let day = try Day(iso: validFrom)
+                let currency = try PublicationFormatsCLI.currency(for: reader)
+                let name = URL(fileURLWithPath: file).lastPathComponent
+                let database = try TarifDatabase(path: Locations.database(explicit: db))
+                let report = try DataBuilder(database: database, progress: TerminalProgress()).load(
+                    path: file, displayName: name, format: reader
+                ) { hash in
+                    [
+                        "mfn": ScheduleInfo(
+                            series: ScheduleInfo.mfnSeries(for: importer), importer: importer, title: title ?? name,
+                            nomenclature: nomenclature ?? "as published", currency: currency, validFrom: day, legalSource: legalSource,
+                            sourceFile: name, contentHash: hash)
+                    ]
+                }
+                try LoadSummary(reports: [report]).print(format: format, footer: [])
+            }
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the schedule versions in the database and the span each holds.")
+
+        @OptionGroup var options: QueryOptions
+
+        func run() throws {
+            try TarifCLI.run {
+                let tarif = try options.open()
+                let schedules = try tarif.database.schedules()
+                let rows = schedules.map { s in
+                    [
+                        s.info.importer.rawValue, s.info.title, s.validity.start.description, s.validity.end.map(\.description) ?? "—",
+                        String(s.lineCount), String(s.rateCount), String(s.unparsedCount), s.info.sourceFile,
+                    ]
+                }
+                let counts = try tarif.database.referenceCounts()
+                try Output(format: options.format).emit(
+                    header: ["importer", "schedule", "from", "until", "lines", "rates", "unparsed", "file"], rows: rows, json: schedules,
+                    footer: ["HS entries: \(counts["hs_entry"] ?? 0), sections: \(counts["hs_section"] ?? 0), countries: \(counts["country"] ?? 0)"])
+            }
+        }
+    }
+
+    struct Unparsed: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the rates of an importer's schedule that could not be read.")
+
+        @Argument(help: "The importer, ISO alpha-3.")
+        var importer: String
+
+        @OptionGroup var options: QueryOptions
+
+        func run() throws {
+            try TarifCLI.run {
+                let tarif = try options.open()
+                let schedule = try tarif.schedule(for: try CountryCode(importer), on: try options.day())
+                let list = try tarif.database.unparsed(in: schedule)
+                try Output(format: options.format).emit(
+                    header: ["line", "kind", "text", "where", "reason"],
+                    rows: list.map { [$0.code.formatted, $0.kind.rawValue, $0.text, $0.location.description, $0.reason] }, json: list,
+                    footer: ["\(list.count) unparsed of \(list.count + schedule.rateCount) rates in \(schedule.info.title)"])
+            }
+        }
+    }
+}
+
+/// The table `data build` and `data import` print.
+struct LoadSummary {
+    let reports: [LoadReport]
+
+    func print(format: OutputFormat, footer: [String]) throws {
+        var rows: [[String]] = []
+        for r in reports {
+            if r.alreadyLoaded {
+                rows.append([r.fileName, "", "already loaded (same content)", "", "", "", ""])
+            } else if r.schedules.isEmpty {
+                rows.append([r.fileName, "", "reference data", String(r.referenceRows), "", "", ""])
+            }
+            for s in r.schedules {
+                let share = s.rates + s.unparsed.count == 0 ? 0 : Double(s.unparsed.count) / Double(s.rates + s.unparsed.count) * 100
+                rows.append([
+                    r.fileName, s.series, "from \(s.validFrom)", String(s.lines), String(s.rates), String(s.notes),
+                    "\(s.unparsed.count) (\(String(format: "%.2f", share))%)",
+                ])
+            }
+        }
+        var lines = footer
+        for r in reports { for s in r.schedules { for u in s.unparsed { lines.append("unparsed: \(u.location): \(u.text) — \(u.reason)") } } }
+        try Output(format: format).emit(
+            header: ["file", "series", "schedule", "lines/rows", "rates", "notes", "unparsed"], rows: rows, json: reports, footer: lines)
+    }
+}
+
+enum PublicationFormatsCLI {
+    static func requireSingleSchedule(_ format: String) throws {
+        guard ["btki-csv", "hts-json"].contains(format) else {
+            throw TarifError(.unknownFormat, "'\(format)' cannot be imported alone; `data import` reads btki-csv or hts-json (the UK file loads with `data build`)")
+        }
+    }
+
+    static func currency(for format: String) throws -> Currency {
+        format == "btki-csv" ? .idr : .usd
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import TarifCore
+import TarifKit
+import TarifRules
+
+struct DutyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "duty",
+        abstract: "The duty payable on a consignment at the MFN rate, with its legal basis.",
+        discussion: """
+            tarif duty IDN 1006.30.99 --value 1000000000 --quantity 2000000kg
+            tarif duty GBR 2204.21.79 --on 2021-06-01 --value 5000 --quantity 900l --fact alcohol=13.5
+            Amounts are in the importer's currency (IDR, GBP, USD); rates in other currencies need --fx.
+            """)
+
+    @Argument(help: "The importer, ISO alpha-3 (IDN, GBR, USA).")
+    var importer: String
+
+    @Argument(help: "The tariff line.")
+    var code: String
+
+    @Option(name: .long, help: "Customs value in the importer's currency.")
+    var value: String?
+
+    @Option(name: .long, help: "A quantity with its unit: 2000000kg, 70 l, 12 doz, \"500 kg drained weight\". Repeatable.")
+    var quantity: [String] = []
+
+    @Option(name: .long, help: "The origin of the goods, ISO alpha-3 (recorded; preferences come with the agreement registry).")
+    var from: String?
+
+    @Option(name: .long, help: "A measured fact: alcohol=40 (% vol), sucrose=12 (%), polarization=96 (degrees), line=24. Repeatable.")
+    var fact: [String] = []
+
+    @Option(name: .long, help: "The value of a component an ad valorem part is charged on: case=120. Repeatable.")
+    var component: [String] = []
+
+    @Option(name: .long, help: "An exchange rate into the importer's currency: EUR=0.8931. Repeatable.")
+    var fx: [String] = []
+
+    @Option(name: .long, help: "For a rate stated as alternatives, which one fits the goods (1 = first).")
+    var alternative: Int?
+
+    @OptionGroup var options: QueryOptions
+
+    func run() throws {
+        try TarifCLI.run {
+            let tarif = try options.open()
+            let resolution = try tarif.duty(
+                importer: try CountryCode(importer), origin: try from.map { try CountryCode($0) }, code: try TariffCode(code),
+                on: try options.day(), customsValue: try value.map { try Self.number($0, "--value") },
+                quantities: try quantity.map { try Quantity(parsing: $0) }, facts: try Self.facts(fact),
+                components: try Self.pairs(component, "--component").reduce(into: [:]) { $0[$1.0] = $1.1 },
+                exchangeRates: try Self.pairs(fx, "--fx").reduce(into: [:]) { $0[try Currency($1.0)] = $1.1 },
+                alternative: alternative.map { $0 - 1 })
+            try print(resolution, format: options.format)
+        }
+    }
+
+    func print(_ r: DutyResolution, format: OutputFormat) throws {
+        let rows = r.treatments.enumerated().map { i, t in
+            [
+                r.applied.contains(i) ? "▶" : "", t.kind.rawValue, t.program ?? "", t.rate.summary, t.duty?.grouped ?? "—",
+                t.adValoremEquivalent.map { "\($0.normalized)%" } ?? "—", t.legalBasis.article,
+            ]
+        }
+        var footer: [String] = []
+        if let value = r.customsValue { footer.append("Customs value: \(value.grouped)") }
+        if !r.quantities.isEmpty { footer.append("Quantity: \(r.quantities.map(\.description).joined(separator: ", "))") }
+        for t in r.treatments {
+            footer.append("Legal basis (\(t.kind.rawValue)): \(t.legalBasis)")
+            if !t.missing.isEmpty { footer.append("Needs: \(t.missing.map(\.description).joined(separator: "; "))") }
+            for note in t.notes { footer.append("Note: \(note)") }
+        }
+        footer += ["", r.explanation.english, "", r.explanation.indonesian]
+        try Output(format: format).emit(
+            header: ["", "treatment", "program", "rate", "duty", "AVE", "legal basis"], rows: rows, json: r,
+            title: "\(r.importer) \(r.code) — \(r.line.descriptionEnglish) — on \(r.day)", footer: footer)
+    }
+
+    static func number(_ text: String, _ option: String) throws -> ExactDecimal {
+        guard let n = NumberFormat.pointDecimal.parse(Substring(text.replacingOccurrences(of: "_", with: ""))), !n.isNegative else {
+            throw TarifError(.badNumber, "\(option) '\(text)' is not a non-negative number (write it like 1000000 or 1,000,000.50)")
+        }
+        return n
+    }
+
+    static func pairs(_ items: [String], _ option: String) throws -> [(String, ExactDecimal)] {
+        try items.map { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw TarifError(.badNumber, "\(option) '\(item)' is not NAME=NUMBER") }
+            return (parts[0], try number(parts[1], option))
+        }
+    }
+
+    static func facts(_ items: [String]) throws -> [RateFact.Kind: ExactDecimal] {
+        let names: [String: RateFact.Kind] = [
+            "alcohol": .alcoholStrength, "sucrose": .sucroseContent, "polarization": .polarization, "line": .buttonLine,
+        ]
+        var out: [RateFact.Kind: ExactDecimal] = [:]
+        for (name, value) in try pairs(items, "--fact") {
+            guard let kind = names[name.lowercased()] else {
+                throw TarifError(.badNumber, "--fact '\(name)' is not one of \(names.keys.sorted().joined(separator: ", "))")
+            }
+            out[kind] = value
+        }
+        return out
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import TarifCore
+import TarifKit
+
+struct LinesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lines",
+        abstract: "Browse an importer's nomenclature by code prefix, or search its descriptions.",
+        discussion: "tarif lines IDN 1006.30   |   tarif lines USA --search \"rice\"   |   tarif lines IDN --search beras")
+
+    @Argument(help: "The importer, ISO alpha-3 (IDN, GBR, USA).")
+    var importer: String
+
+    @Argument(help: "A code or code prefix (1006, 1006.30, 10063099).")
+    var code: String?
+
+    @Option(name: .long, help: "Words to find in the descriptions (English, or the importer's language).")
+    var search: String?
+
+    @Option(name: .long, help: "At most this many lines.")
+    var limit: Int = 200
+
+    @OptionGroup var options: QueryOptions
+
+    func validate() throws {
+        if code == nil && search == nil { throw ValidationError("give a code prefix or --search WORDS") }
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        try TarifCLI.run {
+            let tarif = try options.open()
+            let importerCode = try CountryCode(importer)
+            let day = try options.day()
+            var (schedule, lines): (StoredSchedule, [TariffLine])
+            if let search {
+                (schedule, lines) = try tarif.search(importer: importerCode, search, on: day, limit: limit)
+                if let code {
+                    let prefix = try TariffCode(code)
+                    lines = lines.filter { prefix.contains($0.code) }
+                }
+            } else {
+                (schedule, lines) = try tarif.lines(importer: importerCode, under: try TariffCode(code!), on: day, limit: limit)
+            }
+            let local = lines.contains { $0.descriptionLocal != nil }
+            let header = ["code", "description"] + (local ? ["uraian (id)"] : [])
+            let rows = lines.map { line -> [String] in
+                let indent = String(repeating: "  ", count: max(0, line.indent - 1))
+                return [line.code.formatted, indent + line.descriptionEnglish] + (local ? [line.descriptionLocal ?? ""] : [])
+            }
+            try Output(format: options.format).emit(
+                header: header, rows: rows, json: lines, title: "\(schedule.info.title) — in force \(schedule.validity.start)",
+                footer: lines.isEmpty ? ["no lines found"] : ["\(lines.count) line(s)\(lines.count == limit ? " (limit reached; raise --limit)" : "")"])
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Testing
+
+@testable import TarifCore
+
+struct TariffCodeTests {
+    @Test(arguments: [
+        ("10.06.30.99", "10063099"), ("1006.30.99", "10063099"), ("10063099", "10063099"), ("1006 30 99", "10063099"),
+        ("1012100", "01012100"), ("101210000", "0101210000"), ("0101.21.00.10", "0101210010"), ("10", "10"), ("1006", "1006"),
+    ])
+    func publishedFormsNormalise(_ text: String, _ digits: String) throws {
+        #expect(try TariffCode(text).digits == digits)
+    }
+
+    @Test(arguments: ["", "10.6", "1006..30", "10A6", "1006.", "1234567890123", "00", "1006.300", "1006-30-9"])
+    func malformedCodesAreRejectedWithTheText(_ text: String) {
+        #expect {
+            try TariffCode(text)
+        } throws: { ($0 as? TarifError)?.code == .badCode }
+    }
+
+    @Test func hierarchy() throws {
+        let line = try TariffCode("1006.30.99")
+        #expect(line.hs6 == (try TariffCode("100630")))
+        #expect(line.chapter.digits == "10")
+        #expect(try TariffCode("1006").contains(line))
+        #expect(!(try TariffCode("1005").contains(line)))
+        #expect(line.formatted == "1006.30.99")
+    }
+}
+
+struct ExactDecimalTests {
+    @Test func parsesAndPrintsExactly() {
+        #expect(ExactDecimal("12.50")?.description == "12.50")
+        #expect(ExactDecimal("-0.05")?.description == "-0.05")
+        #expect(ExactDecimal(".5") == ExactDecimal("0.5"))
+        #expect(ExactDecimal("1e3") == nil)
+        #expect(ExactDecimal("1,5") == nil)
+        #expect(ExactDecimal("0.1")! + ExactDecimal("0.2")! == ExactDecimal("0.3")!)
+    }
+
+    @Test func arithmetic() {
+        let a = ExactDecimal("93.10")!
+        #expect(a * ExactDecimal("2.5")! == ExactDecimal("232.75")!)
+        #expect(ExactDecimal(10).divided(by: 3, scale: 4) == ExactDecimal("3.3333")!)
+        #expect(ExactDecimal(2).divided(by: 3, scale: 2, rule: .halfUp) == ExactDecimal("0.67")!)
+        #expect(ExactDecimal(1).divided(by: .zero, scale: 2) == nil)
+    }
+
+    @Test(arguments: [
+        ("2.5", RoundingRule.halfUp, "3"), ("2.5", .halfEven, "2"), ("3.5", .halfEven, "4"), ("-2.5", .halfUp, "-3"),
+        ("2.49", .halfUp, "2"), ("2.01", .up, "3"), ("2.99", .down, "2"),
+    ])
+    func rounding(_ value: String, _ rule: RoundingRule, _ expected: String) {
+        #expect(ExactDecimal(value)!.rounded(scale: 0, rule: rule) == ExactDecimal(expected)!)
+    }
+
+    @Test(arguments: [("12,5", "12.5"), ("14.000", "14000"), ("21.450", "21450"), ("7.5", "7.5"), ("1.234.567,89", "1234567.89")])
+    func indonesianNumbers(_ text: String, _ expected: String) {
+        #expect(NumberFormat.commaDecimal.parse(Substring(text)) == ExactDecimal(expected)!)
+    }
+
+    @Test func groupedMoney() {
+        #expect(Money(900_000_000, .idr).grouped == "900,000,000.00 IDR")
+        #expect(Money(ExactDecimal("-1234.5")!, .usd).grouped == "-1,234.50 USD")
+    }
+}
+
+struct DayTests {
+    @Test func parsesRealDaysOnly() throws {
+        #expect(try Day(iso: "2023-01-02") == Day(year: 2023, month: 1, day: 2))
+        for bad in ["2023-02-29", "2023-13-01", "23-01-01", "2023/01/01", "2023-1-1", "yesterday"] {
+            #expect(throws: TarifError.self) { try Day(iso: bad) }
+        }
+        #expect(try Day(iso: "2024-02-29").description == "2024-02-29")
+    }
+
+    @Test func ordinalsRoundTrip() throws {
+        for text in ["1970-01-01", "2000-02-29", "2022-04-01", "1995-01-01", "2100-12-31"] {
+            let d = try Day(iso: text)
+            #expect(Day(ordinal: d.ordinal) == d)
+        }
+        #expect(try Day(iso: "1970-01-02").ordinal == 1)
+        #expect(try Day(iso: "2021-01-01").adding(days: -1) == (try Day(iso: "2020-12-31")))
+    }
+
+    @Test func validityIsClosedOpen() throws {
+        let v = Validity(start: try Day(iso: "2020-01-01"), end: try Day(iso: "2021-01-01"))
+        #expect(v.contains(try Day(iso: "2020-12-31")))
+        #expect(!v.contains(try Day(iso: "2021-01-01")))
+        #expect(!v.contains(try Day(iso: "2019-12-31")))
+    }
+}
+
+struct QuantityTests {
+    @Test(arguments: [("2000000kg", "2000000"), ("2,000,000 kg", "2000000"), ("2 t", "2000"), ("500 g", "0.500")])
+    func massInKilograms(_ text: String, _ kg: String) throws {
+        let q = try Quantity(parsing: text)
+        #expect(q.unit.dimension == .mass)
+        #expect(q.baseValue == ExactDecimal(kg)!)
+    }
+
+    @Test func qualifiedQuantities() throws {
+        let q = try Quantity(parsing: "1200 kg drained weight")
+        #expect(q.unit.basis == QuantityBasis(dimension: .mass, qualifier: "drained weight"))
+        #expect(try Quantity(parsing: "5 hl").baseValue == 500)
+        #expect(try Quantity(parsing: "3 doz").baseValue == 36)
+    }
+
+    @Test(arguments: ["kg", "12", "-5 kg", "12 parsecs", "1.2.3 kg"])
+    func badQuantitiesAreRejected(_ text: String) {
+        #expect { try Quantity(parsing: text) } throws: { ($0 as? TarifError)?.code == .badQuantity }
+    }
+}
+
+struct SHA256Tests {
+    @Test func knownVectors() {
+        #expect(SHA256.hex(of: Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(SHA256.hex(of: long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        var chunked = SHA256()
+        for chunk in stride(from: 0, to: long.count, by: 7) { chunked.update(long[chunk..<min(chunk + 7, long.count)]) }
+        #expect(chunked.finalizeHex() == SHA256.hex(of: long))
+    }
+}

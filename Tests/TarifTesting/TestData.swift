@@ -1,0 +1,42 @@
+public import Foundation
+
+/// Where the tests find the real publications and write their fixtures.
+public enum TestData {
+    /// The shared data directory: `TARIF_DATA`, else `../shared/data` beside the repository.
+    public static var directory: URL {
+        if let env = ProcessInfo.processInfo.environment["TARIF_DATA"], !env.isEmpty {
+            return URL(fileURLWithPath: env)
+        }
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return repository.deletingLastPathComponent().appendingPathComponent("shared/data")
+    }
+
+    /// The path of a real file under the data directory (`tariffs_mfn/idn_btki2022_mfn.csv`).
+    public static func path(_ relative: String) -> String {
+        directory.appendingPathComponent(relative).path
+    }
+
+    /// Whether the real data is present (the tests that need it say so when it is not).
+    public static var isAvailable: Bool {
+        FileManager.default.fileExists(atPath: path("hs/hs2022_harmonized-system.csv"))
+    }
+
+    /// A new empty directory for one test's files.
+    public static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tarif-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes `text` to a new file named `name` in a fresh temporary directory.
+    public static func fixture(_ name: String, _ text: String) throws -> String {
+        try fixture(name, Data(text.utf8))
+    }
+
+    public static func fixture(_ name: String, _ data: Data) throws -> String {
+        let url = try temporaryDirectory().appendingPathComponent(name)
+        try data.write(to: url)
+        return url.path
+    }
+}
