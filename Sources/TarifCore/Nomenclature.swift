@@ -120,3 +120,10 @@ public struct UnparsedRate: Sendable, Hashable, Codable {
         self.reason = reason
     }
 }
+
+extension TariffLine {
+    /// The description with the lines above it, innermost three: `Cotton > Men's (338)`.
+    public var qualifiedDescription: String {
+        (path.suffix(2) + [descriptionEnglish]).filter { !$0.isEmpty }.joined(separator: " › ")
+    }
+}

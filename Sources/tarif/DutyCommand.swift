@@ -9,7 +9,7 @@ struct DutyCommand: ParsableCommand {
         abstract: "The duty payable on a consignment at the MFN rate, with its legal basis.",
         discussion: """
             tarif duty IDN 1006.30.99 --value 1000000000 --quantity 2000000kg
-            tarif duty GBR 2204.21.79 --on 2021-06-01 --value 5000 --quantity 900l --fact alcohol=13.5
+            tarif duty GBR 2204.21.85.95 --on 2021-06-01 --value 5000 --quantity 900l --fact alcohol=22.5
             Amounts are in the importer's currency (IDR, GBP, USD); rates in other currencies need --fx.
             """)
 
@@ -74,7 +74,7 @@ struct DutyCommand: ParsableCommand {
         footer += ["", r.explanation.english, "", r.explanation.indonesian]
         try Output(format: format).emit(
             header: ["", "treatment", "program", "rate", "duty", "AVE", "legal basis"], rows: rows, json: r,
-            title: "\(r.importer) \(r.code) — \(r.line.descriptionEnglish) — on \(r.day)", footer: footer)
+            title: "\(r.importer) \(r.code) — \(r.line.qualifiedDescription) — on \(r.day)", footer: footer)
     }
 
     static func number(_ text: String, _ option: String) throws -> ExactDecimal {

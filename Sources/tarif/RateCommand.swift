@@ -33,7 +33,7 @@ struct RateCommand: ParsableCommand {
             for note in answer.notes { footer.append("Note (\(note.kind)): \(note.text)") }
             try Output(format: options.format).emit(
                 header: ["kind", "program", "published", "reads as", "form"], rows: rows, json: answer,
-                title: "\(s.info.importer) \(answer.line.code) — \(answer.line.descriptionEnglish)"
+                title: "\(s.info.importer) \(answer.line.code) — \(answer.line.qualifiedDescription)"
                     + (answer.line.descriptionLocal.map { " / \($0)" } ?? ""),
                 footer: footer)
         }

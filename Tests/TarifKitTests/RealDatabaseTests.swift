@@ -1,0 +1,87 @@
+import Foundation
+import TarifCore
+import TarifStore
+import TarifTesting
+import Testing
+
+@testable import TarifKit
+
+/// The whole catalog loaded from ../shared/data, and real questions on it.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct RealDatabaseTests {
+    static let built: Result<Tarif, any Error> = Result {
+        let path = try TestData.temporaryDirectory().appendingPathComponent("tarif.sqlite").path
+        let tarif = try Tarif(path: path)
+        _ = try DataBuilder(database: tarif.database).build(from: TestData.directory, catalog: try Catalog.bundled())
+        return tarif
+    }
+
+    func tarif() throws -> Tarif { try Self.built.get() }
+
+    @Test func loadsEveryPublicationWithThePublishedCounts() throws {
+        let db = try tarif().database
+        let counts = try db.referenceCounts()
+        #expect(counts["hs_section"] == 21)
+        #expect(counts["hs_entry"] == 97 + 1_229 + 5_613)
+        #expect(counts["country"] == 249)
+        let schedules = try db.schedules()
+        #expect(schedules.map(\.info.series) == ["GBR-MFN", "GBR-MFN", "IDN-MFN", "USA-MFN"])
+        let idn = try #require(schedules.first { $0.info.importer == .indonesia })
+        #expect(idn.lineCount == 14_631)  // 11,552 eight-digit lines + 2,009 subheadings + 1,070 headings
+        let idnAll = try db.lines(under: try TariffCode("01"), in: idn, limit: 100_000)
+        #expect(idnAll.allSatisfy { $0.code.chapter.digits == "01" })
+        #expect(try db.lines(under: try TariffCode("01"), in: idn, limit: 10_000).filter { $0.code.length == 8 }.count == 53)  // chapter 01 of the BTKI
+        for s in schedules {
+            #expect(Double(s.unparsedCount) / Double(s.rateCount + s.unparsedCount) < 0.005, "\(s.info.title)")
+        }
+    }
+
+    @Test func indonesiasRiceDuty() throws {
+        let r = try tarif().duty(
+            importer: .indonesia, code: try TariffCode("1006.30.99"), on: try Day(iso: "2023-01-15"), customsValue: 1_000_000_000,
+            quantities: [try Quantity(parsing: "2000000kg")])
+        let applied = try #require(r.appliedTreatment)
+        #expect(applied.rateText == "450,-/kg")
+        #expect(applied.duty == Money(900_000_000, .idr))
+        #expect(applied.adValoremEquivalent == 90)
+        #expect(applied.legalBasis.article.contains("Art. I:1"))
+        #expect(applied.legalBasis.instrument.contains("26/PMK.010/2022"))
+        #expect(r.explanation.indonesian.contains("900,000,000.00 IDR"))
+    }
+
+    @Test func theUKScheduleInForceDependsOnTheDay() throws {
+        let code = try TariffCode("0101.29.90")
+        let before = try tarif().rate(importer: .unitedKingdom, code: code, on: try Day(iso: "2020-06-01"))
+        let after = try tarif().rate(importer: .unitedKingdom, code: code, on: try Day(iso: "2021-06-01"))
+        #expect(before.rates.first?.text == "11.5%")
+        #expect(before.schedule.info.currency == .eur)
+        #expect(after.rates.first?.text == "10.0%")
+        #expect(after.schedule.info.validity(in: try tarif().database) != nil)
+    }
+
+    @Test func aUSStatisticalLineTakesItsRateLineRates() throws {
+        let answer = try tarif().rate(importer: .unitedStates, code: try TariffCode("6109.10.00.12"), on: try Day(iso: "2026-03-01"))
+        #expect(answer.publishedOn.formatted == "6109.10.00")
+        #expect(answer.rates.first { $0.kind == .mfn }?.text == "16.5%")
+        #expect(answer.rates.first { $0.kind == .nonMFN }?.text == "90%")
+        #expect(answer.rates.contains { $0.kind == .preferential && $0.program == "AU" })
+    }
+
+    @Test func searchFindsBothLanguages() throws {
+        let t = try tarif()
+        let day = try Day(iso: "2023-01-01")
+        let beras = try t.search(importer: .indonesia, "beras", on: day).1
+        #expect(beras.contains { $0.code.digits == "1006" })
+        let rice = try t.search(importer: .indonesia, "rice", on: day).1
+        #expect(rice.contains { $0.code.digits.hasPrefix("1006") })
+        let us = try t.search(importer: .unitedStates, "basmati", on: try Day(iso: "2026-02-01")).1
+        #expect(us.contains { $0.code.digits.hasPrefix("1006") })
+    }
+}
+
+extension ScheduleInfo {
+    /// The stored span of this schedule version (test helper).
+    func validity(in db: TarifDatabase) -> Validity? {
+        try? db.schedules().first { $0.info == self }?.validity
+    }
+}
