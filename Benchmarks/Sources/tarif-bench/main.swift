@@ -1,0 +1,58 @@
+import Foundation
+import TarifCore
+import TarifKit
+
+// Rate look-up and duty evaluation in-process, on one core, with a warm in-memory index.
+// Usage: tarif-bench DATABASE [LOOKUPS]
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: tarif-bench DATABASE [LOOKUPS]\n".utf8))
+    exit(2)
+}
+let lookups = arguments.count > 2 ? Int(arguments[2]) ?? 5_000_000 : 5_000_000
+let tarif = try Tarif(path: arguments[1])
+let indexStart = ContinuousClock.now
+let index = try tarif.database.mfnRateIndex()
+print("index: \(index.count) rates of \(index.importers.map(\.rawValue).joined(separator: ", ")) built in \(ContinuousClock.now - indexStart)")
+
+// Random (importer, line) pairs: every rate line of every importer, and for the US also
+// 10-digit statistical lines that inherit their 8-digit line's rate (a walk up the tree).
+var generator = SystemRandomNumberGenerator()
+struct Query { var importer: CountryCode; var code: TariffCode; var day: Int; var currency: Currency }
+let day = try Day(iso: "2026-03-01").ordinal
+var pool: [Query] = []
+for importer in index.importers {
+    let currency: Currency = importer == .indonesia ? .idr : importer == .unitedStates ? .usd : .gbp
+    for code in index.codes(of: importer) {
+        pool.append(Query(importer: importer, code: code, day: day, currency: currency))
+        if code.length == 8 { pool.append(Query(importer: importer, code: try TariffCode(code.digits + "99"), day: day, currency: currency)) }
+    }
+}
+let queries = (0..<1_000_000).map { _ in pool.randomElement(using: &generator)! }
+let kilos = try Quantity(parsing: "1000 kg")
+let contexts: [Currency: DutyContext] = Dictionary(uniqueKeysWithValues: [Currency.idr, .usd, .gbp].map {
+    ($0, DutyContext(currency: $0, customsValue: Money(ExactDecimal(10_000), $0), quantities: [kilos], day: try! Day(iso: "2026-03-01")))
+})
+
+func run(_ n: Int, evaluate: Bool) -> (Duration, Int) {
+    var found = 0
+    var computed = 0
+    let start = ContinuousClock.now
+    for i in 0..<n {
+        let q = queries[i % queries.count]
+        if let hit = index.mfnRate(importer: q.importer, code: q.code, dayOrdinal: q.day) {
+            found += 1
+            if evaluate, case .amount = hit.rate.evaluate(in: contexts[q.currency]!) { computed += 1 }
+        }
+    }
+    let elapsed = ContinuousClock.now - start
+    return (elapsed, evaluate ? computed : found)
+}
+
+_ = run(200_000, evaluate: true)  // warm-up
+for (label, evaluate) in [("look-up", false), ("look-up + duty evaluation", true)] {
+    let (elapsed, hits) = run(lookups, evaluate: evaluate)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print(String(format: "%@: %d in %.3f s = %.0f per second on one core (%d with a result)", label, lookups, seconds, Double(lookups) / seconds, hits))
+}
