@@ -8,13 +8,21 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 
-/// Options every query command takes.
-struct QueryOptions: ParsableArguments {
+/// The database and the output format: options every command takes.
+struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).")
     var db: String?
 
     @Option(name: .long, help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
+}
+
+/// Options every query command takes.
+struct QueryOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+
+    var db: String? { store.db }
+    var format: OutputFormat { store.format }
 
     @Option(name: .long, help: "The day the question is about, YYYY-MM-DD (default: today).")
     var on: String?

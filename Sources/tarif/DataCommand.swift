@@ -17,21 +17,17 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "Data directory (default: $TARIF_DATA, else ../shared/data).")
         var data: String?
 
-        @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).")
-        var db: String?
-
-        @Option(name: .long, help: "Output format: table, json or csv.")
-        var format: OutputFormat = .table
+        @OptionGroup var store: StoreOptions
 
         func run() throws {
             try TarifCLI.run {
                 let directory = try Locations.dataDirectory(explicit: data)
-                let path = Locations.database(explicit: db)
+                let path = Locations.database(explicit: store.db)
                 let started = Date()
                 let builder = DataBuilder(database: try TarifDatabase(path: path), progress: TerminalProgress())
                 let reports = try builder.build(from: directory, catalog: try Catalog.bundled())
                 let seconds = Date().timeIntervalSince(started)
-                try LoadSummary(reports: reports).print(format: format, footer: [
+                try LoadSummary(reports: reports).print(format: store.format, footer: [
                     "Database: \(path)", "Data: \(directory.path)", String(format: "Time: %.2f s", seconds),
                 ])
             }
@@ -63,11 +59,7 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "The nomenclature it follows (default: as the current version of the series).")
         var nomenclature: String?
 
-        @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).")
-        var db: String?
-
-        @Option(name: .long, help: "Output format: table, json or csv.")
-        var format: OutputFormat = .table
+        @OptionGroup var store: StoreOptions
 
         func run() throws {
             try TarifCLI.run {
@@ -76,7 +68,7 @@ struct DataCommand: ParsableCommand {
                 let day = try Day(iso: validFrom)
                 let currency = try PublicationFormatsCLI.currency(for: reader)
                 let name = URL(fileURLWithPath: file).lastPathComponent
-                let database = try TarifDatabase(path: Locations.database(explicit: db))
+                let database = try TarifDatabase(path: Locations.database(explicit: store.db))
                 let report = try DataBuilder(database: database, progress: TerminalProgress()).load(
                     path: file, displayName: name, format: reader
                 ) { hash in
@@ -87,7 +79,7 @@ struct DataCommand: ParsableCommand {
                             sourceFile: name, contentHash: hash)
                     ]
                 }
-                try LoadSummary(reports: [report]).print(format: format, footer: [])
+                try LoadSummary(reports: [report]).print(format: store.format, footer: [])
             }
         }
     }
