@@ -21,13 +21,6 @@ extension TarifDatabase {
         }
     }
 
-    /// The version of `importer`'s MFN schedule in force on `day`, if any.
-    public func mfnSchedule(for importer: CountryCode, on day: Day) throws -> StoredSchedule? {
-        try schedules().last {
-            $0.info.series == ScheduleInfo.mfnSeries(for: importer) && $0.validity.start <= day && $0.validity.contains(day)
-        }
-    }
-
     /// The importers with a schedule, for error messages and listings.
     public func importers() throws -> [CountryCode] {
         try read { db in
