@@ -12,6 +12,7 @@ let package = Package(
     name: "Tarif",
     products: [
         .library(name: "TarifCore", targets: ["TarifCore"]),
+        .library(name: "TarifRegistry", targets: ["TarifRegistry"]),
         .library(name: "TarifKit", targets: ["TarifKit"]),
         .executable(name: "tarif", targets: ["tarif"]),
     ],
@@ -31,13 +32,15 @@ let package = Package(
             name: "TarifStore",
             dependencies: ["TarifCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings),
+        // The cooperation registry: WTO membership, institutions, agreements, programs (no I/O).
+        .target(name: "TarifRegistry", dependencies: ["TarifCore"], swiftSettings: strictSettings),
         // Applying the law: treatments, legal basis, duty payable.
         .target(name: "TarifRules", dependencies: ["TarifCore"], swiftSettings: strictSettings),
         // The library API: composes import, store and rules (used by the CLI and, later, the server).
         .target(
             name: "TarifKit",
-            dependencies: ["TarifCore", "TarifImport", "TarifStore", "TarifRules"],
-            resources: [.copy("Catalog")],
+            dependencies: ["TarifCore", "TarifImport", "TarifStore", "TarifRules", "TarifRegistry"],
+            resources: [.copy("Catalog"), .copy("Registry")],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tarif",

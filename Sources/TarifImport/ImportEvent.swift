@@ -11,6 +11,7 @@ public enum ImportEvent: Sendable {
     case rate(schedule: String, LineRate)
     case note(schedule: String, LineNote)
     case unparsed(schedule: String, UnparsedRate)
+    case preferenceScheme(PreferenceScheme)
 }
 
 /// A reader of one publication format.
@@ -29,7 +30,7 @@ public protocol PublicationReader: Sendable {
 public enum PublicationFormats {
     public static let all: [any PublicationReader.Type] = [
         HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
-        UKGlobalTariffReader.self, USHTSReader.self,
+        UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self,
     ]
 
     /// The reader for `format`.

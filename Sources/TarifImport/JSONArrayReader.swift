@@ -49,6 +49,16 @@ public final class JSONArrayReader {
         self.source = source
     }
 
+    /// The whole file as one JSON value (for small files whose top level is an object).
+    /// - Throws: ``TarifError`` for malformed JSON, bad UTF-8, trailing content or a file cut short.
+    public func document() throws -> JSONValue {
+        skipSpace()
+        let v = try value()
+        try expectEnd()
+        finished = true
+        return v
+    }
+
     /// The next element of the top-level array; `nil` after the closing bracket.
     /// - Throws: ``TarifError`` for malformed JSON, bad UTF-8 or a file cut short.
     public func next() throws -> JSONValue? {

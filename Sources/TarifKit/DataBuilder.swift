@@ -75,6 +75,7 @@ public struct DataBuilder: Sendable {
                 case .rate(let role, let r): try sink.addRate(r, role: role)
                 case .note(let role, let n): try sink.addNote(n, role: role)
                 case .unparsed(let role, let u): try sink.addUnparsed(u, role: role)
+                case .preferenceScheme(let s): try sink.addPreferenceScheme(s)
                 }
             }
         }

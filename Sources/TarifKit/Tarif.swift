@@ -1,5 +1,6 @@
 import Foundation
 public import TarifCore
+public import TarifRegistry
 public import TarifRules
 public import TarifStore
 
@@ -74,6 +75,18 @@ public struct Tarif: Sendable {
             throw TarifError(.notFound, "\(importer) \(code) has no MFN rate in \(answer.schedule.info.title)")
         }
         return resolution
+    }
+
+    /// The cooperation registry: the countries of the database, the facts Tarif
+    /// curates, and the preference schemes loaded from importers' publications.
+    /// - Throws: ``TarifError`` when the database has no countries yet, or
+    ///   ``RegistryProblems`` when the facts break an invariant.
+    public func registry() throws -> Registry {
+        let countries = try database.countries()
+        guard !countries.isEmpty else {
+            throw TarifError(.notFound, "the database has no countries; load countries/country-codes.csv with `tarif data build`")
+        }
+        return try Registry(RegistryLoader.input(countries: countries, schemes: try database.preferenceSchemes()))
     }
 
     func requireLine(_ code: TariffCode, in s: StoredSchedule) throws -> TariffLine {

@@ -151,6 +151,14 @@ public struct LoadSink {
         report.referenceRows += 1
     }
 
+    public mutating func addPreferenceScheme(_ s: PreferenceScheme) throws {
+        try db.execute(sql: "DELETE FROM preference_scheme WHERE importer = ? AND code = ?", arguments: [s.importer.rawValue, s.code])
+        try db.cachedStatement(
+            sql: "INSERT INTO preference_scheme (importer, code, title, valid_from, document) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [s.importer.rawValue, s.code, s.title, s.validFrom.description, String(decoding: try encoder.encode(s), as: UTF8.self)])
+        report.referenceRows += 1
+    }
+
     public mutating func addLine(_ line: TariffLine, role: String) throws {
         try db.cachedStatement(
             sql: """

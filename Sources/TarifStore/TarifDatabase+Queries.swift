@@ -146,6 +146,29 @@ extension TarifDatabase {
         }
     }
 
+    /// Every country, by code.
+    public func countries() throws -> [Country] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM country ORDER BY code").map {
+                Country(
+                    code: try CountryCode($0["code"] as String), alpha2: $0["alpha2"], numeric: $0["numeric"], name: $0["name"],
+                    officialName: $0["official_name"], region: $0["region"], subregion: $0["subregion"],
+                    isLeastDeveloped: $0["ldc"], isLandlockedDeveloping: $0["lldc"], isSmallIslandDeveloping: $0["sids"],
+                    currency: $0["currency"], independence: $0["independence"])
+            }
+        }
+    }
+
+    /// The preference schemes loaded from importers' publications.
+    public func preferenceSchemes() throws -> [PreferenceScheme] {
+        let decoder = JSONDecoder()
+        return try read { db in
+            try String.fetchAll(db, sql: "SELECT document FROM preference_scheme ORDER BY importer, code").map {
+                try decoder.decode(PreferenceScheme.self, from: Data($0.utf8))
+            }
+        }
+    }
+
     /// A country by code.
     public func country(_ code: CountryCode) throws -> Country? {
         try read { db in

@@ -132,6 +132,19 @@ public struct TarifDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v2: preference schemes") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE preference_scheme (
+                        importer TEXT NOT NULL,
+                        code TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        valid_from TEXT NOT NULL,
+                        document TEXT NOT NULL,
+                        PRIMARY KEY (importer, code)
+                    );
+                    """)
+        }
         return migrator
     }
 }

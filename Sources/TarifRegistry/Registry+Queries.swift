@@ -1,0 +1,434 @@
+public import TarifCore
+
+/// Which way an agreement's preferences flow between two countries.
+public enum PreferenceDirection: String, Sendable, Codable {
+    /// Each grants the other.
+    case mutual
+    /// The first country grants the second (a GSP grantor and its beneficiary).
+    case firstGrantsSecond = "first-grants-second"
+    case secondGrantsFirst = "second-grants-first"
+}
+
+/// An agreement two countries share on a day, and how.
+public struct SharedAgreement: Sendable, Hashable, Codable {
+    public var agreement: String
+    public var shortName: String
+    public var name: String
+    public var direction: PreferenceDirection
+    public var form: AgreementForm
+    public var type: AgreementType
+    public var basis: [NotificationBasis]
+    /// When each country's participation began.
+    public var firstSince: Day
+    public var secondSince: Day
+}
+
+/// One country's place in one agreement, as of a day.
+public struct Participation: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case inForce = "in-force"
+        case notYet = "not-yet-in-force"
+        case ended
+    }
+    public var agreement: String
+    public var shortName: String
+    public var name: String
+    public var form: AgreementForm
+    public var type: AgreementType
+    public var role: PartyRole
+    public var side: String
+    public var from: Day
+    public var to: Day?
+    public var status: Status
+    /// Through which bloc, when the country takes part as a member of one.
+    public var via: String?
+}
+
+/// Why a country is or is not eligible under a program on a day.
+public struct Eligibility: Sendable, Hashable, Codable {
+    public var importer: CountryCode
+    public var program: String
+    public var agreement: String
+    public var origin: CountryCode
+    public var day: Day
+    public var eligible: Bool
+    /// Each condition checked, in order, with its outcome.
+    public var reasons: [String]
+}
+
+/// A country, everything it belongs to, and where it stands on a day.
+public struct CountryProfile: Sendable, Codable {
+    public struct InstitutionMembership: Sendable, Hashable, Codable {
+        public var institution: String
+        public var name: String
+        public var kind: InstitutionKind
+        public var from: FactDate
+        public var to: FactDate?
+        public var memberOnDay: Bool
+        public var note: String?
+    }
+    public var country: Country
+    public var day: Day
+    public var wtoStatus: String
+    public var wtoMemberSince: FactDate?
+    public var developmentStatus: DevelopmentStatus?
+    public var developmentNote: String
+    public var institutions: [InstitutionMembership]
+    public var agreements: [Participation]
+}
+
+/// Filters for ``Registry/agreements(matching:)``.
+public struct AgreementFilter: Sendable {
+    public var party: CountryCode?
+    public var partner: CountryCode?
+    public var inForceOn: Day?
+    public var form: AgreementForm?
+    public var type: AgreementType?
+    public var basis: NotificationBasis?
+
+    public init(
+        party: CountryCode? = nil, partner: CountryCode? = nil, inForceOn: Day? = nil, form: AgreementForm? = nil,
+        type: AgreementType? = nil, basis: NotificationBasis? = nil
+    ) {
+        self.party = party
+        self.partner = partner
+        self.inForceOn = inForceOn
+        self.form = form
+        self.type = type
+        self.basis = basis
+    }
+}
+
+extension Registry {
+    // MARK: Fast paths
+
+    /// The number of agreements under which `a` and `b` give each other, or one the
+    /// other, preferences on `day`. Allocation-free; the benchmark's subject.
+    @inlinable
+    public func sharedCount(_ a: CountryCode, _ b: CountryCode, on day: Day) -> Int {
+        guard let ca = cover[a], let cb = cover[b] else { return 0 }
+        let d = Int32(day.ordinal)
+        var n = 0
+        var j = 0
+        var last: Int32 = -1
+        for x in ca where x.contains(d) && x.agreement != last {
+            while j < cb.count && cb[j].agreement < x.agreement { j += 1 }
+            var k = j
+            while k < cb.count && cb[k].agreement == x.agreement {
+                let y = cb[k]
+                if y.contains(d), y.side != x.side, Self.direction(x.role, y.role) != nil {
+                    n += 1
+                    last = x.agreement
+                    break
+                }
+                k += 1
+            }
+        }
+        return n
+    }
+
+    /// Whether `origin` gets `importer`'s program `code` on `day`. Allocation-free.
+    @inlinable
+    public func isEligible(origin: CountryCode, importer: CountryCode, program code: String, on day: Day) -> Bool {
+        guard let p = programIndex[importer]?[code] else { return false }
+        let agreement = programAgreement[p]
+        guard agreement >= 0 else { return false }
+        let d = Int32(day.ordinal)
+        guard let ci = cover[importer], let grantor = Self.find(ci, agreement, d), grantor.role != .beneficiary else { return false }
+        switch programs[p].beneficiaries {
+        case .allOrigins: return true
+        case .parties, .leastDevelopedParties:
+            if let only = programs[p].only, !only.contains(origin) { return false }
+            guard let co = cover[origin], let beneficiary = Self.find(co, agreement, d), beneficiary.side != grantor.side,
+                beneficiary.role != .grantor
+            else { return false }
+            if programs[p].beneficiaries == .leastDevelopedParties { return isLeastDeveloped(origin, ordinal: d) }
+            return true
+        }
+    }
+
+    @inlinable
+    static func find(_ covers: [Cover], _ agreement: Int32, _ d: Int32) -> Cover? {
+        var lo = 0
+        var hi = covers.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if covers[mid].agreement < agreement { lo = mid + 1 } else { hi = mid }
+        }
+        while lo < covers.count && covers[lo].agreement == agreement {
+            if covers[lo].contains(d) { return covers[lo] }
+            lo += 1
+        }
+        return nil
+    }
+
+    @inlinable
+    static func direction(_ a: PartyRole, _ b: PartyRole) -> PreferenceDirection? {
+        switch (a, b) {
+        case (.reciprocal, .reciprocal): return .mutual
+        case (.grantor, .beneficiary), (.reciprocal, .beneficiary): return .firstGrantsSecond
+        case (.beneficiary, .grantor), (.beneficiary, .reciprocal): return .secondGrantsFirst
+        default: return nil
+        }
+    }
+
+    @inlinable
+    func isLeastDeveloped(_ c: CountryCode, ordinal d: Int32) -> Bool {
+        guard let span = ldcSpans[c] else { return false }
+        return d >= span.0 && d < span.1
+    }
+
+    // MARK: Look-ups with suggestions
+
+    /// A country by alpha-3 or alpha-2 code or by name.
+    /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
+    public func country(named text: String) throws -> Country {
+        let trimmed = text.trimmingSpaces
+        if trimmed.count == 3, let code = try? CountryCode(trimmed), let c = countries[code] { return c }
+        let k = Self.key(trimmed)
+        if let c = countries.values.first(where: { $0.alpha2 == k || Self.key($0.name) == k || Self.key($0.officialName) == k }) {
+            return c
+        }
+        let names = countries.values.flatMap { [$0.code.rawValue, $0.name] }
+        throw TarifError(.notFound, "unknown country '\(text)'" + Suggest.phrase(for: trimmed, among: names))
+    }
+
+    /// An agreement by id, short name or alias, ignoring case and punctuation.
+    /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
+    public func agreement(named text: String) throws -> Agreement {
+        if let i = agreementNames[Self.key(text)] { return agreements[i] }
+        let names = agreements.flatMap { [$0.id, $0.shortName] + ($0.aliases ?? []) }
+        throw TarifError(.notFound, "unknown agreement '\(text)'" + Suggest.phrase(for: text, among: names))
+    }
+
+    public func institution(named text: String) throws -> Institution {
+        let k = Self.key(text)
+        if let i = institutionIndex[k] { return institutions[i] }
+        if let inst = institutions.first(where: { Self.key($0.name) == k || ($0.aliases ?? []).contains { Self.key($0) == k } }) {
+            return inst
+        }
+        let names = institutions.flatMap { [$0.id, $0.name] + ($0.aliases ?? []) }
+        throw TarifError(.notFound, "unknown institution '\(text)'" + Suggest.phrase(for: text, among: names))
+    }
+
+    public func form(of agreement: Agreement) -> AgreementForm {
+        forms[agreementNames[Self.key(agreement.id)]!]
+    }
+
+    // MARK: Questions
+
+    /// The agreements under which `a` and `b` give each other, or one the other,
+    /// preferences on `day`. Parties on the same side (two ASEAN members under
+    /// ASEAN–China) do not count.
+    public func common(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [SharedAgreement] {
+        guard let ca = cover[a], let cb = cover[b] else { return [] }
+        let d = Int32(day.ordinal)
+        var result: [SharedAgreement] = []
+        var done: Set<Int32> = []
+        for x in ca where x.contains(d) && !done.contains(x.agreement) {
+            for y in cb where y.agreement == x.agreement && y.contains(d) && y.side != x.side {
+                guard let dir = Self.direction(x.role, y.role) else { continue }
+                let ag = agreements[Int(x.agreement)]
+                result.append(
+                    SharedAgreement(
+                        agreement: ag.id, shortName: ag.shortName, name: ag.name, direction: dir, form: forms[Int(x.agreement)],
+                        type: ag.type, basis: ag.basis, firstSince: Day(ordinal: Int(x.start)), secondSince: Day(ordinal: Int(y.start))))
+                done.insert(x.agreement)
+                break
+            }
+        }
+        return result.sorted { ($0.shortName) < ($1.shortName) }
+    }
+
+    /// Whether `origin` gets `importer`'s program `code` on `day`, with every condition explained.
+    /// - Throws: ``TarifError`` `.notFound` for a program the importer does not have.
+    public func eligibility(origin: CountryCode, importer: CountryCode, program code: String, on day: Day) throws -> Eligibility {
+        guard let p = programIndex[importer]?[code] else {
+            let known = programs.filter { $0.importer == importer }.map(\.code)
+            let hint = known.isEmpty ? " (the registry has no programs for \(importer))" : Suggest.phrase(for: code, among: known)
+            throw TarifError(.notFound, "\(importer) has no program '\(code)'" + hint)
+        }
+        let program = programs[p]
+        let a = Int(programAgreement[p])
+        let ag = agreements[a]
+        var reasons: [String] = ["\(importer) \(code): \(program.name) (\(program.provision)), under \(ag.name)"]
+        var ok = true
+        if let v = ag.validity, v.contains(day) {
+            reasons.append("\(ag.shortName) is in force on \(day) (from \(v.start)\(v.end.map { ", until \($0.adding(days: -1))" } ?? ""))")
+        } else if let v = ag.validity {
+            ok = false
+            reasons.append(day < v.start ? "\(ag.shortName) is not yet in force on \(day) (from \(v.start))" : "\(ag.shortName) no longer applies on \(day) (ended \(v.end!))")
+        } else {
+            ok = false
+            reasons.append("\(ag.shortName) has not entered into force")
+        }
+        let d = Int32(day.ordinal)
+        let grantor = cover[importer].flatMap { Self.find($0, Int32(a), d) }
+        if grantor == nil {
+            ok = false
+            reasons.append("\(importer) is not a granting party on \(day)")
+        }
+        switch program.beneficiaries {
+        case .allOrigins:
+            reasons.append("the program applies to goods of every origin (\(NotificationBasis.mfnConcession.article))")
+        case .parties, .leastDevelopedParties:
+            if let only = program.only, !only.contains(origin) {
+                ok = false
+                reasons.append("\(code) covers only goods of \(only.map(\.rawValue).joined(separator: ", "))")
+            }
+            let mine = cover[origin].flatMap { Self.find($0, Int32(a), d) }
+            if let mine, mine.side != grantor?.side ?? -1, mine.role != .grantor {
+                reasons.append("\(origin) is a \(mine.role == .beneficiary ? "beneficiary" : "party") on \(day) (since \(Day(ordinal: Int(mine.start))))")
+            } else if let mine, mine.side == grantor?.side {
+                ok = false
+                reasons.append("\(origin) is on the importer's own side of \(ag.shortName)")
+            } else {
+                ok = false
+                let spans = participations(origin, on: day).filter { $0.agreement == ag.id }
+                if let s = spans.first {
+                    reasons.append(
+                        s.status == .notYet ? "\(origin) takes part only from \(s.from)" : "\(origin) took part until \(s.to.map { $0.adding(days: -1).description } ?? "?")")
+                } else {
+                    reasons.append("\(origin) is not a party to or beneficiary of \(ag.shortName)")
+                }
+            }
+            if program.beneficiaries == .leastDevelopedParties {
+                if isLeastDeveloped(origin, ordinal: d) {
+                    reasons.append("\(origin) is on the UN list of least developed countries on \(day)")
+                } else {
+                    ok = false
+                    reasons.append("\(origin) is not on the UN list of least developed countries on \(day)")
+                }
+            }
+        }
+        if let note = program.note { reasons.append(note) }
+        return Eligibility(importer: importer, program: code, agreement: ag.id, origin: origin, day: day, eligible: ok, reasons: reasons)
+    }
+
+    /// Every agreement `country` takes part in, directly or through a bloc, with its status on `day`.
+    public func participations(_ country: CountryCode, on day: Day) -> [Participation] {
+        var out: [Participation] = []
+        for (i, a) in agreements.enumerated() {
+            for p in a.parties {
+                guard let tenure = a.tenure(of: p) else { continue }
+                var spans: [(Validity, String?)] = []
+                switch p.party {
+                case .country(let c) where c == country: spans = [(tenure.validity, nil)]
+                case .bloc(let b):
+                    if let j = institutionIndex[Self.key(b)] {
+                        for m in institutions[j].members where m.member == country {
+                            if let v = Self.intersect(tenure.validity, m.tenure.validity) { spans.append((v, "@" + b)) }
+                        }
+                    }
+                default: break
+                }
+                for (v, via) in spans {
+                    let status: Participation.Status = v.contains(day) ? .inForce : (day < v.start ? .notYet : .ended)
+                    out.append(
+                        Participation(
+                            agreement: a.id, shortName: a.shortName, name: a.name, form: forms[i], type: a.type, role: p.effectiveRole,
+                            side: p.effectiveSide, from: v.start, to: v.end, status: status, via: via))
+                }
+            }
+        }
+        return out.sorted { ($0.from, $0.shortName) < ($1.from, $1.shortName) }
+    }
+
+    /// The development status of `country` on `day`, and what it rests on.
+    public func developmentStatus(_ country: CountryCode, on day: Day) -> (DevelopmentStatus?, String) {
+        if isLeastDeveloped(country, ordinal: Int32(day.ordinal)) {
+            let g = graduations[country].map { " (graduates on \($0.graduated): \($0.source.title))" } ?? ""
+            return (.leastDeveloped, "on the UN list of least developed countries\(g)")
+        }
+        let graduated = graduations[country].map { " It left the UN LDC list on \($0.graduated)." } ?? ""
+        if developed.contains(country) { return (.developed, "does not claim developing-country status" + graduated) }
+        if wtoMember(.country(country), on: day) {
+            return (.developing, "a WTO Member designating itself as developing (the WTO has no definition)" + graduated)
+        }
+        return (nil, "not a WTO Member on that day; no WTO development status" + graduated)
+    }
+
+    /// Whether `party` is a WTO Member on `day`.
+    public func wtoMember(_ party: PartyRef, on day: Day) -> Bool {
+        guard let e = wto[party], e.status == .member, let since = e.since else { return false }
+        return since.day <= day
+    }
+
+    public func wtoEntry(_ party: PartyRef) -> WTOEntry? { wto[party] }
+
+    public var wtoEntries: [WTOEntry] { wto.values.sorted { $0.party < $1.party } }
+
+    /// A country's memberships, agreements and status on `day`.
+    public func profile(_ country: CountryCode, on day: Day) throws -> CountryProfile {
+        guard let c = countries[country] else { return try profile(self.country(named: country.rawValue).code, on: day) }
+        let entry = wto[.country(country)]
+        let wtoStatus: String
+        switch entry?.status {
+        case .member?: wtoStatus = wtoMember(.country(country), on: day) ? "member" : "not yet a member on \(day)"
+        case .observer?: wtoStatus = "observer"
+        case nil: wtoStatus = "not a member"
+        }
+        let (status, note) = developmentStatus(country, on: day)
+        let memberships = institutions.flatMap { inst in
+            inst.members.filter { $0.member == country }.map {
+                CountryProfile.InstitutionMembership(
+                    institution: inst.id, name: inst.name, kind: inst.kind, from: $0.from, to: $0.to, memberOnDay: $0.tenure.contains(day),
+                    note: $0.note)
+            }
+        }
+        return CountryProfile(
+            country: c, day: day, wtoStatus: wtoStatus, wtoMemberSince: entry?.status == .member ? entry?.since : nil,
+            developmentStatus: status, developmentNote: note, institutions: memberships, agreements: participations(country, on: day))
+    }
+
+    /// Agreements matching every filter given, in order of entry into force.
+    public func agreements(matching f: AgreementFilter) -> [(Agreement, AgreementForm)] {
+        var out: [(Agreement, AgreementForm)] = []
+        for (i, a) in agreements.enumerated() {
+            if let form = f.form, forms[i] != form { continue }
+            if let t = f.type, a.type != t { continue }
+            if let b = f.basis, !a.basis.contains(b) { continue }
+            if let day = f.inForceOn, !(a.validity?.contains(day) ?? false) { continue }
+            if let party = f.party {
+                let covers = cover[party]?.filter { $0.agreement == Int32(i) } ?? []
+                if covers.isEmpty { continue }
+                if let day = f.inForceOn, !covers.contains(where: { $0.contains(Int32(day.ordinal)) }) { continue }
+                if let partner = f.partner {
+                    let day = f.inForceOn
+                    let theirs = cover[partner]?.filter { $0.agreement == Int32(i) } ?? []
+                    let shares = covers.contains { x in
+                        theirs.contains { y in
+                            x.side != y.side && Self.direction(x.role, y.role) != nil
+                                && (day.map { x.contains(Int32($0.ordinal)) && y.contains(Int32($0.ordinal)) } ?? true)
+                        }
+                    }
+                    if !shares { continue }
+                }
+            } else if let partner = f.partner, cover[partner]?.contains(where: { $0.agreement == Int32(i) }) != true {
+                continue
+            }
+            out.append((a, forms[i]))
+        }
+        return out.sorted { (($0.0.inForce?.day ?? Day(year: 9999, month: 12, day: 31)!), $0.0.shortName) < (($1.0.inForce?.day ?? Day(year: 9999, month: 12, day: 31)!), $1.0.shortName) }
+    }
+
+    /// The countries covered by an agreement on `day`, with their side and role.
+    public func parties(of agreement: Agreement, on day: Day?) -> [(CountryCode, Participation)] {
+        var out: [(CountryCode, Participation)] = []
+        for code in cover.keys.sorted() {
+            for p in participations(code, on: day ?? Day(year: 2000, month: 1, day: 1)!) where p.agreement == agreement.id {
+                out.append((code, p))
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+}
