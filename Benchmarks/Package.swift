@@ -8,6 +8,9 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "tarif-bench",
-            dependencies: [.product(name: "TarifKit", package: "Tarif"), .product(name: "TarifCore", package: "Tarif")])
+            dependencies: [
+                .product(name: "TarifKit", package: "Tarif"), .product(name: "TarifCore", package: "Tarif"),
+                .product(name: "TarifRegistry", package: "Tarif"),
+            ])
     ]
 )

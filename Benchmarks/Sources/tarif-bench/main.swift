@@ -1,6 +1,7 @@
 import Foundation
 import TarifCore
 import TarifKit
+import TarifRegistry
 
 // Rate look-up and duty evaluation in-process, on one core, with a warm in-memory index.
 // Usage: tarif-bench DATABASE [LOOKUPS]
@@ -55,4 +56,45 @@ for (label, evaluate) in [("look-up", false), ("look-up + duty evaluation", true
     let (elapsed, hits) = run(lookups, evaluate: evaluate)
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     print(String(format: "%@: %d in %.3f s = %.0f per second on one core (%d with a result)", label, lookups, seconds, Double(lookups) / seconds, hits))
+}
+
+// The registry's in-memory index: "which agreements do A and B share on D" and
+// "is X eligible under program P on D" (issue target: under 1 µs per query).
+let registryStart = ContinuousClock.now
+let registry = try tarif.registry()
+print("registry: \(registry.agreements.count) agreements, \(registry.institutions.count) institutions, \(registry.programs.count) programs built in \(ContinuousClock.now - registryStart)")
+let codes = registry.countries.keys.sorted()
+let usPrograms = registry.programs.filter { $0.importer == .unitedStates }.map(\.code)
+let firstDay = try Day(iso: "1990-01-01").ordinal
+let pairs = (0..<1_000_000).map { _ in
+    (codes.randomElement(using: &generator)!, codes.randomElement(using: &generator)!, Day(ordinal: firstDay + Int.random(in: 0..<13_500, using: &generator)))
+}
+let checks = (0..<1_000_000).map { _ in
+    (codes.randomElement(using: &generator)!, usPrograms.randomElement(using: &generator)!, Day(ordinal: firstDay + Int.random(in: 0..<13_500, using: &generator)))
+}
+func timeRegistry(_ label: String, _ n: Int, _ body: (Int) -> Int) {
+    _ = body(100_000)  // warm-up
+    let start = ContinuousClock.now
+    let hits = body(n)
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    print(String(format: "%@: %d in %.3f s = %.0f ns per query (target 1000 ns: %.1f× under) — %d non-empty", label, n, seconds,
+        seconds / Double(n) * 1e9, 1000 / (seconds / Double(n) * 1e9), hits))
+}
+let registryQueries = lookups
+timeRegistry("common(A, B, on: D)", registryQueries) { n in
+    var hits = 0
+    for i in 0..<n {
+        let (a, b, d) = pairs[i % pairs.count]
+        if registry.sharedCount(a, b, on: d) > 0 { hits += 1 }
+    }
+    return hits
+}
+timeRegistry("isEligible(X, USA, P, on: D)", registryQueries) { n in
+    var hits = 0
+    for i in 0..<n {
+        let (x, p, d) = checks[i % checks.count]
+        if registry.isEligible(origin: x, importer: .unitedStates, program: p, on: d) { hits += 1 }
+    }
+    return hits
 }
