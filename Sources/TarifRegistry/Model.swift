@@ -57,12 +57,18 @@ public struct FactDate: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 }
 
+/// Decodes a value written as one string in files, turning a parse error into a
+/// decoding error at the field's path.
+func decodeParsing<T>(_ decoder: any Decoder, _ parse: (String) throws -> T) throws -> T {
+    let text = try decoder.singleValueContainer().decode(String.self)
+    do { return try parse(text) } catch let error as TarifError {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
+    }
+}
+
 extension FactDate: Codable {
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch let error as TarifError {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
+        self = try decodeParsing(decoder) { try FactDate(parsing: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -107,10 +113,7 @@ public enum PartyRef: Sendable, Hashable, Comparable, CustomStringConvertible {
 
 extension PartyRef: Codable {
     public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(parsing: text) } catch let error as TarifError {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
+        self = try decodeParsing(decoder) { try PartyRef(parsing: $0) }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -149,13 +149,7 @@ extension TarifDatabase {
     /// Every country, by code.
     public func countries() throws -> [Country] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM country ORDER BY code").map {
-                Country(
-                    code: try CountryCode($0["code"] as String), alpha2: $0["alpha2"], numeric: $0["numeric"], name: $0["name"],
-                    officialName: $0["official_name"], region: $0["region"], subregion: $0["subregion"],
-                    isLeastDeveloped: $0["ldc"], isLandlockedDeveloping: $0["lldc"], isSmallIslandDeveloping: $0["sids"],
-                    currency: $0["currency"], independence: $0["independence"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM country ORDER BY code").map(Self.country(from:))
         }
     }
 
@@ -172,14 +166,16 @@ extension TarifDatabase {
     /// A country by code.
     public func country(_ code: CountryCode) throws -> Country? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM country WHERE code = ?", arguments: [code.rawValue]).map {
-                Country(
-                    code: try CountryCode($0["code"] as String), alpha2: $0["alpha2"], numeric: $0["numeric"], name: $0["name"],
-                    officialName: $0["official_name"], region: $0["region"], subregion: $0["subregion"],
-                    isLeastDeveloped: $0["ldc"], isLandlockedDeveloping: $0["lldc"], isSmallIslandDeveloping: $0["sids"],
-                    currency: $0["currency"], independence: $0["independence"])
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM country WHERE code = ?", arguments: [code.rawValue]).map(Self.country(from:))
         }
+    }
+
+    static func country(from row: Row) throws -> Country {
+        Country(
+            code: try CountryCode(row["code"] as String), alpha2: row["alpha2"], numeric: row["numeric"], name: row["name"],
+            officialName: row["official_name"], region: row["region"], subregion: row["subregion"],
+            isLeastDeveloped: row["ldc"], isLandlockedDeveloping: row["lldc"], isSmallIslandDeveloping: row["sids"],
+            currency: row["currency"], independence: row["independence"])
     }
 
     /// Every MFN rate of every schedule version, for the in-memory ``RateIndex``.
