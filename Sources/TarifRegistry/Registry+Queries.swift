@@ -106,9 +106,17 @@ extension Registry {
     /// other, preferences on `day`. Allocation-free; the benchmark's subject.
     @inlinable
     public func sharedCount(_ a: CountryCode, _ b: CountryCode, on day: Day) -> Int {
-        guard let ca = cover[a], let cb = cover[b] else { return 0 }
-        let d = Int32(day.ordinal)
         var n = 0
+        forEachShared(a, b, Int32(day.ordinal)) { _, _, _ in n += 1 }
+        return n
+    }
+
+    /// Calls `body` once per agreement under which `a` and `b` are both covered on day
+    /// `d`, on different sides, with roles that grant: a merge of the two countries'
+    /// coverage, both sorted by agreement.
+    @inlinable
+    func forEachShared(_ a: CountryCode, _ b: CountryCode, _ d: Int32, _ body: (Cover, Cover, PreferenceDirection) -> Void) {
+        guard let ca = cover[a], let cb = cover[b] else { return }
         var j = 0
         var last: Int32 = -1
         for x in ca where x.contains(d) && x.agreement != last {
@@ -116,15 +124,14 @@ extension Registry {
             var k = j
             while k < cb.count && cb[k].agreement == x.agreement {
                 let y = cb[k]
-                if y.contains(d), y.side != x.side, Self.direction(x.role, y.role) != nil {
-                    n += 1
+                if y.contains(d), y.side != x.side, let direction = Self.direction(x.role, y.role) {
+                    body(x, y, direction)
                     last = x.agreement
                     break
                 }
                 k += 1
             }
         }
-        return n
     }
 
     /// Whether `origin` gets `importer`'s program `code` on `day`. Allocation-free.
@@ -174,8 +181,8 @@ extension Registry {
 
     @inlinable
     func isLeastDeveloped(_ c: CountryCode, ordinal d: Int32) -> Bool {
-        guard let span = ldcSpans[c] else { return false }
-        return d >= span.0 && d < span.1
+        guard let until = ldcUntil[c] else { return false }
+        return d < until
     }
 
     // MARK: Look-ups with suggestions
@@ -221,21 +228,13 @@ extension Registry {
     /// preferences on `day`. Parties on the same side (two ASEAN members under
     /// ASEAN–China) do not count.
     public func common(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [SharedAgreement] {
-        guard let ca = cover[a], let cb = cover[b] else { return [] }
-        let d = Int32(day.ordinal)
         var result: [SharedAgreement] = []
-        var done: Set<Int32> = []
-        for x in ca where x.contains(d) && !done.contains(x.agreement) {
-            for y in cb where y.agreement == x.agreement && y.contains(d) && y.side != x.side {
-                guard let dir = Self.direction(x.role, y.role) else { continue }
-                let ag = agreements[Int(x.agreement)]
-                result.append(
-                    SharedAgreement(
-                        agreement: ag.id, shortName: ag.shortName, name: ag.name, direction: dir, form: forms[Int(x.agreement)],
-                        type: ag.type, basis: ag.basis, firstSince: Day(ordinal: Int(x.start)), secondSince: Day(ordinal: Int(y.start))))
-                done.insert(x.agreement)
-                break
-            }
+        forEachShared(a, b, Int32(day.ordinal)) { x, y, direction in
+            let ag = agreements[Int(x.agreement)]
+            result.append(
+                SharedAgreement(
+                    agreement: ag.id, shortName: ag.shortName, name: ag.name, direction: direction, form: forms[Int(x.agreement)],
+                    type: ag.type, basis: ag.basis, firstSince: Day(ordinal: Int(x.start)), secondSince: Day(ordinal: Int(y.start))))
         }
         return result.sorted { ($0.shortName) < ($1.shortName) }
     }
@@ -308,30 +307,32 @@ extension Registry {
     /// Every agreement `country` takes part in, directly or through a bloc, with its status on `day`.
     public func participations(_ country: CountryCode, on day: Day) -> [Participation] {
         var out: [Participation] = []
-        for (i, a) in agreements.enumerated() {
-            for p in a.parties {
-                guard let tenure = a.tenure(of: p) else { continue }
-                var spans: [(Validity, String?)] = []
-                switch p.party {
-                case .country(let c) where c == country: spans = [(tenure.validity, nil)]
-                case .bloc(let b):
-                    if let j = institutionIndex[Self.key(b)] {
-                        for m in institutions[j].members where m.member == country {
-                            if let v = Self.intersect(tenure.validity, m.tenure.validity) { spans.append((v, "@" + b)) }
-                        }
-                    }
-                default: break
-                }
-                for (v, via) in spans {
-                    let status: Participation.Status = v.contains(day) ? .inForce : (day < v.start ? .notYet : .ended)
-                    out.append(
-                        Participation(
-                            agreement: a.id, shortName: a.shortName, name: a.name, form: forms[i], type: a.type, role: p.effectiveRole,
-                            side: p.effectiveSide, from: v.start, to: v.end, status: status, via: via))
-                }
-            }
+        for i in agreements.indices {
+            for (c, p) in participations(inAgreement: i, on: day) where c == country { out.append(p) }
         }
         return out.sorted { ($0.from, $0.shortName) < ($1.from, $1.shortName) }
+    }
+
+    /// The countries covered by an agreement, with their side, role and status on `day`.
+    public func parties(of agreement: Agreement, on day: Day) -> [(CountryCode, Participation)] {
+        guard let i = agreementNames[Self.key(agreement.id)] else { return [] }
+        return participations(inAgreement: i, on: day).sorted { ($0.0, $0.1.from) < ($1.0, $1.1.from) }
+    }
+
+    /// Each country's participation in agreement `i`, one per party entry and span.
+    func participations(inAgreement i: Int, on day: Day) -> [(CountryCode, Participation)] {
+        let a = agreements[i]
+        return a.parties.flatMap { p in
+            Self.coverage(of: p, in: a, institutions: institutions, index: institutionIndex).map { c, v, via in
+                let status: Participation.Status = v.contains(day) ? .inForce : (day < v.start ? .notYet : .ended)
+                return (
+                    c,
+                    Participation(
+                        agreement: a.id, shortName: a.shortName, name: a.name, form: forms[i], type: a.type, role: p.effectiveRole,
+                        side: p.effectiveSide, from: v.start, to: v.end, status: status, via: via)
+                )
+            }
+        }
     }
 
     /// The development status of `country` on `day`, and what it rests on.
@@ -409,18 +410,9 @@ extension Registry {
             }
             out.append((a, forms[i]))
         }
-        return out.sorted { (($0.0.inForce?.day ?? Day(year: 9999, month: 12, day: 31)!), $0.0.shortName) < (($1.0.inForce?.day ?? Day(year: 9999, month: 12, day: 31)!), $1.0.shortName) }
-    }
-
-    /// The countries covered by an agreement on `day`, with their side and role.
-    public func parties(of agreement: Agreement, on day: Day?) -> [(CountryCode, Participation)] {
-        var out: [(CountryCode, Participation)] = []
-        for code in cover.keys.sorted() {
-            for p in participations(code, on: day ?? Day(year: 2000, month: 1, day: 1)!) where p.agreement == agreement.id {
-                out.append((code, p))
-            }
-        }
-        return out
+        // Agreements not yet in force sort last.
+        let never = Day(year: 9999, month: 12, day: 31)!
+        return out.sorted { ($0.0.inForce?.day ?? never, $0.0.shortName) < ($1.0.inForce?.day ?? never, $1.0.shortName) }
     }
 }
 

@@ -77,7 +77,8 @@ public struct Registry: Sendable {
     @usableFromInline let cover: [CountryCode: [Cover]]
     @usableFromInline let programIndex: [CountryCode: [String: Int]]
     @usableFromInline let programAgreement: [Int32]
-    @usableFromInline let ldcSpans: [CountryCode: (Int32, Int32)]
+    /// The first day (ordinal) each country on the UN LDC list is no longer on it (`Int32.max`: still on it).
+    @usableFromInline let ldcUntil: [CountryCode: Int32]
 
     /// Builds and checks the registry.
     /// - Throws: ``RegistryProblems`` listing every broken invariant.
@@ -134,7 +135,7 @@ public struct Registry: Sendable {
         self.developed = Set(input.developed)
         for c in input.developed where countries[c] == nil { problems.append("development status: \(c) is not a known country") }
         var graduations: [CountryCode: LDCGraduation] = [:]
-        var ldcSpans: [CountryCode: (Int32, Int32)] = [:]
+        var ldcUntil: [CountryCode: Int32] = [:]
         for g in input.ldcGraduations {
             if countries[g.country] == nil { problems.append("LDC graduation: \(g.country) is not a known country") }
             graduations[g.country] = g
@@ -142,11 +143,10 @@ public struct Registry: Sendable {
         // The UN list as the country-codes file gives it, ended at each graduation; graduated
         // countries the file no longer flags were on the list until their graduation.
         for c in input.countries where c.isLeastDeveloped || graduations[c.code] != nil {
-            let end = graduations[c.code].map { Int32($0.graduated.day.ordinal) } ?? Int32.max
-            ldcSpans[c.code] = (Int32.min, end)
+            ldcUntil[c.code] = graduations[c.code].map { Int32($0.graduated.day.ordinal) } ?? Int32.max
         }
         self.graduations = graduations
-        self.ldcSpans = ldcSpans
+        self.ldcUntil = ldcUntil
 
         // Agreements.
         var agreementNames: [String: Int] = [:]
@@ -183,24 +183,17 @@ public struct Registry: Sendable {
                     sides[p.effectiveSide] = n
                     return n
                 }()
-                guard let tenure = a.tenure(of: p) else { continue }
-                let spans: [(CountryCode, Validity)]
                 switch p.party {
                 case .country(let c):
                     if countries[c] == nil { problems.append("\(who) is not a known country") }
-                    spans = [(c, tenure.validity)]
                 case .bloc(let b):
-                    guard let j = institutionIndex[Self.key(b)] else {
+                    if let j = institutionIndex[Self.key(b)] {
+                        if input.institutions[j].members.isEmpty { problems.append("\(who): the institution's members are not curated") }
+                    } else {
                         problems.append("\(who) is not an institution")
-                        continue
-                    }
-                    let inst = input.institutions[j]
-                    if inst.members.isEmpty { problems.append("\(who): the institution's members are not curated") }
-                    spans = inst.members.compactMap { m in
-                        Self.intersect(tenure.validity, m.tenure.validity).map { (m.member, $0) }
                     }
                 }
-                for (c, v) in spans {
+                for (c, v, _) in Self.coverage(of: p, in: a, institutions: input.institutions, index: institutionIndex) {
                     cover[c, default: []].append(
                         Cover(
                             agreement: Int32(i), side: side, role: p.effectiveRole, start: Int32(v.start.ordinal),
@@ -248,6 +241,23 @@ public struct Registry: Sendable {
     /// Names compare without case, spaces or punctuation: "ASEAN–China" = "asean china" = "ASEANCHINA".
     static func key(_ s: String) -> String {
         String(String.UnicodeScalarView(s.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "+" || $0 == "*" }))
+    }
+
+    /// The countries a party entry covers and over which days: the country itself, or
+    /// each member of a bloc while it is a member (`via` names the bloc).
+    static func coverage(
+        of p: Party, in a: Agreement, institutions: [Institution], index: [String: Int]
+    ) -> [(country: CountryCode, span: Validity, via: String?)] {
+        guard let tenure = a.tenure(of: p) else { return [] }
+        switch p.party {
+        case .country(let c):
+            return [(c, tenure.validity, nil)]
+        case .bloc(let b):
+            guard let j = index[key(b)] else { return [] }
+            return institutions[j].members.compactMap { m in
+                intersect(tenure.validity, m.tenure.validity).map { (m.member, $0, "@" + b) }
+            }
+        }
     }
 
     static func intersect(_ a: Validity, _ b: Validity) -> Validity? {
