@@ -52,13 +52,6 @@ public struct Catalog: Sendable, Codable {
     /// The catalog shipped with Tarif.
     /// - Throws: ``TarifError`` when the bundled file is missing or malformed (a broken build).
     public static func bundled() throws -> Catalog {
-        guard let url = Bundle.module.url(forResource: "sources", withExtension: "json", subdirectory: "Catalog") else {
-            throw TarifError(.io, "the bundled catalog Catalog/sources.json is missing from the build")
-        }
-        do {
-            return try JSONDecoder().decode(Catalog.self, from: Data(contentsOf: url))
-        } catch {
-            throw TarifError(.badFile, "the bundled catalog is malformed: \(error)", at: SourceLocation(file: "Catalog/sources.json"))
-        }
+        try BundledResource.decode(Catalog.self, "sources", in: "Catalog")
     }
 }

@@ -99,34 +99,6 @@ public enum RegistryLoader {
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
-        guard let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Registry") else {
-            throw TarifError(.io, "the bundled registry file Registry/\(name).json is missing from the build")
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: try Data(contentsOf: url))
-        } catch let error as DecodingError {
-            throw TarifError(.badFile, describe(error), at: SourceLocation(file: "Registry/\(name).json", field: path(of: error)))
-        }
-    }
-
-    static func path(of error: DecodingError) -> String? {
-        let context: DecodingError.Context
-        switch error {
-        case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c): context = c
-        @unknown default: return nil
-        }
-        var path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        if case .keyNotFound(let key, _) = error { path += ".\(key.stringValue)" }
-        return path.isEmpty ? nil : path
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let c): return c.debugDescription
-        case .keyNotFound(let key, _): return "the required field '\(key.stringValue)' is missing"
-        case .typeMismatch(let t, _): return "a value is not of the expected type (\(t))"
-        case .valueNotFound(let t, _): return "a value of type \(t) is missing"
-        @unknown default: return "\(error)"
-        }
+        try BundledResource.decode(type, name, in: "Registry")
     }
 }

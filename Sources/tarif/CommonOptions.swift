@@ -15,6 +15,15 @@ struct StoreOptions: ParsableArguments {
 
     @Option(name: .long, help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
+
+    /// The existing database (never creates one: a query on an empty file would only mislead).
+    func open() throws -> Tarif {
+        let path = Locations.database(explicit: db)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw TarifError(.io, "no database at \(path); build it with `tarif data build` (or give --db)")
+        }
+        return try Tarif(path: path)
+    }
 }
 
 /// Options every query command takes.
@@ -32,13 +41,7 @@ struct QueryOptions: ParsableArguments {
         return try Day(iso: on)
     }
 
-    func open() throws -> Tarif {
-        let path = Locations.database(explicit: db)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw TarifError(.io, "no database at \(path); build it with `tarif data build` (or give --db)")
-        }
-        return try Tarif(path: path)
-    }
+    func open() throws -> Tarif { try store.open() }
 }
 
 extension Day {

@@ -14,15 +14,14 @@ func choice<T: RawRepresentable & CaseIterable>(_ text: String?, _ option: Strin
 }
 
 /// Opens the database and builds the registry, for the registry commands.
-func openRegistry(_ options: QueryOptions) throws -> Registry {
+func openRegistry(_ store: StoreOptions) throws -> Registry {
     do {
-        return try options.open().registry()
+        return try store.open().registry()
     } catch let problems as RegistryProblems {
         throw TarifError(.badFile, problems.description)
     }
 }
 
-func show(_ d: Day?) -> String { d?.description ?? "" }
 /// An exclusive end day shown as the last day it holds.
 func lastDay(_ end: Day?) -> String { end.map { $0.adding(days: -1).description } ?? "" }
 
@@ -38,7 +37,7 @@ struct CountryCommand: ParsableCommand {
 
     func run() throws {
         try TarifCLI.run {
-            let registry = try openRegistry(options)
+            let registry = try openRegistry(options.store)
             let day = try options.day()
             let p = try registry.profile(registry.country(named: country).code, on: day)
             let rows = p.agreements.map {
@@ -82,9 +81,7 @@ struct AgreementsCommand: ParsableCommand {
 
     func run() throws {
         try TarifCLI.run {
-            var query = QueryOptions()
-            query.store = store
-            let registry = try openRegistry(query)
+            let registry = try openRegistry(store)
             let filter = AgreementFilter(
                 party: try party.map { try registry.country(named: $0).code }, partner: try partner.map { try registry.country(named: $0).code },
                 inForceOn: try inForceOn.map { try Day(iso: $0) }, form: try choice(form, "form"), type: try choice(type, "type"),
@@ -116,7 +113,7 @@ struct AgreementCommand: ParsableCommand {
 
     func run() throws {
         try TarifCLI.run {
-            let registry = try openRegistry(options)
+            let registry = try openRegistry(options.store)
             let a = try registry.agreement(named: name)
             let day = try options.day()
             let parties = registry.parties(of: a, on: day)
@@ -166,7 +163,7 @@ struct CommonCommand: ParsableCommand {
 
     func run() throws {
         try TarifCLI.run {
-            let registry = try openRegistry(options)
+            let registry = try openRegistry(options.store)
             let a = try registry.country(named: first).code
             let b = try registry.country(named: second).code
             let day = try options.day()
@@ -199,7 +196,7 @@ struct EligibleCommand: ParsableCommand {
 
     func run() throws {
         try TarifCLI.run {
-            let registry = try openRegistry(options)
+            let registry = try openRegistry(options.store)
             let e = try registry.eligibility(
                 origin: try registry.country(named: origin).code, importer: try registry.country(named: importer).code, program: program,
                 on: try options.day())
@@ -216,7 +213,7 @@ struct InstitutionsCommand: ParsableCommand {
 
     func run() throws {
         try TarifCLI.run {
-            let registry = try openRegistry(options)
+            let registry = try openRegistry(options.store)
             let day = try options.day()
             let rows = registry.institutions.map { i in
                 [i.id, i.name, i.kind.rawValue, i.founded.description, i.ended.map { lastDay($0.day) } ?? "",
@@ -235,7 +232,7 @@ struct InstitutionCommand: ParsableCommand {
 
     func run() throws {
         try TarifCLI.run {
-            let registry = try openRegistry(options)
+            let registry = try openRegistry(options.store)
             let i = try registry.institution(named: name)
             let day = try options.day()
             let rows = i.members.sorted { ($0.from, $0.member) < ($1.from, $1.member) }.map { m in
