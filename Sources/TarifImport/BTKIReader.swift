@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// Indonesia's Buku Tarif Kepabeanan Indonesia (BTKI) 2022 as a CSV transcription of
 /// the annex to PMK 26/PMK.010/2022: `hs_code, chapter, description_id, description_en,

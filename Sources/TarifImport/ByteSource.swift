@@ -4,7 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import TarifCore
+import TarifCore
 
 /// Reads a file in chunks, gunzipping it on the way when it is gzip-compressed
 /// (zlib reads plain files unchanged), and hashes every byte it hands out.

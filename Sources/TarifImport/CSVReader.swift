@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// A streaming RFC 4180 CSV reader: quoted fields may hold commas, doubled quotes and
 /// line breaks. It checks UTF-8 and reports file, line and column for every problem.

@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// A JSON value, as read by ``JSONArrayReader``. Numbers keep their text so no
 /// digit is lost to binary floating point.

@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// The HS 2022 nomenclature CSV (`section,hscode,description,parent,level`), as the
 /// UN Comtrade / datasets `harmonized-system` file publishes it.

@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// The UK Global Tariff as published by the Department for International Trade on
 /// 2020-12-02 (`global-uk-tariff.csv`), with the EU Common External Tariff rate it

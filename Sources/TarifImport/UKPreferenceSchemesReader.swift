@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// The UK's preference schemes as the Trade Tariff service publishes them for its
 /// rules-of-origin pages (`roo_schemes_uk.json`): `{"schemes": [{scheme_code, title,

@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// The Harmonized Tariff Schedule of the United States as the USITC exports it in
 /// JSON (`htsno, indent, description, superior, units, general, special, other,

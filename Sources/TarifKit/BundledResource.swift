@@ -1,5 +1,5 @@
 import Foundation
-public import TarifCore
+import TarifCore
 
 /// The JSON files Tarif ships in its bundle (`Catalog/`, `Registry/`): facts it curates.
 enum BundledResource {

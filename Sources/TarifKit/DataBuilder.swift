@@ -1,6 +1,6 @@
 public import Foundation
 public import TarifCore
-public import TarifImport
+import TarifImport
 public import TarifStore
 
 /// Receives progress from long work: a phase name and the share done.

@@ -1,5 +1,5 @@
 public import Foundation
-public import TarifCore
+import TarifCore
 
 /// Where Tarif finds the official data and keeps its database.
 public enum Locations {

@@ -1,5 +1,5 @@
 import Foundation
-public import GRDB
+import GRDB
 public import TarifCore
 
 /// One publication to load: the file's identity and the schedules its rows go to.

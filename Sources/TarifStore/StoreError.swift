@@ -1,5 +1,5 @@
-public import GRDB
-public import TarifCore
+import GRDB
+import TarifCore
 
 /// How storage failures become ``TarifError``s.
 enum StoreError {
