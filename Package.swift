@@ -35,7 +35,7 @@ let package = Package(
         // The cooperation registry: WTO membership, institutions, agreements, programs (no I/O).
         .target(name: "TarifRegistry", dependencies: ["TarifCore"], swiftSettings: strictSettings),
         // Applying the law: treatments, legal basis, duty payable.
-        .target(name: "TarifRules", dependencies: ["TarifCore"], swiftSettings: strictSettings),
+        .target(name: "TarifRules", dependencies: ["TarifCore", "TarifRegistry"], swiftSettings: strictSettings),
         // The library API: composes import, store and rules (used by the CLI and, later, the server).
         .target(
             name: "TarifKit",

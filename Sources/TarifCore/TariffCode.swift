@@ -131,3 +131,21 @@ extension StringProtocol {
         return String(s)
     }
 }
+
+extension StringProtocol {
+    /// The text without the given leading and trailing characters (`"  a. ".trimming(" .")` is `"a"`).
+    public func trimming(_ set: String) -> String { trimmingCharacters(in: set) }
+}
+
+extension StringProtocol {
+    /// The first range where `needle` occurs (a Foundation-free `range(of:)`).
+    public func firstRange(of needle: String) -> Range<Index>? {
+        guard !needle.isEmpty else { return nil }
+        var i = startIndex
+        while i < endIndex {
+            if self[i...].starts(with: needle) { return i..<index(i, offsetBy: needle.count) }
+            i = index(after: i)
+        }
+        return nil
+    }
+}

@@ -45,6 +45,19 @@ public struct Catalog: Sendable, Codable {
         public var note: String?
         /// By reader role (`mfn`, `ukgt`, `cet`).
         public var schedules: [String: ScheduleEntry]?
+        /// For a staged preferential schedule: the facts the file does not state.
+        public var staging: StagingEntry?
+    }
+
+    /// The agreement and instrument of a staged preferential schedule.
+    public struct StagingEntry: Sendable, Codable, Hashable {
+        public var agreement: String
+        public var importer: CountryCode?
+        public var partner: CountryCode?
+        public var title: String
+        public var legalSource: String
+        /// `MM-DD`; `01-01` when absent.
+        public var yearStart: String?
     }
 
     public var publications: [Publication]

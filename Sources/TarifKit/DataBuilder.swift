@@ -1,6 +1,6 @@
 public import Foundation
 public import TarifCore
-import TarifImport
+public import TarifImport
 public import TarifStore
 
 /// Receives progress from long work: a phase name and the share done.
@@ -34,11 +34,66 @@ public struct DataBuilder: Sendable {
     public func build(from directory: URL, catalog: Catalog) throws -> [LoadReport] {
         try catalog.publications.map { publication in
             let path = directory.appendingPathComponent(publication.path).path
+            if let staging = publication.staging {
+                let (month, day) = try Self.yearStart(staging.yearStart)
+                return try loadStaging(
+                    path: path, displayName: publication.path, format: publication.format,
+                    config: StagingSource(
+                        agreement: staging.agreement, importer: staging.importer, partner: staging.partner, title: staging.title,
+                        legalSource: staging.legalSource, yearStartMonth: month, yearStartDay: day, sourceFile: publication.path))
+            }
             let schedules = publication.schedules ?? [:]
             return try load(path: path, displayName: publication.path, format: publication.format) { hash in
                 schedules.mapValues { $0.info(file: publication.path, contentHash: hash) }
             }
         }
+    }
+
+    /// Parses a staging year start, `MM-DD`.
+    public static func yearStart(_ text: String?) throws -> (Int, Int) {
+        guard let text else { return (1, 1) }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, (1...12).contains(parts[0]), (1...31).contains(parts[1]) else {
+            throw TarifError(.badDate, "year start '\(text)' is not MM-DD (01-01 for calendar years)")
+        }
+        return (parts[0], parts[1])
+    }
+
+    /// Loads a staged preferential schedule of `format` (`tarif-staging-csv`, `ita-fta-csv`)
+    /// in one transaction, after checking the agreement is in the registry.
+    /// - Throws: ``TarifError`` for an unknown format or agreement, or bad content (nothing is written).
+    public func loadStaging(path: String, displayName: String, format: String, config: StagingSource) throws -> LoadReport {
+        guard let reader = StagingFormats.reader(for: format) else {
+            let known = StagingFormats.all.map { $0.format } + PublicationFormats.all.map { $0.format }
+            throw TarifError(.unknownFormat, "'\(format)' is not a format Tarif reads; it reads \(known.joined(separator: ", "))")
+        }
+        let hash = try ByteSource.contentHash(of: path, displayName: displayName)
+        if try database.isLoaded(format: format, contentHash: hash) {
+            return LoadReport(fileName: displayName, format: format, alreadyLoaded: true)
+        }
+        let countries = try database.countries()
+        guard !countries.isEmpty else {
+            throw TarifError(.notFound, "load the country codes first (tarif data build) so that the schedule's countries can be named")
+        }
+        let registry = try Tarif(database: database).registry()
+        let agreement = try registry.agreement(named: config.agreement)
+        var config = config
+        config.agreement = agreement.id
+        let lookup = CountryLookup(countries)
+        let source = try ByteSource(path: path, displayName: displayName)
+        defer { source.close() }
+        var count = 0
+        let report = try database.load(PublicationLoad(fileName: displayName, format: format, contentHash: hash, schedules: [:])) { sink in
+            try reader.read(source, config: config, country: lookup.find) { schedule, rate in
+                count += 1
+                if count & 255 == 0 {
+                    progress.report(phase: displayName, fraction: Double(source.offsetOnDisk) / Double(max(1, source.sizeOnDisk)))
+                }
+                try sink.addStagedRate(rate, schedule: schedule)
+            }
+        }
+        progress.finish(phase: displayName)
+        return report
     }
 
     /// Loads one file of `format`, filling the schedules `schedules(contentHash)` describes.

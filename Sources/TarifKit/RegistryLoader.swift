@@ -24,6 +24,10 @@ public enum RegistryLoader {
     struct InstitutionsFile: Decodable { var institutions: [Institution] }
     struct AgreementsFile: Decodable { var agreements: [Agreement] }
     struct ProgramsFile: Decodable { var programs: [PreferenceProgram] }
+    struct NonMFNFile: Decodable {
+        var mfnWithdrawals: [MFNWithdrawal]
+        var lineExclusions: [LineExclusion]
+    }
     struct SchemeOverlay: Decodable {
         struct Entry: Decodable {
             var type: AgreementType
@@ -51,12 +55,14 @@ public enum RegistryLoader {
             return a
         }
         agreements += try agreementsFrom(schemes: schemes, countries: all)
+        let nonMFN = try decode(NonMFNFile.self, "non-mfn")
         return RegistryInput(
             countries: all, wto: wto.entries, wtoSource: wto.source, developed: wto.developed.members,
             developedSource: wto.developed.source, ldcGraduations: wto.ldcGraduations,
             regionOverrides: Dictionary(wto.regionOverrides.map { ($0.country, $0.region) }, uniquingKeysWith: { a, _ in a }),
             institutions: try decode(InstitutionsFile.self, "institutions").institutions, agreements: agreements,
-            programs: try decode(ProgramsFile.self, "programs").programs)
+            programs: try decode(ProgramsFile.self, "programs").programs, mfnWithdrawals: nonMFN.mfnWithdrawals,
+            lineExclusions: nonMFN.lineExclusions)
     }
 
     /// Each published scheme as an agreement between its importer (one side) and its

@@ -54,27 +54,68 @@ public struct Tarif: Sendable {
         return RateAnswer(schedule: s, line: line, publishedOn: publishedOn, rates: rates, notes: try database.notes(for: code, in: s))
     }
 
-    /// The duty payable at MFN for a consignment.
-    /// - Throws: ``TarifError`` for an unknown importer or line, or a line with no MFN rate.
+    /// Every treatment a consignment can get, the one that applies, and why.
+    /// - Parameters:
+    ///   - origin: the origin of the goods; `nil` resolves MFN only.
+    ///   - registry: the registry to use (built from the database when `nil`).
+    /// - Throws: ``TarifError`` for an unknown importer or line, or a line with no MFN (or column 2) rate.
     public func duty(
         importer: CountryCode, origin: CountryCode? = nil, code: TariffCode, on day: Day, customsValue: ExactDecimal?,
         quantities: [Quantity] = [], facts: [RateFact.Kind: ExactDecimal] = [:], components: [String: ExactDecimal] = [:],
-        exchangeRates: [Currency: ExactDecimal] = [:], alternative: Int? = nil
+        exchangeRates: [Currency: ExactDecimal] = [:], alternative: Int? = nil, registry: Registry? = nil
     ) throws -> DutyResolution {
-        let answer = try rate(importer: importer, code: code, on: day)
-        let currency = answer.schedule.info.currency
+        let registry = try registry ?? self.registry()
+        if let origin, registry.countries[origin] == nil {
+            _ = try registry.country(named: origin.rawValue)
+        }
+        let tariff = try lineTariff(importer: importer, code: code, on: day, registry: registry)
+        let currency = tariff.schedule.info.currency
         let context = DutyContext(
             currency: currency, customsValue: customsValue.map { Money($0, currency) }, quantities: quantities,
             componentValues: components.mapValues { Money($0, currency) }, facts: facts, day: day,
             exchangeRates: exchangeRates, alternative: alternative)
-        guard
-            let resolution = MFNResolver().resolve(
-                importer: importer, origin: origin, line: answer.line, ratesPublishedOn: answer.publishedOn, rates: answer.rates,
-                schedule: answer.schedule, context: context, day: day)
-        else {
-            throw TarifError(.notFound, "\(importer) \(code) has no MFN rate in \(answer.schedule.info.title)")
+        return try DutyResolver(registry: registry).resolve(tariff, origin: origin, day: day, context: context)
+    }
+
+    /// What the schedule in force on `day` publishes for a line: its rates, the stages of
+    /// loaded preferential schedules, and the chapter 99 headings its footnotes point to.
+    public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day, registry: Registry) throws -> LineTariff {
+        let answer = try rate(importer: importer, code: code, on: day)
+        let lookup = CountryLookup(Array(registry.countries.values))
+        var layers: [AdditionalDuty] = []
+        for heading in Self.chapter99References(in: answer.notes) {
+            guard let line = try database.line(heading, in: answer.schedule), let (on, rates) = try database.rates(for: heading, in: answer.schedule),
+                on == heading,
+                let layer = AdditionalDuty.parse(
+                    line: line, rates: rates, legalSource: answer.schedule.info.legalSource, country: { lookup.find($0)?.code })
+            else { continue }
+            layers.append(layer)
         }
-        return resolution
+        return LineTariff(
+            schedule: answer.schedule, line: answer.line, publishedOn: answer.publishedOn, rates: answer.rates,
+            staged: try database.stagedRates(importer: importer, code: code, on: day), layers: layers)
+    }
+
+    /// The chapter 99 headings (`9903.88.03`) named in a line's footnotes, in order, once each.
+    public static func chapter99References(in notes: [LineNote]) -> [TariffCode] {
+        var out: [TariffCode] = []
+        for note in notes where note.kind.hasPrefix("footnote") {
+            let chars = Array(note.text)
+            var i = 0
+            while i + 10 <= chars.count {
+                let s = String(chars[i..<(i + 10)])
+                if s.hasPrefix("99"), s.enumerated().allSatisfy({ ($0.offset == 4 || $0.offset == 7) ? $0.element == "." : $0.element.isNumber }),
+                    i + 10 == chars.count || !chars[i + 10].isNumber,
+                    let code = try? TariffCode(s), !out.contains(code)
+                {
+                    out.append(code)
+                    i += 10
+                } else {
+                    i += 1
+                }
+            }
+        }
+        return out
     }
 
     /// The cooperation registry: the countries of the database, the facts Tarif

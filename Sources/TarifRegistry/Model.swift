@@ -420,3 +420,59 @@ public struct PreferenceProgram: Sendable, Hashable, Codable {
     public var only: [CountryCode]?
     public var note: String?
 }
+
+/// An importer's refusal of MFN treatment to an origin: its goods pay the non-MFN
+/// rates (US column 2), with the national instrument and the international justification.
+public struct MFNWithdrawal: Sendable, Hashable, Codable {
+    public var importer: CountryCode
+    public var country: CountryCode
+    public var from: FactDate
+    /// The first day MFN treatment is restored, if it was.
+    public var to: FactDate?
+    /// The national law that withdraws MFN treatment: "Public Law 117-110, sec. 4".
+    public var instrument: String
+    /// Why this is consistent with the importer's WTO obligations, as the importer invokes it.
+    public var justification: String
+    public var sources: [SourceRef]
+
+    public init(
+        importer: CountryCode, country: CountryCode, from: FactDate, to: FactDate? = nil, instrument: String,
+        justification: String, sources: [SourceRef]
+    ) {
+        self.importer = importer
+        self.country = country
+        self.from = from
+        self.to = to
+        self.instrument = instrument
+        self.justification = justification
+        self.sources = sources
+    }
+
+    public var validity: Validity { Validity(start: from.day, end: to?.day) }
+}
+
+/// A line (or a code prefix) on which a program does not benefit one beneficiary:
+/// HTSUS General Note 4(d) for the `A*` GSP code.
+public struct LineExclusion: Sendable, Hashable, Codable {
+    public var importer: CountryCode
+    public var program: String
+    /// The line or heading excluded (every line under it).
+    public var code: TariffCode
+    public var origin: CountryCode
+    public var from: FactDate?
+    public var to: FactDate?
+    public var source: SourceRef
+
+    public init(
+        importer: CountryCode, program: String, code: TariffCode, origin: CountryCode, from: FactDate? = nil, to: FactDate? = nil,
+        source: SourceRef
+    ) {
+        self.importer = importer
+        self.program = program
+        self.code = code
+        self.origin = origin
+        self.from = from
+        self.to = to
+        self.source = source
+    }
+}

@@ -54,6 +54,8 @@ public struct Eligibility: Sendable, Hashable, Codable {
     public var eligible: Bool
     /// Each condition checked, in order, with its outcome.
     public var reasons: [String]
+    /// The conditions that failed (empty when eligible).
+    public var failures: [String]
 }
 
 /// A country, everything it belongs to, and where it stands on a day.
@@ -252,20 +254,25 @@ extension Registry {
         let ag = agreements[a]
         var reasons: [String] = ["\(importer) \(code): \(program.name) (\(program.provision)), under \(ag.name)"]
         var ok = true
+        var failures: [String] = []
+        func fail(_ reason: String) {
+            reasons.append(reason)
+            failures.append(reason)
+        }
         if let v = ag.validity, v.contains(day) {
             reasons.append("\(ag.shortName) is in force on \(day) (from \(v.start)\(v.end.map { ", until \($0.adding(days: -1))" } ?? ""))")
         } else if let v = ag.validity {
             ok = false
-            reasons.append(day < v.start ? "\(ag.shortName) is not yet in force on \(day) (from \(v.start))" : "\(ag.shortName) no longer applies on \(day) (ended \(v.end!))")
+            fail(day < v.start ? "\(ag.shortName) is not yet in force on \(day) (from \(v.start))" : "\(ag.shortName) no longer applies on \(day) (ended \(v.end!))")
         } else {
             ok = false
-            reasons.append("\(ag.shortName) has not entered into force")
+            fail("\(ag.shortName) has not entered into force")
         }
         let d = Int32(day.ordinal)
         let grantor = cover[importer].flatMap { Self.find($0, Int32(a), d) }
         if grantor == nil {
             ok = false
-            reasons.append("\(importer) is not a granting party on \(day)")
+            fail("\(importer) is not a granting party on \(day)")
         }
         switch program.beneficiaries {
         case .allOrigins:
@@ -273,22 +280,22 @@ extension Registry {
         case .parties, .leastDevelopedParties:
             if let only = program.only, !only.contains(origin) {
                 ok = false
-                reasons.append("\(code) covers only goods of \(only.map(\.rawValue).joined(separator: ", "))")
+                fail("\(code) covers only goods of \(only.map(\.rawValue).joined(separator: ", "))")
             }
             let mine = cover[origin].flatMap { Self.find($0, Int32(a), d) }
             if let mine, mine.side != grantor?.side ?? -1, mine.role != .grantor {
                 reasons.append("\(origin) is a \(mine.role == .beneficiary ? "beneficiary" : "party") on \(day) (since \(Day(ordinal: Int(mine.start))))")
             } else if let mine, mine.side == grantor?.side {
                 ok = false
-                reasons.append("\(origin) is on the importer's own side of \(ag.shortName)")
+                fail("\(origin) is on the importer's own side of \(ag.shortName)")
             } else {
                 ok = false
                 let spans = participations(origin, on: day).filter { $0.agreement == ag.id }
                 if let s = spans.first {
-                    reasons.append(
+                    fail(
                         s.status == .notYet ? "\(origin) takes part only from \(s.from)" : "\(origin) took part until \(s.to.map { $0.adding(days: -1).description } ?? "?")")
                 } else {
-                    reasons.append("\(origin) is not a party to or beneficiary of \(ag.shortName)")
+                    fail("\(origin) is not a party to or beneficiary of \(ag.shortName)")
                 }
             }
             if program.beneficiaries == .leastDevelopedParties {
@@ -296,12 +303,12 @@ extension Registry {
                     reasons.append("\(origin) is on the UN list of least developed countries on \(day)")
                 } else {
                     ok = false
-                    reasons.append("\(origin) is not on the UN list of least developed countries on \(day)")
+                    fail("\(origin) is not on the UN list of least developed countries on \(day)")
                 }
             }
         }
         if let note = program.note { reasons.append(note) }
-        return Eligibility(importer: importer, program: code, agreement: ag.id, origin: origin, day: day, eligible: ok, reasons: reasons)
+        return Eligibility(importer: importer, program: code, agreement: ag.id, origin: origin, day: day, eligible: ok, reasons: reasons, failures: failures)
     }
 
     /// Every agreement `country` takes part in, directly or through a bloc, with its status on `day`.

@@ -16,12 +16,19 @@ public struct RegistryInput: Sendable {
     public var institutions: [Institution]
     public var agreements: [Agreement]
     public var programs: [PreferenceProgram]
+    /// Origins an importer denies MFN treatment (US column 2 countries).
+    public var mfnWithdrawals: [MFNWithdrawal]
+    /// Lines on which a program excludes some of its beneficiaries (HTSUS General Note 4(d)).
+    public var lineExclusions: [LineExclusion]
 
     public init(
         countries: [Country], wto: [WTOEntry] = [], wtoSource: SourceRef? = nil, developed: [CountryCode] = [],
         developedSource: SourceRef? = nil, ldcGraduations: [LDCGraduation] = [], regionOverrides: [CountryCode: String] = [:],
-        institutions: [Institution] = [], agreements: [Agreement] = [], programs: [PreferenceProgram] = []
+        institutions: [Institution] = [], agreements: [Agreement] = [], programs: [PreferenceProgram] = [],
+        mfnWithdrawals: [MFNWithdrawal] = [], lineExclusions: [LineExclusion] = []
     ) {
+        self.mfnWithdrawals = mfnWithdrawals
+        self.lineExclusions = lineExclusions
         self.countries = countries
         self.wto = wto
         self.wtoSource = wtoSource
@@ -79,6 +86,10 @@ public struct Registry: Sendable {
     @usableFromInline let programAgreement: [Int32]
     /// The first day (ordinal) each country on the UN LDC list is no longer on it (`Int32.max`: still on it).
     @usableFromInline let ldcUntil: [CountryCode: Int32]
+    /// MFN withdrawals by importer.
+    public let mfnWithdrawals: [CountryCode: [MFNWithdrawal]]
+    /// Line exclusions by importer and program.
+    let lineExclusions: [CountryCode: [String: [LineExclusion]]]
 
     /// Builds and checks the registry.
     /// - Throws: ``RegistryProblems`` listing every broken invariant.
@@ -235,11 +246,30 @@ public struct Registry: Sendable {
         self.programIndex = programIndex
         self.programAgreement = programAgreement
 
+        var withdrawals: [CountryCode: [MFNWithdrawal]] = [:]
+        for w in input.mfnWithdrawals {
+            if countries[w.importer] == nil { problems.append("MFN withdrawal names importer \(w.importer), which is not a country") }
+            if countries[w.country] == nil { problems.append("MFN withdrawal by \(w.importer) names \(w.country), which is not a country") }
+            if w.sources.isEmpty { problems.append("MFN withdrawal by \(w.importer) from \(w.country) has no source") }
+            if let to = w.to, to.day <= w.from.day { problems.append("MFN withdrawal by \(w.importer) from \(w.country) ends before it starts") }
+            withdrawals[w.importer, default: []].append(w)
+        }
+        self.mfnWithdrawals = withdrawals
+        var exclusions: [CountryCode: [String: [LineExclusion]]] = [:]
+        for x in input.lineExclusions {
+            if programIndex[x.importer]?[x.program] == nil {
+                problems.append("line exclusion \(x.importer) \(x.program) \(x.code) names a program the registry does not have")
+            }
+            if x.source.title.isEmpty { problems.append("line exclusion \(x.importer) \(x.program) \(x.code) has no source") }
+            exclusions[x.importer, default: [:]][x.program, default: []].append(x)
+        }
+        self.lineExclusions = exclusions
+
         if !problems.isEmpty { throw RegistryProblems(problems: problems) }
     }
 
     /// Names compare without case, spaces or punctuation: "ASEAN–China" = "asean china" = "ASEANCHINA".
-    static func key(_ s: String) -> String {
+    public static func key(_ s: String) -> String {
         String(String.UnicodeScalarView(s.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "+" || $0 == "*" }))
     }
 

@@ -1,7 +1,8 @@
 public import TarifCore
 
 /// The answer to "which duty applies to this good, on this day, and why": every
-/// candidate treatment, the one that applies, and an explanation in English and Indonesian.
+/// candidate treatment, the one that applies, any additional duty layer, and an
+/// explanation in English and Indonesian.
 public struct DutyResolution: Sendable, Hashable, Codable {
     public var importer: CountryCode
     /// The origin of the goods; `nil` when not stated (MFN is then assumed).
@@ -14,9 +15,21 @@ public struct DutyResolution: Sendable, Hashable, Codable {
     public var scheduleValidity: Validity
     public var customsValue: Money?
     public var quantities: [Quantity]
+    /// Every candidate treatment, those that do not apply with the reason.
     public var treatments: [Treatment]
-    /// Indexes into `treatments` of the treatment(s) that apply (two when they tie).
+    /// Indexes into `treatments` of the treatment(s) that apply: the lowest duty the
+    /// importer must grant, assuming origin is proved; two or more when preferences tie.
     public var applied: [Int]
+    /// The treatment the goods fall back to when origin is not proved (MFN, or column 2).
+    public var fallback: Int?
+    /// Chapter 99 layers the line's footnotes point to, each with whether it applies.
+    public var additionalDuties: [AdditionalDuty]
+    /// The applied duty with the layers that apply (add-ons added, in-lieu rates substituted);
+    /// `nil` when a layer that applies cannot be computed.
+    public var dutyWithAdditional: Money?
+    /// How the origin stands toward the importer: WTO Member, MFN withdrawn, not stated.
+    public var originStatus: String
+    public var notes: [String]
     public var explanation: Explanation
 
     public struct Explanation: Sendable, Hashable, Codable {
@@ -32,7 +45,8 @@ public struct DutyResolution: Sendable, Hashable, Codable {
     public init(
         importer: CountryCode, origin: CountryCode?, code: TariffCode, line: TariffLine, day: Day, schedule: ScheduleInfo,
         scheduleValidity: Validity, customsValue: Money?, quantities: [Quantity], treatments: [Treatment], applied: [Int],
-        explanation: Explanation
+        fallback: Int? = nil, additionalDuties: [AdditionalDuty] = [], dutyWithAdditional: Money? = nil, originStatus: String = "",
+        notes: [String] = [], explanation: Explanation
     ) {
         self.importer = importer
         self.origin = origin
@@ -45,9 +59,39 @@ public struct DutyResolution: Sendable, Hashable, Codable {
         self.quantities = quantities
         self.treatments = treatments
         self.applied = applied
+        self.fallback = fallback
+        self.additionalDuties = additionalDuties
+        self.dutyWithAdditional = dutyWithAdditional
+        self.originStatus = originStatus
+        self.notes = notes
         self.explanation = explanation
     }
 
     /// The treatment that applies (the first, when two tie).
     public var appliedTreatment: Treatment? { applied.first.map { treatments[$0] } }
+}
+
+/// What a schedule publishes for one line, gathered for resolution.
+public struct LineTariff: Sendable {
+    public var schedule: StoredSchedule
+    public var line: TariffLine
+    /// The code the rates are published on (the line or the nearest line above).
+    public var publishedOn: TariffCode
+    public var rates: [LineRate]
+    /// Stages of loaded preferential schedules in force on the day, or the first one to come.
+    public var staged: [StagedRateFound]
+    /// Chapter 99 headings the line's footnotes point to, not yet decided for an origin.
+    public var layers: [AdditionalDuty]
+
+    public init(
+        schedule: StoredSchedule, line: TariffLine, publishedOn: TariffCode, rates: [LineRate], staged: [StagedRateFound] = [],
+        layers: [AdditionalDuty] = []
+    ) {
+        self.schedule = schedule
+        self.line = line
+        self.publishedOn = publishedOn
+        self.rates = rates
+        self.staged = staged
+        self.layers = layers
+    }
 }

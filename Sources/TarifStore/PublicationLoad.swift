@@ -35,6 +35,8 @@ public struct LoadReport: Sendable, Codable, Hashable {
     public var alreadyLoaded = false
     public var referenceRows = 0
     public var schedules: [ScheduleCounts] = []
+    /// Stages of preferential schedules written (one per line and staging year).
+    public var stagedRates = 0
 
     public init(fileName: String, format: String, alreadyLoaded: Bool = false) {
         self.fileName = fileName
@@ -86,6 +88,7 @@ public struct LoadSink {
     var reportIndex: [String: Int] = [:]
     let encoder = JSONEncoder()
     var clearedReference: Set<String> = []
+    var stagedIDs: [StagedSchedule: Int64] = [:]
 
     init(db: Database, load: PublicationLoad) throws {
         self.db = db
@@ -194,11 +197,43 @@ public struct LoadSink {
         report.schedules[reportIndex[role]!].unparsed.append(u)
     }
 
+    /// Writes one stage of a preferential schedule; the first stage of a schedule replaces
+    /// any schedule of the same importer, agreement, partner and title loaded before.
+    public mutating func addStagedRate(_ rate: StagedRate, schedule: StagedSchedule) throws {
+        let id: Int64
+        if let known = stagedIDs[schedule] {
+            id = known
+        } else {
+            let partner = schedule.partner?.rawValue ?? ""
+            try db.execute(
+                sql: "DELETE FROM staged_schedule WHERE importer = ? AND agreement = ? AND partner = ? AND title = ?",
+                arguments: [schedule.importer.rawValue, schedule.agreement, partner, schedule.title])
+            try db.execute(
+                sql: """
+                    INSERT INTO staged_schedule (source_file_id, importer, agreement, partner, title, legal_source, currency, source_file)
+                    VALUES ((SELECT max(id) FROM source_file), ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    schedule.importer.rawValue, schedule.agreement, partner, schedule.title, schedule.legalSource, schedule.currency.code,
+                    schedule.sourceFile,
+                ])
+            id = db.lastInsertedRowID
+            stagedIDs[schedule] = id
+        }
+        try db.cachedStatement(
+            sql: "INSERT INTO staged_rate (staged_schedule_id, code, valid_from, text, expression, base_rate, staging) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            id, rate.code.digits, rate.validFrom.description, rate.text, String(decoding: try encoder.encode(rate.expression), as: UTF8.self),
+            rate.baseRate, rate.staging,
+        ])
+        report.stagedRates += 1
+    }
+
     mutating func finish() throws -> LoadReport {
         if !scheduleIDs.isEmpty {
             try db.execute(sql: "INSERT INTO line_search (line_search) VALUES ('rebuild')")
         }
-        let items = report.referenceRows + report.schedules.reduce(0) { $0 + $1.lines + $1.rates }
+        let items = report.referenceRows + report.stagedRates + report.schedules.reduce(0) { $0 + $1.lines + $1.rates }
         try db.execute(sql: "UPDATE source_file SET item_count = ? WHERE id = (SELECT max(id) FROM source_file)", arguments: [items])
         return report
     }

@@ -145,6 +145,33 @@ public struct TarifDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v3: staged preferential schedules") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE staged_schedule (
+                        id INTEGER PRIMARY KEY,
+                        source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+                        importer TEXT NOT NULL,
+                        agreement TEXT NOT NULL,
+                        partner TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        legal_source TEXT NOT NULL,
+                        currency TEXT NOT NULL,
+                        source_file TEXT NOT NULL,
+                        UNIQUE (importer, agreement, partner, title)
+                    );
+                    CREATE TABLE staged_rate (
+                        staged_schedule_id INTEGER NOT NULL REFERENCES staged_schedule(id) ON DELETE CASCADE,
+                        code TEXT NOT NULL,
+                        valid_from TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        expression TEXT NOT NULL,
+                        base_rate TEXT,
+                        staging TEXT
+                    );
+                    CREATE INDEX staged_rate_code ON staged_rate(code, staged_schedule_id, valid_from);
+                    """)
+        }
         return migrator
     }
 }

@@ -6,9 +6,11 @@ import TarifRules
 struct DutyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "duty",
-        abstract: "The duty payable on a consignment at the MFN rate, with its legal basis.",
+        abstract: "Every treatment a consignment can get, the one that applies, the duty, and why.",
         discussion: """
-            tarif duty IDN 1006.30.99 --value 1000000000 --quantity 2000000kg
+            tarif duty USA 6109.10.00 --from VNM --value 10000 --on 2026-03-01
+            tarif duty USA 0709.30.20 --from MEX --value 10000 --quantity 5000kg --on 2026-03-01
+            tarif duty IDN 1006.30.99 --from VNM --value 1000000000 --quantity 2000000kg --on 2024-01-01
             tarif duty GBR 2204.21.85.95 --on 2021-06-01 --value 5000 --quantity 900l --fact alcohol=22.5
             Amounts are in the importer's currency (IDR, GBP, USD); rates in other currencies need --fx.
             """)
@@ -25,7 +27,7 @@ struct DutyCommand: ParsableCommand {
     @Option(name: .long, help: "A quantity with its unit: 2000000kg, 70 l, 12 doz, \"500 kg drained weight\". Repeatable.")
     var quantity: [String] = []
 
-    @Option(name: .long, help: "The origin of the goods, ISO alpha-3 (recorded; preferences come with the agreement registry).")
+    @Option(name: .long, help: "The origin of the goods, ISO alpha-3 (VNM) or name; without it only MFN is resolved.")
     var from: String?
 
     @Option(name: .long, help: "A measured fact: alcohol=40 (% vol), sucrose=12 (%), polarization=96 (degrees), line=24. Repeatable.")
@@ -57,24 +59,53 @@ struct DutyCommand: ParsableCommand {
     }
 
     func print(_ r: DutyResolution, format: OutputFormat) throws {
-        let rows = r.treatments.enumerated().map { i, t in
-            [
-                r.applied.contains(i) ? "▶" : "", t.kind.rawValue, t.program ?? "", t.rate.summary, t.duty?.grouped ?? "—",
-                t.adValoremEquivalent.map { "\($0.normalized)%" } ?? "—", t.legalBasis.article,
-            ]
-        }
-        var footer: [String] = []
+        let rows = r.treatments.enumerated().map { i, t in Self.row(r, i, t) }
+        var footer: [String] = ["Origin: \(r.originStatus)"]
         if let value = r.customsValue { footer.append("Customs value: \(value.grouped)") }
         if !r.quantities.isEmpty { footer.append("Quantity: \(r.quantities.map(\.description).joined(separator: ", "))") }
+        footer.append("▶ applies (assuming origin is proved)" + (r.fallback != nil ? "; ↩ applies if origin is not proved" : ""))
+        footer.append("")
         for t in r.treatments {
-            footer.append("Legal basis (\(t.kind.rawValue)): \(t.legalBasis)")
-            if !t.missing.isEmpty { footer.append("Needs: \(t.missing.map(\.description).joined(separator: "; "))") }
-            for note in t.notes { footer.append("Note: \(note)") }
+            footer.append("\(t.label): \(t.legalBasis)")
+            for c in t.conditions where t.isAvailable { footer.append("  condition: \(c)") }
+            for note in t.notes { footer.append("  note: \(note)") }
         }
+        if !r.additionalDuties.isEmpty {
+            footer.append("")
+            footer.append("Additional duties named in the line's footnotes (a separate layer, not in the duty above):")
+            for l in r.additionalDuties {
+                let status = l.applies.map { $0 ? "applies" : "does not apply" } ?? "undetermined"
+                let amount = l.duty.map { ", \($0.grouped)" } ?? ""
+                footer.append("  \(l.heading) [\(l.effect.rawValue) \(l.rateText)\(amount)] \(status): \(l.reason)")
+            }
+            if let total = r.dutyWithAdditional, r.additionalDuties.contains(where: { $0.applies == true && $0.effect != .noChange }) {
+                footer.append("  Duty with the layers that apply: \(total.grouped)")
+            }
+        }
+        for n in r.notes { footer.append("Note: \(n)") }
         footer += ["", r.explanation.english, "", r.explanation.indonesian]
         try Output(format: format).emit(
-            header: ["", "treatment", "program", "rate", "duty", "AVE", "legal basis"], rows: rows, json: r,
-            title: "\(r.importer) \(r.code) — \(r.line.qualifiedDescription) — on \(r.day)", footer: footer)
+            header: ["", "treatment", "rate", "duty", "AVE", "margin", "status"], rows: rows, json: r,
+            title: "\(r.importer) \(r.code) — \(r.line.qualifiedDescription) — \(r.origin.map { "from \($0) " } ?? "")on \(r.day)",
+            footer: footer)
+    }
+
+    static func row(_ r: DutyResolution, _ i: Int, _ t: Treatment) -> [String] {
+        let mark = r.applied.contains(i) ? "▶" : (r.fallback == i ? "↩" : "")
+        let ave = t.adValoremEquivalent.map { "\($0.normalized)%" } ?? "—"
+        var margin = ""
+        if let m = t.marginOfPreference {
+            margin = m.grouped
+        } else if let p = t.marginPoints {
+            margin = "\(p.normalized) pt"
+        }
+        var status = "open"
+        if let why = t.excludedBecause {
+            status = "✗ " + why
+        } else if !t.missing.isEmpty {
+            status = "needs " + t.missing.map(\.description).joined(separator: ", ")
+        }
+        return [mark, t.label, t.rate?.summary ?? "—", t.duty?.grouped ?? "—", ave, margin, status]
     }
 
     static func number(_ text: String, _ option: String) throws -> ExactDecimal {

@@ -1,0 +1,31 @@
+import TarifCore
+import TarifRegistry
+
+/// Finds a country as files write it: ISO alpha-3 or alpha-2, its name or official
+/// name, ignoring case and punctuation ("United States", "Russian Federation").
+struct CountryLookup: Sendable {
+    let byKey: [String: Country]
+
+    init(_ countries: [Country]) {
+        var m: [String: Country] = [:]
+        for c in countries {
+            for k in [c.name, c.officialName, c.alpha2] where !k.isEmpty { m[Registry.key(k), default: c] = m[Registry.key(k)] ?? c }
+            m[Registry.key(c.code.rawValue)] = c
+        }
+        for (alias, code) in Self.aliases { if let c = countries.first(where: { $0.code.rawValue == code }) { m[Registry.key(alias)] = c } }
+        byKey = m
+    }
+
+    /// Names official texts use that the ISO/UN names do not.
+    static let aliases: [(String, String)] = [
+        ("United States", "USA"), ("United States of America", "USA"), ("Russia", "RUS"), ("Russian Federation", "RUS"),
+        ("China", "CHN"), ("Korea", "KOR"), ("South Korea", "KOR"), ("North Korea", "PRK"), ("Vietnam", "VNM"), ("Viet Nam", "VNM"),
+        ("Laos", "LAO"), ("Burma", "MMR"), ("Hong Kong", "HKG"), ("Taiwan", "TWN"), ("Macau", "MAC"), ("Iran", "IRN"),
+        ("Syria", "SYR"), ("Bolivia", "BOL"), ("Venezuela", "VEN"), ("Tanzania", "TZA"), ("Moldova", "MDA"),
+        ("United Kingdom", "GBR"), ("Turkey", "TUR"), ("Türkiye", "TUR"), ("Czech Republic", "CZE"),
+    ]
+
+    func find(_ text: String) -> Country? {
+        byKey[Registry.key(text)]
+    }
+}

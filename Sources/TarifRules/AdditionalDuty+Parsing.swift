@@ -1,0 +1,100 @@
+public import TarifCore
+
+extension AdditionalDuty {
+    /// Reads a chapter 99 heading from its line and rates.
+    ///
+    /// The origins come from "the product of X" in the description or the lines above
+    /// it, the dates from "on or after <date>" and "through <date>"; the effect from the
+    /// rate's form: a sum with "the duty provided in the applicable subheading" adds its
+    /// other parts; that phrase alone changes nothing; any other rate replaces the applied one.
+    /// - Parameter country: resolves a country name as written ("China", "the Russian Federation").
+    /// - Returns: `nil` when the heading has no rate in any column.
+    public static func parse(
+        line: TariffLine, rates: [LineRate], legalSource: String, country: (String) -> CountryCode?
+    ) -> AdditionalDuty? {
+        let general = rates.first { $0.kind == .mfn }
+        let column2 = rates.first { $0.kind == .nonMFN }
+        guard let chosen = general ?? column2, let expression = chosen.expression else { return nil }
+        let text = (line.path + [line.descriptionEnglish]).joined(separator: " ")
+        var effect: Effect
+        var rate: DutyExpression?
+        switch expression.core {
+        case .reference:
+            effect = .noChange
+        case .sum(let parts) where parts.contains(where: { if case .reference = $0.core { return true } else { return false } }):
+            let rest = parts.filter { if case .reference = $0.core { return false } else { return true } }
+            effect = .addOn
+            rate = rest.count == 1 ? rest[0] : .sum(rest)
+        default:
+            effect = .inLieu
+            rate = expression
+        }
+        return AdditionalDuty(
+            heading: line.code, description: line.qualifiedDescription, rateText: chosen.text,
+            column: general != nil ? "general" : "column 2", effect: effect, rate: rate, origins: origins(in: text, country: country),
+            effectiveFrom: date(after: "on or after ", in: text), effectiveThrough: date(after: "through ", in: text),
+            legalBasis: "HTSUS chapter 99 heading \(line.code), referred to in the line's footnotes; \(legalSource)")
+    }
+
+    /// Decides whether the layer applies to goods of `origin` on `day` under a treatment of `kind`.
+    public func deciding(origin: CountryCode?, day: Day, treatment kind: Treatment.Kind, context: DutyContext) -> AdditionalDuty {
+        var out = self
+        if let from = effectiveFrom, day < from {
+            out.applies = false
+            out.reason = "applies to entries on or after \(from)"
+        } else if let through = effectiveThrough, day > through {
+            out.applies = false
+            out.reason = "applied to entries through \(through)"
+        } else if origins.isEmpty {
+            out.applies = nil
+            out.reason = "the heading names no origin; whether it applies depends on its U.S. note"
+        } else if let origin, !origins.contains(origin) {
+            out.applies = false
+            out.reason = "for goods of \(origins.map(\.rawValue).joined(separator: ", ")) only"
+        } else if origin == nil {
+            out.applies = nil
+            out.reason = "for goods of \(origins.map(\.rawValue).joined(separator: ", ")); state the origin"
+        } else if column == "column 2" && kind != .nonMFN {
+            out.applies = false
+            out.reason = "modifies the column 2 rate, which does not apply"
+        } else {
+            out.applies = true
+            out.reason = effect == .noChange
+                ? "an exclusion heading: the goods it covers pay the applicable subheading's rate"
+                : "goods of \(origin!) covered by the heading's U.S. note, assumed from the line's footnote"
+        }
+        if out.applies == true, let rate {
+            if case .amount(let m, _) = rate.evaluate(in: context) { out.duty = m }
+        }
+        return out
+    }
+
+    static func origins(in text: String, country: (String) -> CountryCode?) -> [CountryCode] {
+        var found: [CountryCode] = []
+        var rest = Substring(text)
+        while let r = rest.firstRange(of: "product of ") {
+            var name = rest[r.upperBound...]
+            if let end = name.firstIndex(where: { ",:;(".contains($0) }) { name = name[..<end] }
+            for stop in [" as provided", " as ", " and ", " that ", " which ", " entered"] {
+                if let s = name.firstRange(of: stop) { name = name[..<s.lowerBound] }
+            }
+            var n = name.trimming(" .")
+            if n.hasPrefix("the ") { n = String(n.dropFirst(4)) }
+            if let c = country(n), !found.contains(c) { found.append(c) }
+            rest = rest[r.upperBound...]
+        }
+        return found
+    }
+
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
+
+    /// The date written "Month D, YYYY" after `marker`.
+    static func date(after marker: String, in text: String) -> Day? {
+        guard let r = text.firstRange(of: marker) else { return nil }
+        let words = text[r.upperBound...].split(separator: " ", maxSplits: 3).map { $0.trimming(",.;") }
+        guard words.count >= 3, let m = months.firstIndex(of: words[0]), let d = Int(words[1]), let y = Int(words[2]) else { return nil }
+        return Day(year: y, month: m + 1, day: d)
+    }
+}

@@ -1,0 +1,290 @@
+public import TarifCore
+public import TarifRegistry
+
+/// Resolves a consignment against a line: GATT Art. I:1 and its exceptions applied.
+///
+/// The candidates are the MFN rate (owed to WTO Members, extended by the importer's own
+/// law to others), each preference the origin is a party to or a beneficiary of (from
+/// the schedule's program codes, from loaded staged schedules, and every agreement in
+/// force between the two even where the line has no preferential rate), and the non-MFN
+/// rate where the importer has withdrawn MFN treatment. The applied treatment is the
+/// lowest duty among those the importer must grant (HTSUS General Note 3(a)(iii): "the
+/// lowest rate of duty provided for any applicable program"), assuming origin is proved.
+public struct DutyResolver: Sendable {
+    public let registry: Registry
+
+    public init(registry: Registry) {
+        self.registry = registry
+    }
+
+    /// - Throws: ``TarifError`` `.notFound` when the line has no MFN rate and no other treatment applies.
+    public func resolve(_ t: LineTariff, origin: CountryCode?, day: Day, context: DutyContext) throws -> DutyResolution {
+        let info = t.schedule.info
+        let importer = info.importer
+        var treatments: [Treatment] = []
+        var notes: [String] = []
+        let withdrawal = origin.flatMap { registry.mfnWithdrawal(importer: importer, origin: $0, on: day) }
+        let originAgreements = origin.map { Set(registry.participations($0, on: day).map(\.agreement)) } ?? []
+
+        // MFN.
+        var originStatus = "origin not stated: MFN assumed; state the origin (--from) to see preferences"
+        if let origin {
+            let member = registry.wtoMember(.country(origin), on: day)
+            originStatus = withdrawal.map { "\(importer) has withdrawn MFN treatment from goods of \(origin) since \($0.from)" }
+                ?? (member ? "\(origin) is a WTO Member on \(day): MFN treatment is owed (GATT 1994 Art. I:1)"
+                    : "\(origin) is not a WTO Member on \(day): \(importer) extends its MFN rates to it under its own law")
+        }
+        if let mfn = t.rates.first(where: { $0.kind == .mfn }) {
+            var m = Treatment(
+                kind: .mfn, legalBasis: mfnBasis(info: info, origin: origin, day: day), rateSource: Self.mfnColumn(importer),
+                rateText: mfn.text, rate: mfn.expression, publishedOn: t.publishedOn)
+            if let w = withdrawal, let origin {
+                m.excludedBecause = "\(importer) withdrew MFN treatment from goods of \(origin) from \(w.from): \(w.instrument)"
+            }
+            treatments.append(m)
+        }
+        if let w = withdrawal, let origin {
+            if let col2 = t.rates.first(where: { $0.kind == .nonMFN }) {
+                treatments.append(
+                    Treatment(
+                        kind: .nonMFN, legalBasis: LegalBasis(article: w.justification, instrument: "\(w.instrument); \(info.legalSource)"),
+                        rateSource: "column 2", rateText: col2.text, rate: col2.expression, publishedOn: t.publishedOn))
+            } else {
+                notes.append("\(importer) denies MFN treatment to \(origin) but publishes no column 2 rate on this line")
+            }
+        }
+
+        // Preferences the schedule publishes by program code.
+        var notOpen: [String] = []
+        var covered: Set<String> = []
+        if let origin {
+            for r in t.rates where r.kind == .preferential {
+                guard let code = r.program else { continue }
+                guard let program = registry.program(importer: importer, code: code), let ag = try? registry.agreement(named: program.agreement)
+                else {
+                    notes.append("program code \(code) on this line is not in the registry; it is not considered")
+                    continue
+                }
+                var p = Treatment(
+                    kind: .preferential, program: code, agreement: ag.id, legalBasis: preferenceBasis(ag, provision: program.provision, info: info),
+                    rateSource: "\(Self.specialColumn(importer)) (\(code))", rateText: r.text, rate: r.expression, publishedOn: t.publishedOn,
+                    conditions: Self.conditions(ag))
+                if registry.isEligible(origin: origin, importer: importer, program: code, on: day) {
+                    if code.hasSuffix("*") {
+                        if let x = registry.lineExclusion(importer: importer, program: code, code: t.line.code, origin: origin, on: day) {
+                            p.excludedBecause = "\(origin) is excluded from \(code) on \(x.code) (\(x.source.title))"
+                        } else if !registry.hasLineExclusions(importer: importer, program: code) {
+                            p.notes.append("\(code): some beneficiaries are excluded on this line; the list (\(program.provision)) is not loaded, so \(origin) is assumed not to be one")
+                        }
+                    }
+                    covered.insert(ag.id)
+                    treatments.append(p)
+                } else if program.beneficiaries == .allOrigins || originAgreements.contains(ag.id) {
+                    let e = try registry.eligibility(origin: origin, importer: importer, program: code, on: day)
+                    p.excludedBecause = e.failures.joined(separator: "; ")
+                    covered.insert(ag.id)
+                    treatments.append(p)
+                } else {
+                    notOpen.append(code)
+                }
+            }
+        }
+        if !notOpen.isEmpty, let origin {
+            notes.append("Preferences on this line not open to goods of \(origin): \(notOpen.joined(separator: ", ")).")
+        }
+
+        // Staged preferential schedules.
+        if let origin {
+            for s in t.staged where s.schedule.partner == nil || s.schedule.partner == origin {
+                guard let ag = try? registry.agreement(named: s.schedule.agreement) else {
+                    notes.append("staged schedule '\(s.schedule.title)' names agreement \(s.schedule.agreement), which is not in the registry")
+                    continue
+                }
+                let refusal = registry.preferenceRefusal(importer: importer, origin: origin, agreement: ag.id, on: day)
+                if refusal != nil && !originAgreements.contains(ag.id) { continue }
+                let stageNote = "\(s.schedule.title): \(s.rate.text) from \(s.rate.validFrom)\(s.validUntil.map { " until \($0.adding(days: -1))" } ?? "")"
+                if let i = treatments.firstIndex(where: { $0.agreement == ag.id && $0.rate != nil }) {
+                    treatments[i].notes.append("staged commitment: \(stageNote)")
+                    continue
+                }
+                var p = Treatment(
+                    kind: .preferential, agreement: ag.id,
+                    legalBasis: LegalBasis(
+                        article: ag.basis.first { $0 != .gatsV }?.article ?? NotificationBasis.notNotified.article,
+                        instrument: "\(ag.name); \(s.schedule.legalSource)"),
+                    rateSource: s.schedule.title, rateText: s.rate.text, rate: s.rate.expression, publishedOn: s.rate.code,
+                    conditions: Self.conditions(ag))
+                if let s0 = s.rate.staging { p.notes.append("staging category \(s0)\(s.rate.baseRate.map { ", base rate \($0)" } ?? "")") }
+                if let refusal {
+                    p.excludedBecause = refusal
+                } else if day < s.rate.validFrom {
+                    p.excludedBecause = "the schedule's first stage starts on \(s.rate.validFrom)"
+                }
+                covered.insert(ag.id)
+                treatments.append(p)
+            }
+        }
+
+        // Agreements in force between the two with no rate on this line.
+        if let origin {
+            let programsByAgreement = Dictionary(grouping: registry.programs.filter { $0.importer == importer }, by: \.agreement)
+            for sa in registry.common(importer, origin, on: day) where sa.direction != .secondGrantsFirst && !covered.contains(sa.agreement) {
+                // Sector concessions bound for all Members (pharmaceuticals, dyes, civil aircraft) are MFN, not preferences.
+                guard let ag = try? registry.agreement(named: sa.agreement), !ag.basis.contains(.mfnConcession) else { continue }
+                let codes = programsByAgreement[ag.id]?.map(\.code) ?? []
+                let why = codes.isEmpty
+                    ? "\(ag.shortName) is in force between \(importer) and \(origin) on \(day), but no \(ag.shortName) rate for this line is loaded: \(info.title) publishes no preferential column for it (load the agreement's schedule with `tarif data import --reader tarif-staging-csv`)"
+                    : "\(ag.shortName) is in force between \(importer) and \(origin) on \(day), but the schedule gives no rate under \(codes.joined(separator: ", ")) on this line"
+                treatments.append(
+                    Treatment(
+                        kind: .preferential, program: codes.count == 1 ? codes[0] : nil, agreement: ag.id,
+                        legalBasis: preferenceBasis(ag, provision: programsByAgreement[ag.id]?.first?.provision, info: info),
+                        rateText: nil, rate: nil, publishedOn: nil, conditions: Self.conditions(ag), excludedBecause: why))
+            }
+        }
+
+        // Duties, AVEs and margins.
+        for i in treatments.indices {
+            guard let rate = treatments[i].rate else { continue }
+            switch rate.evaluate(in: context) {
+            case .amount(let duty, let n):
+                treatments[i].duty = duty
+                treatments[i].notes += n
+                if let value = context.customsValue {
+                    treatments[i].adValoremEquivalent = DutyExpression.adValoremEquivalent(duty: duty, customsValue: value)
+                }
+            case .needs(let missing):
+                treatments[i].missing = missing
+            }
+            if t.publishedOn != t.line.code, treatments[i].publishedOn == t.publishedOn {
+                treatments[i].notes.append("the rate is published on \(t.publishedOn), the line above \(t.line.code)")
+            }
+        }
+        let floor = withdrawal != nil ? treatments.firstIndex { $0.kind == .nonMFN } : treatments.firstIndex { $0.kind == .mfn }
+        if let f = floor {
+            for i in treatments.indices where treatments[i].kind == .preferential {
+                if let d = treatments[i].duty, let m = treatments[f].duty { treatments[i].marginOfPreference = Money(m.amount - d.amount, m.currency) }
+                if let a = treatments[i].adValoremEquivalent, let b = treatments[f].adValoremEquivalent {
+                    treatments[i].marginPoints = b - a
+                } else if let a = treatments[i].rate?.adValoremRate, let b = treatments[f].rate?.adValoremRate {
+                    treatments[i].marginPoints = b.value - a.value
+                }
+            }
+        }
+
+        // The applied treatment.
+        guard let floor else {
+            throw TarifError(.notFound, "\(importer) \(t.line.code) has no \(withdrawal == nil ? "MFN" : "column 2") rate in \(info.title)")
+        }
+        let open = treatments.indices.filter { treatments[$0].kind == .preferential && treatments[$0].isAvailable && treatments[$0].rate != nil }
+        let choice = Ranking.choose(
+            floor: floor, candidates: open, duty: { treatments[$0].duty?.amount },
+            percent: { treatments[$0].rate?.adValoremRate?.value })
+        if !choice.ranked {
+            notes.append("The preferences cannot be ranked against \(treatments[floor].label) without \(Set(open.flatMap { treatments[$0].missing } + treatments[floor].missing).map(\.description).sorted().joined(separator: ", ")); \(treatments[floor].label) is shown as applying.")
+        } else if choice.applied == [floor], !open.isEmpty {
+            notes.append("No preference is below the \(treatments[floor].label) rate on this line; claiming one would save nothing.")
+        }
+
+        // Additional layers.
+        let appliedKind = treatments[choice.applied[0]].kind
+        let layers = t.layers.map { $0.deciding(origin: origin, day: day, treatment: appliedKind, context: context) }
+        var total = treatments[choice.applied[0]].duty
+        for l in layers where l.applies == true {
+            switch l.effect {
+            case .noChange: break
+            case .addOn: total = l.duty.flatMap { d in total.map { Money($0.amount + d.amount, $0.currency) } }
+            case .inLieu: total = l.duty
+            }
+        }
+
+        var resolution = DutyResolution(
+            importer: importer, origin: origin, code: t.line.code, line: t.line, day: day, schedule: info,
+            scheduleValidity: t.schedule.validity, customsValue: context.customsValue, quantities: context.quantities,
+            treatments: treatments, applied: choice.applied, fallback: choice.applied == [floor] ? nil : floor,
+            additionalDuties: layers, dutyWithAdditional: total, originStatus: originStatus, notes: notes,
+            explanation: .init(english: "", indonesian: ""))
+        resolution.explanation = Explainer.explain(resolution)
+        return resolution
+    }
+
+    func mfnBasis(info: ScheduleInfo, origin: CountryCode?, day: Day) -> LegalBasis {
+        guard let origin, !registry.wtoMember(.country(origin), on: day) || !registry.wtoMember(.country(info.importer), on: day) else {
+            return .mfn(schedule: info)
+        }
+        let national = info.importer.rawValue == "USA"
+            ? "HTSUS General Note 3(a)(i): column 1 rates apply to products of every country not named in General Note 3(b)" : info.legalSource
+        return LegalBasis(
+            article: "\(info.importer)'s MFN rate, extended to a non-Member under national law (GATT 1994 Art. I:1 binds only toward WTO Members)",
+            instrument: national == info.legalSource ? national : "\(national); \(info.legalSource)")
+    }
+
+    func preferenceBasis(_ ag: Agreement, provision: String?, info: ScheduleInfo) -> LegalBasis {
+        LegalBasis(
+            article: ag.basis.filter { $0 != .gatsV }.map(\.article).joined(separator: "; ").nonEmpty ?? NotificationBasis.notNotified.article,
+            instrument: [ag.name, provision, info.legalSource].compactMap { $0 }.joined(separator: "; "))
+    }
+
+    static func conditions(_ ag: Agreement) -> [String] {
+        let proofs = ag.proofOfOrigin ?? []
+        return proofs.isEmpty
+            ? ["the goods must originate under \(ag.shortName)'s rules of origin; a claim for preferential treatment at entry"]
+            : ["the goods must originate under \(ag.shortName)'s rules of origin", "proof of origin: " + proofs.joined(separator: " or ")]
+    }
+
+    static func mfnColumn(_ importer: CountryCode) -> String {
+        switch importer.rawValue {
+        case "USA": return "column 1 General"
+        case "IDN": return "Bea Masuk (MFN)"
+        default: return "MFN"
+        }
+    }
+
+    static func specialColumn(_ importer: CountryCode) -> String {
+        importer.rawValue == "USA" ? "column 1 Special" : "preferential rate"
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}
+
+/// The choice of the applied treatment, shared by the full and the fast resolvers so
+/// that both pick the same one.
+public enum Ranking {
+    /// Picks the lowest duty among `candidates` and the `floor` treatment (MFN or column 2).
+    ///
+    /// Duties are compared when all are known, else ad valorem rates when all are ad
+    /// valorem; otherwise the ranking cannot be made and the floor is returned. The floor
+    /// wins ties (a preference equal to it saves nothing); preferences tied below it are all returned.
+    @inlinable
+    public static func choose(
+        floor: Int, candidates: [Int], duty: (Int) -> ExactDecimal?, percent: (Int) -> ExactDecimal?
+    ) -> (applied: [Int], ranked: Bool) {
+        if candidates.isEmpty { return ([floor], true) }
+        // Duties are never negative: a free preference is lowest whatever the others need.
+        let zero = ExactDecimal.zero
+        if duty(floor) != zero && percent(floor) != zero {
+            let free = candidates.filter { duty($0) == zero || (duty($0) == nil && percent($0) == zero) }
+            if !free.isEmpty { return (free, true) }
+        }
+        let byDuty = duty(floor) != nil && candidates.allSatisfy { duty($0) != nil }
+        if !byDuty {
+            guard percent(floor) != nil, candidates.allSatisfy({ percent($0) != nil }) else { return ([floor], false) }
+        }
+        func key(_ i: Int) -> ExactDecimal? { byDuty ? duty(i) : percent(i) }
+        let f = key(floor)!
+        var best = f
+        var winners: [Int] = []
+        for c in candidates {
+            let k = key(c)!
+            if k < best {
+                best = k
+                winners = [c]
+            } else if k == best, k < f {
+                winners.append(c)
+            }
+        }
+        return (winners.isEmpty ? [floor] : winners, true)
+    }
+}
