@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TarifCore
+import TarifImport
 import TarifKit
 import TarifStore
 
@@ -36,19 +37,34 @@ struct DataCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load one schedule file, as a new version from --valid-from (kept beside earlier versions).")
+            abstract: "Load one schedule file: an MFN schedule as a new version from --valid-from, or a staged preferential schedule.",
+            discussion: """
+                tarif data import btki-2025.csv --reader btki-csv --importer IDN --valid-from 2025-01-01 --legal-source "PMK …"
+                tarif data import atiga-idn.csv --reader tarif-staging-csv --importer IDN --agreement ATIGA --legal-source "PMK …, Annex"
+                tarif data import australia.csv --reader ita-fta-csv --agreement US-AU --legal-source "AUSFTA Annex 2-B"
+                The staged CSV format is described in docs/staging.md.
+                """)
 
         @Argument(help: "The file to load.")
         var file: String
 
-        @Option(name: .customLong("reader"), help: "Its format: btki-csv or hts-json.")
+        @Option(name: .customLong("reader"), help: "Its format: btki-csv, ukgt-csv, hts-json; staged: tarif-staging-csv, ita-fta-csv.")
         var reader: String
 
-        @Option(name: .long, help: "The importer, ISO alpha-3 (IDN, USA…).")
-        var importer: String
+        @Option(name: .long, help: "The importer, ISO alpha-3 (IDN, USA…); ita-fta-csv files name it in each row.")
+        var importer: String?
 
-        @Option(name: .long, help: "The first day the schedule is in force, YYYY-MM-DD.")
-        var validFrom: String
+        @Option(name: .long, help: "MFN schedules: the first day the schedule is in force, YYYY-MM-DD.")
+        var validFrom: String?
+
+        @Option(name: .long, help: "Staged schedules: the agreement, as the registry names it (ATIGA, RCEP, US-AU).")
+        var agreement: String?
+
+        @Option(name: .long, help: "Staged schedules: the only origin the rates are for (default: every party the importer grants).")
+        var partner: String?
+
+        @Option(name: .long, help: "Staged schedules: the day each staging year starts, MM-DD (default 01-01).")
+        var yearStart: String?
 
         @Option(name: .long, help: "The legal instrument that enacts it.")
         var legalSource: String
@@ -63,11 +79,26 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             try TarifCLI.run {
+                let name = URL(fileURLWithPath: file).lastPathComponent
+                if StagingFormats.reader(for: reader) != nil {
+                    guard let agreement else { throw TarifError(.badFile, "--agreement is needed for a staged schedule (\(reader))") }
+                    let (month, day) = try DataBuilder.yearStart(yearStart)
+                    let database = try TarifDatabase(path: Locations.database(explicit: store.db))
+                    let report = try DataBuilder(database: database, progress: TerminalProgress()).loadStaging(
+                        path: file, displayName: name, format: reader,
+                        config: StagingSource(
+                            agreement: agreement, importer: try importer.map { try CountryCode($0) }, partner: try partner.map { try CountryCode($0) },
+                            title: title ?? name, legalSource: legalSource, yearStartMonth: month, yearStartDay: day, sourceFile: name))
+                    try LoadSummary(reports: [report]).print(format: store.format, footer: [])
+                    return
+                }
                 try PublicationFormatsCLI.requireSingleSchedule(reader)
-                let importer = try CountryCode(importer)
+                guard let importerText = importer, let validFrom else {
+                    throw TarifError(.badFile, "--importer and --valid-from are needed to load an MFN schedule (\(reader))")
+                }
+                let importer = try CountryCode(importerText)
                 let day = try Day(iso: validFrom)
                 let currency = try PublicationFormatsCLI.currency(for: reader)
-                let name = URL(fileURLWithPath: file).lastPathComponent
                 let database = try TarifDatabase(path: Locations.database(explicit: store.db))
                 let report = try DataBuilder(database: database, progress: TerminalProgress()).load(
                     path: file, displayName: name, format: reader
@@ -100,9 +131,16 @@ struct DataCommand: ParsableCommand {
                     ]
                 }
                 let counts = try tarif.database.referenceCounts()
+                let staged = try tarif.database.stagedSchedules()
+                var footer = ["HS entries: \(counts["hs_entry"] ?? 0), sections: \(counts["hs_section"] ?? 0), countries: \(counts["country"] ?? 0)"]
+                footer.append(staged.isEmpty ? "No staged preferential schedules loaded." : "Staged preferential schedules:")
+                for s in staged {
+                    footer.append(
+                        "  \(s.schedule.importer) ← \(s.schedule.partner?.rawValue ?? "all parties") \(s.schedule.agreement): \(s.lines) lines, \(s.stages) stages \(s.firstStage.map(\.description) ?? "")…\(s.lastStage.map(\.description) ?? "") (\(s.schedule.title); \(s.schedule.legalSource))")
+                }
                 try Output(format: options.format).emit(
                     header: ["importer", "schedule", "from", "until", "lines", "rates", "unparsed", "file"], rows: rows, json: schedules,
-                    footer: ["HS entries: \(counts["hs_entry"] ?? 0), sections: \(counts["hs_section"] ?? 0), countries: \(counts["country"] ?? 0)"])
+                    footer: footer)
             }
         }
     }
@@ -138,6 +176,8 @@ struct LoadSummary {
         for r in reports {
             if r.alreadyLoaded {
                 rows.append([r.fileName, "", "already loaded (same content)", "", "", "", ""])
+            } else if r.stagedRates > 0 {
+                rows.append([r.fileName, "", "staged preferential schedule", String(r.stagedRates) + " stages", "", "", ""])
             } else if r.schedules.isEmpty {
                 rows.append([r.fileName, "", "reference data", String(r.referenceRows), "", "", ""])
             }

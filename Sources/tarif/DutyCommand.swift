@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TarifCore
 import TarifKit
 import TarifRules
@@ -16,10 +17,16 @@ struct DutyCommand: ParsableCommand {
             """)
 
     @Argument(help: "The importer, ISO alpha-3 (IDN, GBR, USA).")
-    var importer: String
+    var importer: String?
 
     @Argument(help: "The tariff line.")
-    var code: String
+    var code: String?
+
+    @Option(name: .long, help: "Resolve a CSV of shipments (importer, origin, line, date, value[, quantity]); one CSV row out per shipment.")
+    var batch: String?
+
+    @Option(name: .long, help: "With --batch: write the rows to this file (default: standard output).")
+    var output: String?
 
     @Option(name: .long, help: "Customs value in the importer's currency.")
     var value: String?
@@ -47,6 +54,13 @@ struct DutyCommand: ParsableCommand {
     func run() throws {
         try TarifCLI.run {
             let tarif = try options.open()
+            if let batch {
+                try runBatch(batch, tarif: tarif)
+                return
+            }
+            guard let importer, let code else {
+                throw ValidationError("give an importer and a line (tarif duty USA 6109.10.00 --from VNM), or --batch FILE")
+            }
             let resolution = try tarif.duty(
                 importer: try CountryCode(importer), origin: try from.map { try CountryCode($0) }, code: try TariffCode(code),
                 on: try options.day(), customsValue: try value.map { try Self.number($0, "--value") },
@@ -88,6 +102,33 @@ struct DutyCommand: ParsableCommand {
             header: ["", "treatment", "rate", "duty", "AVE", "margin", "status"], rows: rows, json: r,
             title: "\(r.importer) \(r.code) — \(r.line.qualifiedDescription) — \(r.origin.map { "from \($0) " } ?? "")on \(r.day)",
             footer: footer)
+    }
+
+    func runBatch(_ path: String, tarif: Tarif) throws {
+        let started = Date()
+        let index = try tarif.resolutionIndex()
+        let out: FileHandle
+        if let output {
+            guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                throw TarifError(.badFile, "cannot write \(output)")
+            }
+            out = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        } else {
+            out = FileHandle.standardOutput
+        }
+        let summary = try BatchRunner(index: index, progress: TerminalProgress()).run(path: path) { text in
+            out.write(Data(text.utf8))
+        }
+        if output != nil { try out.close() }
+        let seconds = Date().timeIntervalSince(started)
+        var lines = [
+            "\(summary.shipments) shipments: \(summary.resolved) resolved, \(summary.failed) failed (see the error column), \(summary.dutyUnknown) with a duty that needs more input; \(String(format: "%.1f", seconds)) s"
+        ]
+        for (c, v) in summary.totalDuty.sorted(by: { $0.key < $1.key }) {
+            lines.append("total duty \(c): \(Money(v, try Currency(c)).grouped); saved by preferences: \(Money(summary.savedByPreferences[c] ?? .zero, try Currency(c)).grouped)")
+        }
+        for (t, n) in summary.byTreatment.sorted(by: { $0.value > $1.value }).prefix(12) { lines.append("  \(t): \(n)") }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
     static func row(_ r: DutyResolution, _ i: Int, _ t: Treatment) -> [String] {

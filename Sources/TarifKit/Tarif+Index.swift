@@ -1,0 +1,29 @@
+public import TarifCore
+public import TarifRegistry
+public import TarifRules
+
+extension Tarif {
+    /// Builds the in-memory resolution index over every MFN schedule version (or those of
+    /// `importers`) and every staged schedule, with eligibility precomputed for `origins`
+    /// (default: every country).
+    public func resolutionIndex(
+        importers: [CountryCode]? = nil, origins: [CountryCode]? = nil, registry: Registry? = nil
+    ) throws -> ResolutionIndex {
+        let registry = try registry ?? self.registry()
+        let wanted = importers.map(Set.init)
+        var versions: [ResolutionIndex.VersionInput] = []
+        var staged: [(StagedSchedule, StagedRate)] = []
+        var seen: Set<CountryCode> = []
+        for s in try database.schedules() where s.info.series == ScheduleInfo.mfnSeries(for: s.info.importer) {
+            if let wanted, !wanted.contains(s.info.importer) { continue }
+            let (lines, rates, _) = try database.allLines(in: s)
+            versions.append(
+                .init(importer: s.info.importer, validFrom: s.info.validFrom, currency: s.info.currency, lines: lines, rates: rates))
+            if seen.insert(s.info.importer).inserted { staged += try database.allStagedRates(importer: s.info.importer) }
+        }
+        if versions.isEmpty {
+            throw TarifError(.notFound, "no tariff schedules to index; run `tarif data build` first")
+        }
+        return ResolutionIndex(registry: registry, versions: versions, staged: staged, origins: origins)
+    }
+}

@@ -1,0 +1,306 @@
+public import TarifCore
+public import TarifRegistry
+
+/// The applied treatment of a consignment, without the explanations: what batches,
+/// rankings and services need, computed in a few hundred nanoseconds.
+public struct QuickDuty: Sendable, Hashable {
+    public var kind: Treatment.Kind
+    /// The program code (`S`, `A+`) or, for a staged schedule, the agreement id; `nil` for MFN and column 2.
+    public var program: String?
+    /// The registry id of the agreement behind a preference.
+    public var agreement: String?
+    public var rate: DutyExpression
+    public var duty: Money?
+    /// The MFN (or column 2) duty the goods would pay without the preference.
+    public var floorDuty: Money?
+    public var floorRate: DutyExpression
+    /// Further preferences tied with the applied one.
+    public var tiedWith: [String]
+    /// False when the preferences could not be ranked against the floor for lack of an input.
+    public var ranked: Bool
+
+    /// The duty the preference saves against the floor, when both are known.
+    public var saved: Money? {
+        guard let d = duty, let f = floorDuty else { return nil }
+        return Money(f.amount - d.amount, f.currency)
+    }
+
+    public var label: String {
+        switch kind {
+        case .mfn: return "MFN"
+        case .nonMFN: return "non-MFN (column 2)"
+        case .preferential: return agreement.map { a in program.map { $0 == a ? a : "\(a) (\($0))" } ?? a } ?? (program ?? "preference")
+        }
+    }
+}
+
+/// An in-memory index of every schedule's rates, staged preferential rates, and each
+/// origin's eligibility over time, answering resolutions without the database.
+///
+/// Eligibility is precomputed per importer and origin as a timeline of bit masks (one
+/// bit per program code or staged agreement, one for an MFN withdrawal), cut at every
+/// day the registry says an answer can change (``Registry/changeDays(importer:origin:)``);
+/// a resolution is then a binary search, a hash look-up and the evaluation of a few rates.
+/// The choice of the applied treatment is ``Ranking/choose(floor:candidates:duty:percent:)``,
+/// the same as ``DutyResolver``'s.
+public struct ResolutionIndex: Sendable {
+    /// What a schedule version holds for one line that carries rates.
+    struct Entry: Sendable {
+        var mfn: Int32 = -1
+        var column2: Int32 = -1
+        var grants: [(bit: UInt8, expression: Int32)] = []
+        var staged: [(bit: UInt8, partner: CountryCode?, stages: [(from: Int32, expression: Int32)])] = []
+    }
+
+    struct Version: Sendable {
+        var validFrom: Int32
+        var entries: [TariffCode: Entry]
+        var lines: [TariffCode]
+    }
+
+    struct ImporterIndex: Sendable {
+        var currency: Currency
+        var versions: [Version]
+        /// Bit i: program code i, then staged agreements.
+        var bits: [String]
+        var agreements: [String?]
+        var starred: UInt64
+        var timelines: [CountryCode: [(start: Int32, mask: UInt64)]]
+    }
+
+    static let withdrawnBit: UInt64 = 1 << 63
+
+    let importers: [CountryCode: ImporterIndex]
+    let expressions: [DutyExpression]
+    public let registry: Registry
+
+    /// One schedule version's content, as read from storage.
+    public struct VersionInput: Sendable {
+        public var importer: CountryCode
+        public var validFrom: Day
+        public var currency: Currency
+        public var lines: [TariffLine]
+        public var rates: [LineRate]
+
+        public init(importer: CountryCode, validFrom: Day, currency: Currency, lines: [TariffLine], rates: [LineRate]) {
+            self.importer = importer
+            self.validFrom = validFrom
+            self.currency = currency
+            self.lines = lines
+            self.rates = rates
+        }
+    }
+
+    /// Builds the index.
+    /// - Parameters:
+    ///   - versions: every MFN schedule version to index.
+    ///   - staged: every stage of every staged schedule.
+    ///   - origins: the origins to precompute eligibility for (default: every country in the registry).
+    public init(
+        registry: Registry, versions: [VersionInput], staged: [(StagedSchedule, StagedRate)], origins: [CountryCode]? = nil
+    ) {
+        self.registry = registry
+        var expressions: [DutyExpression] = []
+        var expressionIndex: [DutyExpression: Int32] = [:]
+        func intern(_ e: DutyExpression) -> Int32 {
+            if let i = expressionIndex[e] { return i }
+            expressions.append(e)
+            expressionIndex[e] = Int32(expressions.count - 1)
+            return Int32(expressions.count - 1)
+        }
+        var result: [CountryCode: ImporterIndex] = [:]
+        let origins = origins ?? Array(registry.countries.keys)
+        for importer in Set(versions.map(\.importer)) {
+            var bits = registry.programCodes(of: importer)
+            var agreements: [String?] = bits.map { registry.program(importer: importer, code: $0)?.agreement }
+            let stagedHere = staged.filter { $0.0.importer == importer }
+            for a in Set(stagedHere.map { $0.0.agreement }).sorted() where bits.count < 63 {
+                bits.append("staged:" + a)
+                agreements.append(a)
+            }
+            let bitOf = Dictionary(bits.enumerated().map { ($1, UInt8($0)) }, uniquingKeysWith: { a, _ in a })
+            var starred: UInt64 = 0
+            for (i, b) in bits.enumerated() where b.hasSuffix("*") { starred |= 1 << UInt64(i) }
+
+            // Staged stages by line code (with the agreement's bit and partner), sorted by day.
+            var stagedByCode: [TariffCode: [(bit: UInt8, partner: CountryCode?, stages: [(from: Int32, expression: Int32)])]] = [:]
+            var grouped: [String: (UInt8, CountryCode?, TariffCode, [(Int32, Int32)])] = [:]
+            for (s, r) in stagedHere {
+                guard let bit = bitOf["staged:" + s.agreement] else { continue }
+                let key = "\(s.agreement)|\(s.partner?.rawValue ?? "")|\(r.code.digits)"
+                grouped[key, default: (bit, s.partner, r.code, [])].3.append((Int32(r.validFrom.ordinal), intern(r.expression)))
+            }
+            for (_, g) in grouped {
+                stagedByCode[g.2, default: []].append((g.0, g.1, g.3.sorted { $0.0 < $1.0 }.map { (from: $0.0, expression: $0.1) }))
+            }
+
+            var built: [Version] = []
+            for v in versions.filter({ $0.importer == importer }).sorted(by: { $0.validFrom < $1.validFrom }) {
+                var entries: [TariffCode: Entry] = [:]
+                for r in v.rates {
+                    guard let e = r.expression else { continue }
+                    switch r.kind {
+                    case .mfn: entries[r.code, default: Entry()].mfn = intern(e)
+                    case .nonMFN: entries[r.code, default: Entry()].column2 = intern(e)
+                    case .preferential:
+                        if let p = r.program, let bit = bitOf[p] { entries[r.code, default: Entry()].grants.append((bit, intern(e))) }
+                    default: break
+                    }
+                }
+                for (code, stages) in stagedByCode {
+                    var target = code
+                    // Attach to the line the schedule publishes rates on (or the code itself).
+                    if entries[code] == nil, let parent = Self.nearest(code, in: entries) { target = parent }
+                    var entry = entries[target, default: Entry()]
+                    let programAgreements = Set(entry.grants.compactMap { agreements[Int($0.bit)] })
+                    entry.staged += stages.filter { s in !programAgreements.contains(agreements[Int(s.bit)] ?? "") }
+                    entries[target] = entry
+                }
+                built.append(Version(validFrom: Int32(v.validFrom.ordinal), entries: entries, lines: v.lines.map(\.code)))
+            }
+
+            var timelines: [CountryCode: [(start: Int32, mask: UInt64)]] = [:]
+            for origin in origins where origin != importer {
+                let days = registry.changeDays(importer: importer, origin: origin)
+                var segments: [(start: Int32, mask: UInt64)] = []
+                let starts = [days.first.map { $0.adding(days: -1) } ?? Day(ordinal: 0)] + days
+                for (k, day) in starts.enumerated() {
+                    var mask: UInt64 = 0
+                    for (i, b) in bits.enumerated() {
+                        let ok: Bool
+                        if b.hasPrefix("staged:") {
+                            ok = registry.grantsPreference(importer: importer, origin: origin, agreement: String(b.dropFirst(7)), on: day)
+                        } else {
+                            ok = registry.isEligible(origin: origin, importer: importer, program: b, on: day)
+                        }
+                        if ok { mask |= 1 << UInt64(i) }
+                    }
+                    if registry.mfnWithdrawal(importer: importer, origin: origin, on: day) != nil { mask |= Self.withdrawnBit }
+                    let start = k == 0 ? Int32.min : Int32(day.ordinal)
+                    if let last = segments.last, last.mask == mask { continue }
+                    segments.append((start, mask))
+                }
+                timelines[origin] = segments
+            }
+            result[importer] = ImporterIndex(
+                currency: versions.first { $0.importer == importer }!.currency,
+                versions: built, bits: bits, agreements: agreements, starred: starred, timelines: timelines)
+        }
+        self.importers = result
+        self.expressions = expressions
+    }
+
+    static func nearest(_ code: TariffCode, in entries: [TariffCode: Entry]) -> TariffCode? {
+        var length = Int(code.length) - 2
+        while length >= 2 {
+            let c = code.prefix(length)
+            if entries[c] != nil { return c }
+            length -= 2
+        }
+        return nil
+    }
+
+    /// The importers indexed.
+    public var importerCodes: [CountryCode] { importers.keys.sorted() }
+
+    /// The currency of an importer's schedule.
+    public func currency(of importer: CountryCode) -> Currency? { importers[importer]?.currency }
+
+    /// The lines of the version of `importer`'s schedule in force on `day`.
+    public func lines(of importer: CountryCode, on day: Day) -> [TariffCode] {
+        guard let imp = importers[importer], let v = Self.version(imp.versions, Int32(day.ordinal)) else { return [] }
+        return imp.versions[v].lines
+    }
+
+    /// The codes that carry an MFN rate in the version of `importer`'s schedule in force on `day` (the rate lines).
+    public func rateLines(of importer: CountryCode, on day: Day) -> [TariffCode] {
+        guard let imp = importers[importer], let v = Self.version(imp.versions, Int32(day.ordinal)) else { return [] }
+        return imp.versions[v].entries.filter { $0.value.mfn >= 0 }.map(\.key).sorted()
+    }
+
+    @inline(__always)
+    static func version(_ versions: [Version], _ d: Int32) -> Int? {
+        var lo = 0
+        var hi = versions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if versions[mid].validFrom <= d { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? lo - 1 : nil
+    }
+
+    /// The applied treatment for a consignment, or `nil` when the importer, the line or
+    /// its MFN (or column 2) rate is not in the index. The same choice as
+    /// ``DutyResolver/resolve(_:origin:day:context:)``, without its explanations.
+    public func resolve(importer: CountryCode, origin: CountryCode?, code: TariffCode, day: Day, context: DutyContext) -> QuickDuty? {
+        guard let imp = importers[importer] else { return nil }
+        let d = Int32(day.ordinal)
+        guard let v = Self.version(imp.versions, d) else { return nil }
+        let version = imp.versions[v]
+        var c = code
+        var entry = version.entries[c]
+        while entry == nil, c.length > 2 {
+            c = c.prefix(Int(c.length) - 2)
+            entry = version.entries[c]
+        }
+        guard let entry else { return nil }
+        var mask: UInt64 = 0
+        if let origin, let timeline = imp.timelines[origin] {
+            var lo = 0
+            var hi = timeline.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if timeline[mid].start <= d { lo = mid + 1 } else { hi = mid }
+            }
+            if lo > 0 { mask = timeline[lo - 1].mask }
+        }
+        let withdrawn = mask & Self.withdrawnBit != 0
+        let floorExpression = withdrawn ? entry.column2 : entry.mfn
+        guard floorExpression >= 0 else { return nil }
+
+        // Candidates: index 0 is the floor; then (bit, expression).
+        var exprs: [Int32] = [floorExpression]
+        var bits: [UInt8] = [255]
+        if origin != nil && mask & ~Self.withdrawnBit != 0 {
+            for g in entry.grants where mask & (1 << UInt64(g.bit)) != 0 {
+                if imp.starred & (1 << UInt64(g.bit)) != 0,
+                    registry.lineExclusion(importer: importer, program: imp.bits[Int(g.bit)], code: code, origin: origin!, on: day) != nil
+                {
+                    continue
+                }
+                exprs.append(g.expression)
+                bits.append(g.bit)
+            }
+            for s in entry.staged where mask & (1 << UInt64(s.bit)) != 0 && (s.partner == nil || s.partner == origin) {
+                guard let stage = s.stages.last(where: { $0.from <= d }) else { continue }
+                exprs.append(stage.expression)
+                bits.append(s.bit)
+            }
+        }
+        var duties: [ExactDecimal?] = []
+        duties.reserveCapacity(exprs.count)
+        for e in exprs {
+            if case .amount(let m, _) = expressions[Int(e)].evaluate(in: context) { duties.append(m.amount) } else { duties.append(nil) }
+        }
+        let choice = Ranking.choose(
+            floor: 0, candidates: Array(1..<exprs.count), duty: { duties[$0] },
+            percent: { self.expressions[Int(exprs[$0])].adValoremRate?.value })
+        let a = choice.applied[0]
+        let currency = context.currency
+        let floorDuty = duties[0].map { Money($0, currency) }
+        if a == 0 {
+            return QuickDuty(
+                kind: withdrawn ? .nonMFN : .mfn, program: nil, agreement: nil, rate: expressions[Int(floorExpression)], duty: floorDuty,
+                floorDuty: floorDuty, floorRate: expressions[Int(floorExpression)], tiedWith: [], ranked: choice.ranked)
+        }
+        let bit = Int(bits[a])
+        let name = imp.bits[bit].hasPrefix("staged:") ? String(imp.bits[bit].dropFirst(7)) : imp.bits[bit]
+        return QuickDuty(
+            kind: .preferential, program: name, agreement: imp.agreements[bit], rate: expressions[Int(exprs[a])],
+            duty: duties[a].map { Money($0, currency) }, floorDuty: floorDuty, floorRate: expressions[Int(floorExpression)],
+            tiedWith: choice.applied.dropFirst().map { i in
+                let b = imp.bits[Int(bits[i])]
+                return b.hasPrefix("staged:") ? String(b.dropFirst(7)) : b
+            }, ranked: choice.ranked)
+    }
+}
