@@ -49,7 +49,7 @@ let package = Package(
         // Shared test support: where the real data is, temporary files for fixtures.
         .target(name: "TarifTesting", dependencies: ["TarifCore"], path: "Tests/TarifTesting", swiftSettings: strictSettings),
         .testTarget(name: "TarifCoreTests", dependencies: ["TarifCore"], swiftSettings: strictSettings),
-        .testTarget(name: "TarifRegistryTests", dependencies: ["TarifRegistry"], swiftSettings: strictSettings),
+        .testTarget(name: "TarifRegistryTests", dependencies: ["TarifRegistry", "TarifRules"], swiftSettings: strictSettings),
         .testTarget(name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "TarifStoreTests", dependencies: ["TarifStore", "TarifImport", "TarifTesting"], swiftSettings: strictSettings),

@@ -64,7 +64,8 @@ public struct Tarif: Sendable {
         quantities: [Quantity] = [], facts: [RateFact.Kind: ExactDecimal] = [:], components: [String: ExactDecimal] = [:],
         exchangeRates: [Currency: ExactDecimal] = [:], alternative: Int? = nil, registry: Registry? = nil
     ) throws -> DutyResolution {
-        let registry = try registry ?? self.registry()
+        // Without an origin and without country data (a database of schedules only), MFN needs no registry.
+        let registry = try registry ?? (origin == nil && database.countries().isEmpty ? Registry(RegistryInput(countries: [])) : self.registry())
         if let origin, registry.countries[origin] == nil {
             _ = try registry.country(named: origin.rawValue)
         }

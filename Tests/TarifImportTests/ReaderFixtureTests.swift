@@ -159,3 +159,53 @@ struct ReaderFixtureTests {
         } throws: { ($0 as? TarifError)?.message.contains("btki-csv") == true }
     }
 }
+
+@Suite struct StagingReaderTests {
+    static let countries: [String: Country] = [
+        "IDN": Country(code: .indonesia, alpha2: "ID", numeric: "360", name: "Indonesia", officialName: "Republic of Indonesia", region: "Asia", subregion: "South-eastern Asia", isLeastDeveloped: false, isLandlockedDeveloping: false, isSmallIslandDeveloping: false, currency: "IDR", independence: "Yes"),
+        "VNM": Country(code: try! CountryCode("VNM"), alpha2: "VN", numeric: "704", name: "Viet Nam", officialName: "Viet Nam", region: "Asia", subregion: "South-eastern Asia", isLeastDeveloped: false, isLandlockedDeveloping: false, isSmallIslandDeveloping: false, currency: "VND", independence: "Yes"),
+    ]
+
+    func read(_ text: String) throws -> [StagedRate] {
+        let path = try TestData.fixture("staging.csv", text)
+        let source = try ByteSource(path: path, displayName: "staging.csv")
+        defer { source.close() }
+        var out: [StagedRate] = []
+        try StagingCSVReader().read(
+            source, config: StagingSource(agreement: "ATIGA", importer: .indonesia, title: "t", legalSource: "l", sourceFile: "staging.csv"),
+            country: { Self.countries[$0] }
+        ) { _, r in out.append(r) }
+        return out
+    }
+
+    @Test func readsStagesAndKeepsUnchangedYearsOut() throws {
+        let rates = try read("code,description,base_rate,2022,2023,Y2024,2025\n1006.30.99,Beras,\"450,-/kg\",25,,20,20\n0901.21.10,Kopi,5,0,0,,\n")
+        #expect(rates.map(\.text) == ["25", "20", "0"])
+        #expect(rates.map(\.validFrom.description) == ["2022-01-01", "2024-01-01", "2022-01-01"])
+        #expect(rates[0].expression.adValoremRate?.value == 25)
+        #expect(rates[0].baseRate == "450,-/kg")
+    }
+
+    @Test func badInputNamesTheRowAndColumn() throws {
+        #expect(throws: TarifError.self) { try read("hs,2022\n1006.30.99,5\n") }
+        do {
+            _ = try read("code,2022,2023\n1006.30.99,5,abc\n")
+            Issue.record("no error")
+        } catch let e as TarifError {
+            #expect(e.description.contains("staging.csv:2"), "\(e)")
+            #expect(e.description.contains("2023"), "\(e)")
+        }
+        do {
+            _ = try read("code,2022\n1006.30.99,5\n1006.30.99,4\n")
+            Issue.record("no error")
+        } catch let e as TarifError {
+            #expect(e.message.contains("appears twice"))
+        }
+        #expect(throws: TarifError.self) { try read("code,2023,2022\n1006.30.99,5,4\n") }
+    }
+
+    @Test func itaSpecificRatesBecomeCents() {
+        #expect(ITAFTAReader.specific("0.9 cents/kg") == "0.9¢/kg")
+        #expect(ITAFTAReader.specific("68 cents/head") == "68¢/head")
+    }
+}

@@ -33,7 +33,8 @@ enum Fixture {
     /// Four Asian countries (AAA, BBB, CCC in a bloc "BLOC"; DDD outside), EEE in Europe, LLL a least developed
     /// country that graduates on 2020-01-01, and GGG a grantor.
     static func registry(
-        agreements: [Agreement], programs: [PreferenceProgram] = [], members: [Membership]? = nil
+        agreements: [Agreement], programs: [PreferenceProgram] = [], members: [Membership]? = nil,
+        withdrawals: [MFNWithdrawal] = [], exclusions: [LineExclusion] = []
     ) throws -> Registry {
         let countries = ["AAA", "BBB", "CCC", "DDD", "GGG"].map { country($0) } + [country("EEE", region: "Europe"), country("LLL", ldc: true)]
         let bloc = Institution(
@@ -47,7 +48,7 @@ enum Fixture {
             RegistryInput(
                 countries: countries,
                 ldcGraduations: [LDCGraduation(country: code("LLL"), graduated: date("2020-01-01"), source: source)],
-                institutions: [bloc], agreements: agreements, programs: programs))
+                institutions: [bloc], agreements: agreements, programs: programs, mfnWithdrawals: withdrawals, lineExclusions: exclusions))
     }
 }
 

@@ -1,0 +1,199 @@
+import Foundation
+import TarifCore
+import TarifImport
+import TarifRegistry
+import TarifRules
+import TarifTesting
+import Testing
+
+@testable import TarifKit
+
+/// Duty resolution on the real schedules and the curated registry.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct ResolutionTests {
+    static let built: Result<(Tarif, Registry, ResolutionIndex), any Error> = Result {
+        let tarif = try RealDatabaseTests.built.get()
+        let registry = try tarif.registry()
+        return (tarif, registry, try tarif.resolutionIndex(registry: registry))
+    }
+
+    func resolve(_ importer: String, _ line: String, from origin: String?, on day: String, value: ExactDecimal? = 10_000, quantity: String? = nil)
+        throws -> DutyResolution
+    {
+        let (tarif, registry, _) = try Self.built.get()
+        return try tarif.duty(
+            importer: try CountryCode(importer), origin: try origin.map { try CountryCode($0) }, code: try TariffCode(line), on: try Day(iso: day),
+            customsValue: value, quantities: try quantity.map { [try Quantity(parsing: $0)] } ?? [], registry: registry)
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var importer: String
+        var line: String
+        var origin: String?
+        var day: String
+        var quantity: String? = nil
+        var applied: [String]
+        var appliedKind: Treatment.Kind
+        var duty: ExactDecimal?
+        /// A treatment that must be listed as excluded, and a phrase of its reason.
+        var excluded: (label: String, reason: String)? = nil
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(
+            name: "USMCA free from MEX against a specific MFN", importer: "USA", line: "0709.30.20", origin: "MEX", day: "2026-03-01",
+            quantity: "5000kg", applied: ["USMCA (S)"], appliedKind: .preferential, duty: 0),
+        Case(
+            name: "GSP after 2020-12-31: lapsed, MFN applies", importer: "USA", line: "0405.90.05", origin: "IDN", day: "2026-03-01",
+            applied: ["MFN"], appliedKind: .mfn, duty: 1_000, excluded: ("US-GSP (A+)", "ended 2021-01-01")),
+        Case(
+            name: "Cuba pays column 2", importer: "USA", line: "0101.29.00", origin: "CUB", day: "2026-03-01", applied: ["non-MFN (column 2)"],
+            appliedKind: .nonMFN, duty: 2_000, excluded: ("MFN", "withdrew MFN treatment")),
+        Case(
+            name: "North Korea pays column 2", importer: "USA", line: "6109.10.00", origin: "PRK", day: "2026-03-01",
+            applied: ["non-MFN (column 2)"], appliedKind: .nonMFN, duty: 9_000),
+        Case(
+            name: "Russia after the 2022 withdrawal", importer: "USA", line: "6109.10.00", origin: "RUS", day: "2026-03-01",
+            applied: ["non-MFN (column 2)"], appliedKind: .nonMFN, duty: 9_000),
+        Case(
+            name: "A* line, origin's GSP lapsed", importer: "USA", line: "0202.30.10.00", origin: "BRA", day: "2026-03-01", applied: ["MFN"],
+            appliedKind: .mfn, duty: 400, excluded: ("US-GSP (A*)", "ended 2021-01-01")),
+        Case(
+            name: "no preference for the origin", importer: "USA", line: "6109.10.00", origin: "VNM", day: "2026-03-01", applied: ["MFN"],
+            appliedKind: .mfn, duty: 1_650),
+        Case(
+            name: "two FTA partners, CAFTA-DR", importer: "USA", line: "6109.10.00", origin: "CRI", day: "2026-03-01", applied: ["CAFTA-DR (P)"],
+            appliedKind: .preferential, duty: 0),
+        Case(
+            name: "Indonesia's rice from Viet Nam: MFN specific, ATIGA without a loaded rate", importer: "IDN", line: "1006.30.99",
+            origin: "VNM", day: "2024-01-01", quantity: "2000000kg", applied: ["MFN"], appliedKind: .mfn, duty: 900_000_000,
+            excluded: ("ATIGA", "no ATIGA rate for this line is loaded")),
+        Case(
+            name: "AUSFTA free on a 4.4% line", importer: "USA", line: "8715.00.00", origin: "AUS", day: "2026-03-01",
+            applied: ["US-AU (AU)"], appliedKind: .preferential, duty: 0),
+    ]
+
+    @Test(arguments: cases) func realCases(_ c: Case) throws {
+        let value: ExactDecimal = c.importer == "IDN" ? 1_000_000_000 : 10_000
+        let r = try resolve(c.importer, c.line, from: c.origin, on: c.day, value: value, quantity: c.quantity)
+        #expect(r.applied.map { r.treatments[$0].label } == c.applied, "\(r.treatments.map(\.label))")
+        #expect(r.appliedTreatment?.kind == c.appliedKind)
+        if let duty = c.duty { #expect(r.appliedTreatment?.duty?.amount == duty) }
+        if let (label, reason) = c.excluded {
+            let t = try #require(r.treatments.first { $0.label == label }, "\(r.treatments.map(\.label))")
+            #expect(t.excludedBecause?.contains(reason) == true, "\(t.excludedBecause ?? "nil")")
+        }
+        for t in r.treatments {
+            #expect(!t.legalBasis.article.isEmpty && !t.legalBasis.instrument.isEmpty, "\(t.label) has no legal basis")
+        }
+        #expect(!r.explanation.english.isEmpty && !r.explanation.indonesian.isEmpty)
+    }
+
+    @Test func rice() throws {
+        let r = try resolve("IDN", "1006.30.99", from: "VNM", on: "2024-01-01", value: 1_000_000_000, quantity: "2000000kg")
+        let labels = Set(r.treatments.map(\.label))
+        #expect(labels.isSuperset(of: ["MFN", "ATIGA", "RCEP"]))
+        #expect(r.treatments.first { $0.label == "RCEP" }?.rate == nil)
+        #expect(r.explanation.indonesian.contains("Bea masuk yang terutang adalah 900,000,000.00 IDR"))
+        // RCEP is not yet in force for Indonesia on 2022-06-01.
+        let before = try resolve("IDN", "1006.30.99", from: "VNM", on: "2022-06-01", value: 1_000_000_000, quantity: "2000000kg")
+        #expect(!before.treatments.contains { $0.label == "RCEP" })
+    }
+
+    @Test func stagedCommitmentsAccompanyTheSchedulesProgramRate() throws {
+        // 8715.00.00 (ITA TL 87150000): base 4.4%, AUSFTA immediate elimination, staged 0 from 2005.
+        let r = try resolve("USA", "8715.00.00", from: "AUS", on: "2026-03-01")
+        let au = try #require(r.treatments.first { $0.label == "US-AU (AU)" })
+        #expect(au.notes.contains { $0.contains("staged commitment") && $0.contains("from 2005-01-01") }, "\(au.notes)")
+        let staged = try RealDatabaseTests.built.get().database.stagedRates(
+            importer: .unitedStates, code: try TariffCode("0101.90.20"), on: try Day(iso: "2006-06-01"))
+        #expect(staged.first?.rate.text == "3.4%")  // 6.8% base, four-year staging: 5.1, 3.4, 1.7, 0
+        #expect(staged.first?.validUntil == (try Day(iso: "2007-01-01")))
+    }
+
+    @Test func chapter99LayersAreListedApart() throws {
+        let cn = try resolve("USA", "6109.10.00", from: "CHN", on: "2026-03-01")
+        let layer = try #require(cn.additionalDuties.first { $0.heading.formatted == "9903.88.15" })
+        #expect(layer.applies == true)
+        #expect(layer.effect == .addOn)
+        #expect(layer.duty == Money(750, .usd))
+        #expect(cn.appliedTreatment?.duty == Money(1_650, .usd))  // not folded in
+        #expect(cn.dutyWithAdditional == Money(2_400, .usd))
+        let vn = try resolve("USA", "6109.10.00", from: "VNM", on: "2026-03-01")
+        #expect(vn.additionalDuties.first { $0.heading.formatted == "9903.88.15" }?.applies == false)
+    }
+
+    @Test func theFastPathAgreesWithTheFullResolution() throws {
+        let (tarif, registry, index) = try Self.built.get()
+        let day = try Day(iso: "2026-03-01")
+        let codes = index.rateLines(of: .unitedStates, on: day).filter { $0.digits.prefix(2) != "99" }
+        let origins = ["MEX", "CAN", "VNM", "CHN", "CUB", "RUS", "KOR", "AUS", "CRI", "IDN", "HTI", "JOR", "BRA"].map { try! CountryCode($0) }
+        var checked = 0
+        for (i, code) in codes.enumerated() where i % 97 == 0 {
+            for origin in origins {
+                let full = try tarif.duty(importer: .unitedStates, origin: origin, code: code, on: day, customsValue: 10_000, registry: registry)
+                let context = DutyContext(currency: .usd, customsValue: Money(10_000, .usd), day: day)
+                let quick = try #require(index.resolve(importer: .unitedStates, origin: origin, code: code, day: day, context: context))
+                let applied = try #require(full.appliedTreatment)
+                #expect(quick.label == applied.label, "\(code) from \(origin)")
+                #expect(quick.duty == applied.duty, "\(code) from \(origin)")
+                checked += 1
+            }
+        }
+        #expect(checked > 1_000)
+    }
+
+    @Test func batchTotalsEqualTheSumOfSingleResolutions() throws {
+        let (tarif, registry, index) = try Self.built.get()
+        let day = try Day(iso: "2026-03-01")
+        let codes = index.rateLines(of: .unitedStates, on: day).filter { $0.digits.prefix(2) != "99" }
+        let origins = ["MEX", "VNM", "CHN", "CUB", "KOR", "CRI", "IDN"]
+        var csv = "importer,origin,line,date,value,quantity\n"
+        var expected: ExactDecimal = .zero
+        var saved: ExactDecimal = .zero
+        for i in 0..<300 {
+            let code = codes[(i * 7919) % codes.count]
+            let origin = origins[i % origins.count]
+            let value = ExactDecimal(1_000 + i * 13)
+            csv += "USA,\(origin),\(code.formatted),2026-03-01,\(value),100kg\n"
+            let r = try tarif.duty(
+                importer: .unitedStates, origin: try CountryCode(origin), code: code, on: day, customsValue: value,
+                quantities: [try Quantity(parsing: "100kg")], registry: registry)
+            if let d = r.appliedTreatment?.duty { expected += d.amount }
+            if r.appliedTreatment?.kind == .preferential, let f = r.fallback.flatMap({ r.treatments[$0].duty }), let d = r.appliedTreatment?.duty {
+                saved += f.amount - d.amount
+            }
+        }
+        csv += "USA,VNM,0000.00,2026-03-01,10,\n"  // a bad row is reported, not fatal
+        let path = try TestData.temporaryDirectory().appendingPathComponent("batch.csv").path
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        var out = ""
+        var runner = BatchRunner(index: index)
+        runner.chunkSize = 64
+        let summary = try runner.run(path: path) { out += $0 }
+        #expect(summary.shipments == 301)
+        #expect(summary.failed == 1)
+        #expect(summary.totalDuty["USD"] == expected)
+        #expect(summary.savedByPreferences["USD"] ?? .zero == saved)
+        let rows = out.split(separator: "\n")
+        #expect(rows.count == 302)
+        #expect(rows.last?.contains("line 302:") == true)
+    }
+
+    @Test func marketsAndOriginsRank() throws {
+        let (_, _, index) = try Self.built.get()
+        let day = try Day(iso: "2026-03-01")
+        let markets = index.markets(from: .indonesia, product: try TariffCode("0901.21"), on: day)
+        #expect(markets.map(\.importer).contains(.unitedStates))
+        #expect(!markets.map(\.importer).contains(.indonesia))
+        let origins = index.origins(to: .unitedStates, code: try TariffCode("6109.10.00"), on: day, context: DutyContext(currency: .usd, day: day))
+        let mex = try #require(origins.firstIndex { $0.origin.rawValue == "MEX" })
+        let vnm = try #require(origins.firstIndex { $0.origin.rawValue == "VNM" })
+        let cub = try #require(origins.firstIndex { $0.origin.rawValue == "CUB" })
+        #expect(mex < vnm && vnm < cub)
+        let svg = SVGBarChart(title: "t <x>", unit: "%", bars: [.init(label: "A&B", value: 2)]).render()
+        #expect(svg.hasPrefix("<svg") && svg.contains("A&amp;B") && svg.contains("t &lt;x&gt;"))
+    }
+}
