@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "TarifCore", targets: ["TarifCore"]),
         .library(name: "TarifRegistry", targets: ["TarifRegistry"]),
+        .library(name: "TarifRules", targets: ["TarifRules"]),
         .library(name: "TarifKit", targets: ["TarifKit"]),
         .executable(name: "tarif", targets: ["tarif"]),
     ],

@@ -98,3 +98,61 @@ timeRegistry("isEligible(X, USA, P, on: D)", registryQueries) { n in
     }
     return hits
 }
+
+// Duty resolution (issue 4): every treatment considered, the applied one chosen, the duty computed,
+// for random (origin, US line) pairs on 2026-03-01, on one core. With BENCH_EXPORT=DIR the same
+// tables and queries are written as CSV for the DuckDB peer (Benchmarks/duckdb_peer.py).
+let resolutionStart = ContinuousClock.now
+let resolver = try tarif.resolutionIndex(importers: [.unitedStates], registry: registry)
+print("resolution index: USA, \(codes.count) origins, built in \(ContinuousClock.now - resolutionStart)")
+let resolveDay = try Day(iso: "2026-03-01")
+let usLines = resolver.rateLines(of: .unitedStates, on: resolveDay).filter { $0.digits.prefix(2) != "99" }
+let resolveQueries = (0..<1_000_000).map { _ in (codes.randomElement(using: &generator)!, usLines.randomElement(using: &generator)!) }
+let usContext = DutyContext(currency: .usd, customsValue: Money(10_000, .usd), quantities: [kilos], day: resolveDay)
+timeRegistry("resolve(USA, origin, line, 2026-03-01)", lookups) { n in
+    var preferential = 0
+    for i in 0..<n {
+        let (o, c) = resolveQueries[i % resolveQueries.count]
+        if let q = resolver.resolve(importer: .unitedStates, origin: o, code: c, day: resolveDay, context: usContext), q.kind == .preferential {
+            preferential += 1
+        }
+    }
+    return preferential
+}
+if let dir = ProcessInfo.processInfo.environment["BENCH_EXPORT"] {
+    // rates: every MFN and special rate of the US rate lines with its ad valorem percent (-1: not ad valorem).
+    let (_, rates, _) = try tarif.database.allLines(in: try tarif.schedule(for: .unitedStates, on: resolveDay))
+    var out = "code,program,percent\n"
+    for r in rates where r.kind == .mfn || r.kind == .preferential {
+        let p = r.expression?.adValoremRate?.value.description ?? "-1"
+        out += "\(r.code.digits),\(r.kind == .mfn ? "" : r.program ?? ""),\(p)\n"
+    }
+    try out.write(toFile: dir + "/rates.csv", atomically: true, encoding: .utf8)
+    var elig = "origin,program\n"
+    for o in codes {
+        for p in usPrograms where registry.isEligible(origin: o, importer: .unitedStates, program: p, on: resolveDay) { elig += "\(o.rawValue),\(p)\n" }
+    }
+    try elig.write(toFile: dir + "/eligibility.csv", atomically: true, encoding: .utf8)
+    var qs = "origin,code\n"
+    for (o, c) in resolveQueries.prefix(200_000) { qs += "\(o.rawValue),\(c.digits)\n" }
+    try qs.write(toFile: dir + "/queries.csv", atomically: true, encoding: .utf8)
+    // The batch: 1,000,000 shipments into the US (origins and lines at random; 5 days; values and quantities).
+    let days = ["2026-01-15", "2026-02-01", "2026-03-01", "2026-06-30", "2026-11-23"]
+    let handle = FileHandle(forWritingAtPath: dir + "/shipments.csv") ?? {
+        _ = FileManager.default.createFile(atPath: dir + "/shipments.csv", contents: nil)
+        return FileHandle(forWritingAtPath: dir + "/shipments.csv")!
+    }()
+    handle.write(Data("importer,origin,line,date,value,quantity\n".utf8))
+    var chunk = ""
+    for i in 0..<1_000_000 {
+        let (o, c) = resolveQueries[i % resolveQueries.count]
+        chunk += "USA,\(o.rawValue),\(c.formatted),\(days[i % days.count]),\(1_000 + (i * 7_919) % 100_000),\(1 + i % 500)kg\n"
+        if chunk.utf8.count > 1 << 20 {
+            handle.write(Data(chunk.utf8))
+            chunk = ""
+        }
+    }
+    handle.write(Data(chunk.utf8))
+    try handle.close()
+    print("exported rates, eligibility, 200,000 queries and 1,000,000 shipments to \(dir)")
+}
