@@ -34,9 +34,16 @@ public enum Explainer {
             }
             let excluded = r.treatments.filter { $0.kind == .preferential && !$0.isAvailable }
             if let origin, !excluded.isEmpty {
-                let list = excluded.prefix(3).map { "\($0.label): \($0.excludedBecause ?? "")" }.joined(separator: "; ")
-                en.append("Goods of \(origin) get no lower preferential rate here — \(list).")
-                id.append("Barang asal \(origin) tidak mendapat tarif preferensi yang lebih rendah di sini — \(list).")
+                let noRate = excluded.filter { $0.rate == nil }.map(\.label)
+                let other = excluded.filter { $0.rate != nil }.prefix(3).map { "\($0.label): \($0.excludedBecause ?? "")" }
+                var list = other
+                var listID = other
+                if !noRate.isEmpty {
+                    list.append("\(noRate.joined(separator: ", ")) in force, but no preferential rate for this line is loaded")
+                    listID.append("\(noRate.joined(separator: ", ")) berlaku, tetapi tarif preferensi untuk pos ini belum dimuat")
+                }
+                en.append("Goods of \(origin) get no lower preferential rate here — \(list.joined(separator: "; ")).")
+                id.append("Barang asal \(origin) tidak mendapat tarif preferensi yang lebih rendah di sini — \(listID.joined(separator: "; ")).")
             } else if let origin, !r.treatments.contains(where: { $0.kind == .preferential }) {
                 en.append("\(r.importer) grants goods of \(origin) no preference that covers this line on that day.")
                 id.append("\(r.importer) tidak memberikan preferensi atas pos ini untuk barang asal \(origin) pada tanggal tersebut.")
