@@ -9,7 +9,8 @@ struct CountryLookup: Sendable {
     init(_ countries: [Country]) {
         var m: [String: Country] = [:]
         for c in countries {
-            for k in [c.name, c.officialName, c.alpha2] where !k.isEmpty { m[Registry.key(k), default: c] = m[Registry.key(k)] ?? c }
+            // The first country to claim a name keeps it.
+            for k in [c.name, c.officialName, c.alpha2] where !k.isEmpty && m[Registry.key(k)] == nil { m[Registry.key(k)] = c }
             m[Registry.key(c.code.rawValue)] = c
         }
         for (alias, code) in Self.aliases { if let c = countries.first(where: { $0.code.rawValue == code }) { m[Registry.key(alias)] = c } }
