@@ -44,6 +44,8 @@ public struct TarifError: Error, Sendable, Hashable, Codable, CustomStringConver
         public static let unknownFormat = Code(rawValue: "unknown_format")
         public static let notFound = Code(rawValue: "not_found")
         public static let missingInput = Code(rawValue: "missing_input")
+        /// An argument that is malformed as a whole (a --grant that is not ORIGIN:CODE:RATE).
+        public static let badInput = Code(rawValue: "bad_input")
         public static let io = Code(rawValue: "io")
         public static let database = Code(rawValue: "database")
     }

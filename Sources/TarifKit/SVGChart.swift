@@ -1,3 +1,6 @@
+import Foundation
+import TarifCore
+
 /// A horizontal bar chart as a self-contained SVG document (no scripts, no fonts to fetch).
 public struct SVGBarChart: Sendable {
     public struct Bar: Sendable {
@@ -18,11 +21,19 @@ public struct SVGBarChart: Sendable {
     public var title: String
     public var unit: String
     public var bars: [Bar]
+    /// The line under the chart.
+    public var caption: String
 
-    public init(title: String, unit: String, bars: [Bar]) {
+    public init(title: String, unit: String, bars: [Bar], caption: String? = nil) {
         self.title = title
         self.unit = unit
         self.bars = bars
+        self.caption = caption ?? "Tarif — bars in \(unit.trimming(" ")); lower is better for the exporter"
+    }
+
+    /// Writes the chart to `path`.
+    public func write(to path: String) throws {
+        try Data(render().utf8).write(to: URL(fileURLWithPath: path))
     }
 
     public func render() -> String {
@@ -53,7 +64,7 @@ public struct SVGBarChart: Sendable {
 
                 """
         }
-        s += "<text class=\"n\" x=\"10\" y=\"\(Int(height - 10))\">Tarif — bars in \(Self.escape(unit)); lower is better for the exporter</text>\n</svg>\n"
+        s += "<text class=\"n\" x=\"10\" y=\"\(Int(height - 10))\">\(Self.escape(caption))</text>\n</svg>\n"
         return s
     }
 
@@ -62,7 +73,7 @@ public struct SVGBarChart: Sendable {
         return r == r.rounded() ? String(Int(r)) : String(r)
     }
 
-    static func escape(_ s: String) -> String {
+    public static func escape(_ s: String) -> String {
         var out = ""
         for ch in s {
             switch ch {

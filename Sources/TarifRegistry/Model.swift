@@ -352,6 +352,8 @@ public struct Agreement: Sendable, Hashable, Codable {
     public var parties: [Party]
     /// The documentary evidence of origin a claim needs (`Form D`, `statement on origin`).
     public var proofOfOrigin: [String]?
+    /// The WTO waivers a scheme notified as ``NotificationBasis/wtoWaiver`` relies on, each with its period.
+    public var waivers: [Waiver]?
     public var sources: [SourceRef]
     public var notes: [String]?
     /// Which file or publication the record came from (set when loading).
@@ -361,8 +363,9 @@ public struct Agreement: Sendable, Hashable, Codable {
         id: String, name: String, shortName: String, aliases: [String]? = nil, wtoRTAID: Int? = nil, type: AgreementType,
         coverage: [Coverage], basis: [NotificationBasis], signed: FactDate? = nil, inForce: FactDate?, ended: FactDate? = nil,
         supersededBy: String? = nil, composition: Composition? = nil, parties: [Party], proofOfOrigin: [String]? = nil,
-        sources: [SourceRef], notes: [String]? = nil, origin: String? = nil
+        waivers: [Waiver]? = nil, sources: [SourceRef], notes: [String]? = nil, origin: String? = nil
     ) {
+        self.waivers = waivers
         self.id = id
         self.name = name
         self.shortName = shortName
@@ -419,6 +422,32 @@ public struct PreferenceProgram: Sendable, Hashable, Codable {
     /// The program covers only these parties' goods (NAFTA's `CA` and `MX`).
     public var only: [CountryCode]?
     public var note: String?
+    /// The origins the importer's own law gives the code to, where it names them itself
+    /// instead of following the agreement's parties. Absent (the usual case): the
+    /// agreement's parties or beneficiaries receive it.
+    ///
+    /// The registry keeps the national grant apart from the international instrument so
+    /// that the MFN audit can compare the two: a name here that is no party is a finding.
+    public var grantedTo: [CountryCode]?
+    /// The days the importer applies the code under its own law, where they differ from
+    /// the agreement's (a code kept in use after the scheme ended). Absent: the agreement's dates.
+    public var applied: Tenure?
+
+    public init(
+        importer: CountryCode, code: String, agreement: String, name: String, beneficiaries: BeneficiaryRule, provision: String,
+        only: [CountryCode]? = nil, note: String? = nil, grantedTo: [CountryCode]? = nil, applied: Tenure? = nil
+    ) {
+        self.importer = importer
+        self.code = code
+        self.agreement = agreement
+        self.name = name
+        self.beneficiaries = beneficiaries
+        self.provision = provision
+        self.only = only
+        self.note = note
+        self.grantedTo = grantedTo
+        self.applied = applied
+    }
 }
 
 /// An importer's refusal of MFN treatment to an origin: its goods pay the non-MFN
@@ -433,12 +462,16 @@ public struct MFNWithdrawal: Sendable, Hashable, Codable {
     public var instrument: String
     /// Why this is consistent with the importer's WTO obligations, as the importer invokes it.
     public var justification: String
+    /// The exception the justification rests on: ``MFNException/security`` for a Member,
+    /// ``MFNException/notAMember`` for a country outside the WTO. Absent: not curated.
+    public var exception: MFNException?
     public var sources: [SourceRef]
 
     public init(
         importer: CountryCode, country: CountryCode, from: FactDate, to: FactDate? = nil, instrument: String,
-        justification: String, sources: [SourceRef]
+        justification: String, exception: MFNException? = nil, sources: [SourceRef]
     ) {
+        self.exception = exception
         self.importer = importer
         self.country = country
         self.from = from

@@ -143,17 +143,37 @@ extension Registry {
         let agreement = programAgreement[p]
         guard agreement >= 0 else { return false }
         let d = Int32(day.ordinal)
-        guard let ci = cover[importer], let grantor = Self.find(ci, agreement, d), grantor.role != .beneficiary else { return false }
-        switch programs[p].beneficiaries {
+        let program = programs[p]
+        guard let ci = cover[importer] else { return false }
+        let grantor: Cover
+        if let applied = program.applied {
+            // The importer's own law sets the days; its side is its place in the agreement on any day.
+            guard applied.contains(day), let g = Self.any(ci, agreement), g.role != .beneficiary else { return false }
+            grantor = g
+        } else {
+            guard let g = Self.find(ci, agreement, d), g.role != .beneficiary else { return false }
+            grantor = g
+        }
+        switch program.beneficiaries {
         case .allOrigins: return true
         case .parties, .leastDevelopedParties:
-            if let only = programs[p].only, !only.contains(origin) { return false }
-            guard let co = cover[origin], let beneficiary = Self.find(co, agreement, d), beneficiary.side != grantor.side,
-                beneficiary.role != .grantor
-            else { return false }
-            if programs[p].beneficiaries == .leastDevelopedParties { return isLeastDeveloped(origin, ordinal: d) }
+            if let only = program.only, !only.contains(origin) { return false }
+            if let granted = program.grantedTo {
+                guard granted.contains(origin) else { return false }
+            } else {
+                guard let co = cover[origin], let beneficiary = Self.find(co, agreement, d), beneficiary.side != grantor.side,
+                    beneficiary.role != .grantor
+                else { return false }
+            }
+            if program.beneficiaries == .leastDevelopedParties { return isLeastDeveloped(origin, ordinal: d) }
             return true
         }
+    }
+
+    /// The first of a country's covers by an agreement, whatever its days.
+    @inlinable
+    static func any(_ covers: [Cover], _ agreement: Int32) -> Cover? {
+        covers.first { $0.agreement == agreement }
     }
 
     @inlinable
@@ -269,7 +289,21 @@ extension Registry {
             fail("\(ag.shortName) has not entered into force")
         }
         let d = Int32(day.ordinal)
-        let grantor = cover[importer].flatMap { Self.find($0, Int32(a), d) }
+        var grantor = cover[importer].flatMap { Self.find($0, Int32(a), d) }
+        if let applied = program.applied {
+            grantor = cover[importer].flatMap { Self.any($0, Int32(a)) }
+            if applied.contains(day) {
+                reasons.append("\(importer) applies \(code) under its own law on \(day) (from \(applied.from)\(applied.to.map { ", until \($0)" } ?? ""))")
+                if !ok, ag.validity != nil {
+                    // The agreement's own dates do not bind the national application.
+                    ok = true
+                    failures.removeAll()
+                }
+            } else {
+                ok = false
+                fail("\(importer) applies \(code) under its own law only from \(applied.from)\(applied.to.map { " until \($0)" } ?? "")")
+            }
+        }
         if grantor == nil {
             ok = false
             fail("\(importer) is not a granting party on \(day)")
@@ -283,7 +317,14 @@ extension Registry {
                 fail("\(code) covers only goods of \(only.map(\.rawValue).joined(separator: ", "))")
             }
             let mine = cover[origin].flatMap { Self.find($0, Int32(a), d) }
-            if let mine, mine.side != grantor?.side ?? -1, mine.role != .grantor {
+            if let granted = program.grantedTo {
+                if granted.contains(origin) {
+                    reasons.append("\(importer)'s law gives \(code) to goods of \(origin) (it names the origins itself: \(granted.map(\.rawValue).joined(separator: ", ")))")
+                } else {
+                    ok = false
+                    fail("\(importer)'s law gives \(code) only to goods of \(granted.map(\.rawValue).joined(separator: ", "))")
+                }
+            } else if let mine, mine.side != grantor?.side ?? -1, mine.role != .grantor {
                 reasons.append("\(origin) is a \(mine.role == .beneficiary ? "beneficiary" : "party") on \(day) (since \(Day(ordinal: Int(mine.start))))")
             } else if let mine, mine.side == grantor?.side {
                 ok = false

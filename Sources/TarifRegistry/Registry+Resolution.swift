@@ -70,6 +70,12 @@ extension Registry {
             if c.end != Int32.max { days.insert(c.end) }
         }
         if let u = ldcUntil[origin], u != Int32.max { days.insert(u) }
+        for p in programs where p.importer == importer {
+            if let a = p.applied {
+                days.insert(Int32(a.from.day.ordinal))
+                if let to = a.to { days.insert(Int32(to.day.ordinal)) }
+            }
+        }
         for w in mfnWithdrawals[importer] ?? [] where w.country == origin {
             days.insert(Int32(w.from.day.ordinal))
             if let to = w.to { days.insert(Int32(to.day.ordinal)) }

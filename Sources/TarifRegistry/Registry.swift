@@ -178,6 +178,9 @@ public struct Registry: Sendable {
             let label = "agreement \(a.id)"
             if a.sources.isEmpty { problems.append("\(label) has no source") }
             if a.parties.isEmpty { problems.append("\(label) has no parties") }
+            for w in a.waivers ?? [] {
+                if let u = w.until, u <= w.from { problems.append("\(label): waiver '\(w.decision)' ends before it starts") }
+            }
             if let s = a.supersededBy, ids.contains(Self.key(s)) == false { problems.append("\(label) is superseded by \(s), which is not an agreement") }
             if let f = a.inForce, let e = a.ended, e <= f { problems.append("\(label) ends on \(e), not after entering into force on \(f)") }
             if let s = a.signed, let f = a.inForce, f < s { problems.append("\(label) enters into force on \(f), before it was signed on \(s)") }
@@ -235,6 +238,10 @@ public struct Registry: Sendable {
         for (i, p) in input.programs.enumerated() {
             if programIndex[p.importer]?[p.code] != nil { problems.append("program \(p.importer) \(p.code) is defined twice") }
             programIndex[p.importer, default: [:]][p.code] = i
+            for c in p.grantedTo ?? [] where countries[c] == nil {
+                problems.append("program \(p.importer) \(p.code) is granted to \(c), which is not a known country")
+            }
+            if let a = p.applied, let to = a.to, to <= a.from { problems.append("program \(p.importer) \(p.code) stops applying before it starts") }
             if let a = agreementNames[Self.key(p.agreement)] {
                 programAgreement.append(Int32(a))
             } else {

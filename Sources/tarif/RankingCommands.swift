@@ -52,7 +52,7 @@ struct MarketsCommand: ParsableCommand {
                                 note: m.treatments.max { $0.value < $1.value }?.key ?? "")
                         }
                     })
-                try chart.render().write(toFile: svg, atomically: true, encoding: .utf8)
+                try chart.write(to: svg)
                 footer.append("Chart written to \(svg).")
             }
             try Output(format: options.format).emit(
@@ -130,7 +130,7 @@ struct OriginsCommand: ParsableCommand {
                 }
                 try SVGBarChart(
                     title: "Duty on \(importer) \(code) by origin, \(day)", unit: value == nil ? "%" : " \(currency.code)", bars: bars
-                ).render().write(toFile: svg, atomically: true, encoding: .utf8)
+                ).write(to: svg)
                 footer.append("Chart written to \(svg).")
             }
             try Output(format: options.format).emit(

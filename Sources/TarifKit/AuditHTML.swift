@@ -1,0 +1,76 @@
+import Foundation
+import TarifCore
+import TarifRegistry
+public import TarifRules
+
+/// The MFN audit as one self-contained HTML page: summary, "what if" answers, the
+/// differences by measure and verdict, a chart of findings by chapter, and the findings
+/// line by line. No scripts, no fonts or styles to fetch.
+public enum AuditHTML {
+    /// - Parameter maxFindings: how many line-by-line findings to print (the rest are counted).
+    public static func render(_ r: AuditReport, maxFindings: Int = 2000) -> String {
+        let e = SVGBarChart.escape
+        var h = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>MFN audit of \(e(r.importer.rawValue)) on \(r.day)</title>
+            <style>
+            body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222;line-height:1.45}
+            table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+            th{background:#f4f4f4}.unjustified{color:#a61b1b;font-weight:600}.undetermined{color:#8a5a00;font-weight:600}.justified{color:#256029}
+            .num{text-align:right;font-variant-numeric:tabular-nums}dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{font-weight:600}
+            .answer{border-left:4px solid #2b6cb0;padding:.4rem .8rem;background:#f5f8fc;margin:.6rem 0}small{color:#555}
+            </style></head><body>
+            <h1>MFN audit: \(e(r.importer.rawValue)), \(r.day)</h1>
+            <p>\(e(r.schedule)) (\(e(r.legalSource))). Every line with an MFN rate and every origin, tested against
+            \(e(Verdict.breached)) and its exceptions.</p>
+            <h2>Summary</h2>
+            <dl>
+            <dt>Lines scanned</dt><dd>\(r.linesScanned) (\(r.linesWithDifferences) with a difference)</dd>
+            <dt>Origins</dt><dd>\(r.origins) (\(r.members) WTO Members on the day)</dd>
+            <dt>Member pairs compared</dt><dd>\(r.pairsCompared) (line × pair); treated differently: \(r.pairsTreatedDifferently)</dd>
+            <dt>Differences (line × origin)</dt><dd>justified \(r.differences[.justified] ?? 0), <span class="unjustified">unjustified \(r.differences[.unjustified] ?? 0)</span>, <span class="undetermined">undetermined \(r.differences[.undetermined] ?? 0)</span></dd>
+            <dt>Conditional / unconditional</dt><dd>\(r.conditionalDifferences) given under reciprocal agreements (conditional MFN); \(r.unconditionalDifferences) without conditions of reciprocity</dd>
+            </dl>
+
+            """
+        for n in r.notes + r.unused.map({ "Not applied: \($0)" }) { h += "<p><small>\(e(n))</small></p>\n" }
+        if !r.whatIf.isEmpty {
+            h += "<h2>What if</h2>\n"
+            for a in r.whatIf {
+                h += "<div class=\"answer\"><strong class=\"\(a.verdict.status.rawValue)\">\(a.verdict.status.rawValue)</strong> — \(e(a.answer))</div>\n"
+            }
+        }
+        let chapters = r.unjustifiedByChapter.isEmpty ? r.undeterminedByChapter : r.unjustifiedByChapter
+        if !chapters.isEmpty {
+            let which = r.unjustifiedByChapter.isEmpty ? "undetermined" : "unjustified"
+            let chart = SVGBarChart(
+                title: "\(which.capitalized) differences by chapter, \(r.importer) \(r.day)", unit: "",
+                bars: chapters.sorted { $0.key < $1.key }.map { SVGBarChart.Bar(label: "chapter \($0.key)", value: Double($0.value), highlighted: which == "unjustified") },
+                caption: "Tarif MFN audit — (line, origin) differences per HS chapter")
+            h += "<h2>Findings by chapter</h2>\n<figure>\(chart.render())</figure>\n"
+        } else {
+            h += "<h2>Findings by chapter</h2>\n<p>No unjustified or undetermined difference.</p>\n"
+        }
+        h += "<h2>Differences by measure</h2>\n<table><thead><tr><th>measure</th><th>verdict</th><th>exception or reason</th><th>conditional</th><th>origins</th><th class=\"num\">lines</th><th class=\"num\">differences</th></tr></thead><tbody>\n"
+        for g in r.groups {
+            let why = g.status == .justified ? "\(g.exception?.shortName ?? ""): \(g.instrument)" : g.reasons.joined(separator: "; ")
+            h += "<tr><td>\(e(g.measure.description))</td><td class=\"\(g.status.rawValue)\">\(g.status.rawValue)</td><td>\(e(why))</td><td>\(g.conditional ? "yes" : "no")</td><td>\(e(g.origins.map(\.rawValue).joined(separator: " ")))</td><td class=\"num\">\(g.lines)</td><td class=\"num\">\(g.differences)</td></tr>\n"
+        }
+        h += "</tbody></table>\n"
+        h += "<h2>Findings, line by line</h2>\n"
+        if r.findings.isEmpty {
+            h += "<p>None.</p>\n"
+        } else {
+            h += "<p>Each finding cites \(e(Verdict.breached)).</p>\n<table><thead><tr><th>line</th><th>measure</th><th>origins</th><th>rate</th><th>MFN</th><th>verdict</th><th>exceptions tried</th></tr></thead><tbody>\n"
+            for f in r.findings.prefix(maxFindings) {
+                let tried = f.verdict.failures.map { "\($0.reason) [\($0.article)]" }.joined(separator: "; ")
+                h += "<tr><td>\(e(f.line.formatted))<br><small>\(e(String(f.description.prefix(120))))</small></td><td>\(e(f.measure.description))</td><td>\(e(f.origins.map(\.rawValue).joined(separator: " ")))</td><td>\(e(f.rateText))</td><td>\(e(f.mfnRateText))</td><td class=\"\(f.verdict.status.rawValue)\">\(f.verdict.status.rawValue)</td><td>\(e(tried))</td></tr>\n"
+            }
+            h += "</tbody></table>\n"
+            if r.findings.count > maxFindings { h += "<p><small>\(r.findings.count - maxFindings) more findings are in the JSON output (--format json).</small></p>\n" }
+        }
+        h += "<footer><small>Tarif MFN audit. Verdicts rest on the registry's curated facts (agreements, parties and dates, WTO membership, development status, waivers), each with its source; “undetermined” says which fact is missing.</small></footer>\n</body></html>\n"
+        return h
+    }
+}

@@ -1,0 +1,58 @@
+public import TarifCore
+public import TarifRegistry
+public import TarifRules
+
+extension Tarif {
+    /// What the MFN audit reads for `importer` on `day`: the schedule version in force,
+    /// its lines and rates, the staged preferential rates loaded for it, and the chapter
+    /// 99 headings its footnotes name, parsed once each.
+    public func auditInput(importer: CountryCode, on day: Day, registry: Registry) throws -> AuditInput {
+        let s = try schedule(for: importer, on: day)
+        let (lines, rates, notes) = try database.allLines(in: s)
+        let lineByCode = Dictionary(lines.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        var ratesByCode: [TariffCode: [LineRate]] = [:]
+        var rateLines: Set<TariffCode> = []
+        for r in rates {
+            ratesByCode[r.code, default: []].append(r)
+            if r.kind == .mfn { rateLines.insert(r.code) }
+        }
+        let lookup = CountryLookup(Array(registry.countries.values))
+        var parsed: [TariffCode: AdditionalDuty?] = [:]
+        var layers: [TariffCode: [AdditionalDuty]] = [:]
+        let notesByCode = Dictionary(grouping: notes, by: \.code)
+        for (code, list) in notesByCode {
+            let headings = Self.chapter99References(in: list)
+            guard !headings.isEmpty else { continue }
+            var target = code
+            while !rateLines.contains(target), target.length > 2 { target = target.prefix(Int(target.length) - 2) }
+            guard rateLines.contains(target) else { continue }
+            for h in headings {
+                if parsed[h] == nil {
+                    parsed[h] = lineByCode[h].flatMap { line in
+                        AdditionalDuty.parse(
+                            line: line, rates: ratesByCode[h] ?? [], legalSource: s.info.legalSource, country: { lookup.find($0)?.code })
+                    }
+                }
+                if let layer = parsed[h]!, !(layers[target]?.contains { $0.heading == h } ?? false) { layers[target, default: []].append(layer) }
+            }
+        }
+        return AuditInput(
+            info: s.info, lines: lines, rates: rates, staged: try database.allStagedRates(importer: importer), layers: layers)
+    }
+
+    /// Audits `importer`'s schedule in force on `day` against GATT 1994 Art. I:1 and its exceptions.
+    /// - Parameters:
+    ///   - origins: the origins to consider (default: every country in the registry).
+    ///   - grants: hypothetical grants to test.
+    public func audit(
+        importer: CountryCode, on day: Day, origins: [CountryCode]? = nil, grants: [HypotheticalGrant] = [], registry: Registry? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> AuditReport {
+        let registry = try registry ?? self.registry()
+        let input = try auditInput(importer: importer, on: day, registry: registry)
+        for g in grants where registry.countries[g.origin] == nil {
+            _ = try registry.country(named: g.origin.rawValue)
+        }
+        return MFNAudit(registry: registry).run(input, on: day, origins: origins, grants: grants, progress: progress)
+    }
+}

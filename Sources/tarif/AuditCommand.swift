@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import TarifCore
+import TarifKit
+import TarifRegistry
+import TarifRules
+
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "MFN audit: every difference in a schedule's treatment of WTO Members, justified by an exception or a finding under GATT Art. I:1.",
+        discussion: """
+            tarif audit USA --on 2026-03-01
+            tarif audit USA --on 2026-03-01 --html audit.html --format json > audit.json
+            tarif audit IDN --on 2024-01-01 --grant VNM:1006.30:0 --grant USA:1006.30:0
+            A grant is ORIGIN:CODE:RATE[:AGREEMENT]; a bare number is a percentage. The audit says whether
+            an agreement in force would cover it (Art. XXIV, the Enabling Clause, a waiver) or that it would breach Art. I:1.
+            """)
+
+    @Argument(help: "The importing Member whose schedule is audited, ISO alpha-3 or name.")
+    var importer: String
+
+    @Option(name: .long, help: "A hypothetical grant to test: ORIGIN:CODE:RATE[:AGREEMENT], e.g. VNM:1006.30:0. Repeatable.")
+    var grant: [String] = []
+
+    @Option(name: .long, help: "Audit only these origins (comma-separated alpha-3 codes; default: every country).")
+    var origins: String?
+
+    @Option(name: .long, help: "Write a self-contained HTML report with a chart of findings by chapter to this file.")
+    var html: String?
+
+    @Option(name: .long, help: "How many line-by-line findings the table shows (JSON and CSV have all).")
+    var findings: Int = 20
+
+    @OptionGroup var options: QueryOptions
+
+    func run() throws {
+        try TarifCLI.run { try execute() }
+    }
+
+    func execute() throws {
+        do {
+            let tarif = try options.open()
+            let registry = try tarif.registry()
+            let importer = try registry.country(named: self.importer).code
+            let day = try options.day()
+            let schedule = try tarif.schedule(for: importer, on: day)
+            let grants = try grant.map { try HypotheticalGrant.parse($0, currency: schedule.info.currency) }
+            let origins = try self.origins.map { list in
+                try list.split(separator: ",").map { try registry.country(named: String($0).trimming(" ")).code }
+            }
+            let progress: (@Sendable (Int, Int) -> Void)? = options.format == .table && isatty(2) != 0 ? Self.showProgress : nil
+            let report = try tarif.audit(importer: importer, on: day, origins: origins, grants: grants, registry: registry, progress: progress)
+            var footer: [String] = []
+            if let html {
+                try Data(AuditHTML.render(report).utf8).write(to: URL(fileURLWithPath: html))
+                footer.append("HTML report written to \(html).")
+            }
+            switch options.format {
+            case .json:
+                try Output(format: .json).emit(header: [], rows: [], json: report)
+            case .csv:
+                try Output(format: .csv).emit(
+                    header: ["line", "description", "measure", "agreement", "origins", "rate", "mfn_rate", "direction", "verdict", "exceptions_tried", "article_breached"],
+                    rows: report.findings.map { f in
+                        [
+                            f.line.formatted, f.description, f.measure.description, f.measure.agreement ?? "", f.origins.map(\.rawValue).joined(separator: " "),
+                            f.rateText, f.mfnRateText, f.direction.rawValue, f.verdict.status.rawValue,
+                            f.verdict.failures.map { "\($0.reason) [\($0.article)]" }.joined(separator: "; "),
+                            f.verdict.status == .unjustified ? "GATT 1994 Art. I:1" : "",
+                        ]
+                    }, json: report)
+            case .table:
+                Self.printTable(report, findings: findings)
+                footer.forEach { print($0) }
+            }
+        }
+    }
+
+    @Sendable static func showProgress(_ done: Int, _ all: Int) {
+        FileHandle.standardError.write(Data("\rauditing \(done)/\(all) lines…\(done == all ? "\n" : "")".utf8))
+    }
+
+    static func printTable(_ r: AuditReport, findings limit: Int) {
+        print("MFN audit of \(r.importer) on \(r.day): \(r.schedule)")
+        print("  lines scanned \(r.linesScanned) (\(r.linesWithDifferences) with a difference); origins \(r.origins) (\(r.members) WTO Members)")
+        print("  Member pairs compared \(r.pairsCompared) (line × pair), treated differently \(r.pairsTreatedDifferently)")
+        print(
+            "  differences (line × origin): justified \(r.differences[.justified] ?? 0), unjustified \(r.differences[.unjustified] ?? 0), undetermined \(r.differences[.undetermined] ?? 0)"
+        )
+        print("  conditional (reciprocal agreements) \(r.conditionalDifferences), unconditional \(r.unconditionalDifferences)")
+        for n in r.notes { print("  note: \(n)") }
+        for u in r.unused { print("  not applied: \(u)") }
+        if !r.whatIf.isEmpty {
+            print("\nWhat if")
+            for a in r.whatIf { print("  [\(a.verdict.status.rawValue)] \(a.answer)") }
+        }
+        print("")
+        let rows = r.groups.map { g in
+            [
+                g.measure.description, g.status.rawValue, g.direction.rawValue,
+                g.status == .justified ? "\(g.exception?.shortName ?? ""): \(g.instrument)" : g.reasons.joined(separator: "; "),
+                g.conditional ? "conditional" : "unconditional",
+                g.origins.count <= 8 ? g.origins.map(\.rawValue).joined(separator: " ") : "\(g.origins.prefix(6).map(\.rawValue).joined(separator: " ")) … (\(g.origins.count))",
+                String(g.lines), String(g.differences),
+            ]
+        }
+        print("Differences by measure")
+        print(Output.table(header: ["measure", "verdict", "direction", "exception / reason", "conditionality", "origins", "lines", "differences"], rows: rows))
+        let byException = r.unjustifiedByException
+        if !byException.isEmpty {
+            print("\nUnjustified differences by exception tried: " + byException.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if !r.findings.isEmpty {
+            print("\nFindings (\(r.findings.count); each cites GATT 1994 Art. I:1; first \(min(limit, r.findings.count)) shown, all with --format json|csv)")
+            let rows = r.findings.prefix(limit).map { f in
+                [
+                    f.line.formatted, f.measure.description, f.origins.map(\.rawValue).joined(separator: " "), "\(f.rateText) vs MFN \(f.mfnRateText)",
+                    f.verdict.status.rawValue, f.verdict.failures.map(\.reason).joined(separator: "; "),
+                ]
+            }
+            print(Output.table(header: ["line", "measure", "origins", "rate", "verdict", "why no exception covers it"], rows: rows))
+        }
+    }
+}
