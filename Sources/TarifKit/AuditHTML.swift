@@ -41,6 +41,14 @@ public enum AuditHTML {
                 h += "<div class=\"answer\"><strong class=\"\(a.verdict.status.rawValue)\">\(a.verdict.status.rawValue)</strong> — \(e(a.answer))</div>\n"
             }
         }
+        let wrong = r.programs.filter { $0.status != .justified }
+        h += "<h2>Program grants checked</h2>\n<p>Each program code and the origins that receive it on the day, against the exception its agreement relies on.</p>\n"
+        h += "<table><thead><tr><th>program</th><th>verdict</th><th>exception or reason</th><th>origins</th><th class=\"num\">lines printed</th></tr></thead><tbody>\n"
+        for c in wrong + r.programs.filter({ $0.status == .justified }) {
+            let why = c.status == .justified ? "\(c.exception?.shortName ?? ""): \(c.instrument)" : c.reasons.joined(separator: "; ")
+            h += "<tr><td>\(e(c.measure.description))</td><td class=\"\(c.status.rawValue)\">\(c.status.rawValue)</td><td>\(e(why))</td><td>\(e(c.origins.map(\.rawValue).joined(separator: " ")))</td><td class=\"num\">\(c.linesPrinted)</td></tr>\n"
+        }
+        h += "</tbody></table>\n"
         let chapters = r.unjustifiedByChapter.isEmpty ? r.undeterminedByChapter : r.unjustifiedByChapter
         if !chapters.isEmpty {
             let which = r.unjustifiedByChapter.isEmpty ? "undetermined" : "unjustified"

@@ -95,6 +95,16 @@ struct AuditCommand: ParsableCommand {
             print("\nWhat if")
             for a in r.whatIf { print("  [\(a.verdict.status.rawValue)] \(a.answer)") }
         }
+        let wrong = r.programs.filter { $0.status != .justified }
+        if !wrong.isEmpty {
+            print("\nGrants no exception covers (checked once for the day, whatever the lines)")
+            print(
+                Output.table(
+                    header: ["program", "verdict", "origins", "lines printed", "why"],
+                    rows: wrong.map { c in
+                        [c.measure.description, c.status.rawValue, c.origins.map(\.rawValue).joined(separator: " "), String(c.linesPrinted), c.reasons.joined(separator: "; ")]
+                    }))
+        }
         print("")
         let rows = r.groups.map { g in
             [

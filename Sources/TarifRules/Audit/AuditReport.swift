@@ -69,6 +69,21 @@ public struct AuditGroup: Sendable, Hashable, Codable {
     public var differences: Int
 }
 
+/// A program code and the origins that receive it on the day, checked against the
+/// exception its agreement relies on, whatever the lines: a wrong grant is reported here
+/// even where, line by line, another preference gives the same origin as much.
+public struct ProgramCheck: Sendable, Hashable, Codable {
+    public var measure: AuditMeasure
+    public var status: Verdict.Status
+    public var exception: MFNException?
+    public var instrument: String
+    /// Why it is not covered (unjustified and undetermined), or the conditions that hold.
+    public var reasons: [String]
+    public var origins: [CountryCode]
+    /// Lines on which the schedule prints a rate for the code.
+    public var linesPrinted: Int
+}
+
 /// The answer to a "what if" grant: would it be covered, and by what.
 public struct WhatIfAnswer: Sendable, Hashable, Codable {
     public var grant: HypotheticalGrant
@@ -106,6 +121,8 @@ public struct AuditReport: Sendable, Codable {
     public var conditionalDifferences: Int
     public var unconditionalDifferences: Int
     public var groups: [AuditGroup]
+    /// Each program code (and staged schedule) and who receives it, checked once for the day.
+    public var programs: [ProgramCheck]
     /// Unjustified and undetermined differences, line by line.
     public var findings: [AuditFinding]
     /// Unjustified (line, origin) differences by chapter, and undetermined ones.

@@ -41,6 +41,13 @@ public struct MFNAudit: Sendable {
         self.registry = registry
     }
 
+    struct GroupKey: Hashable {
+        var status: Verdict.Status
+        var exception: MFNException?
+        var instrument: String
+        var reasons: [String]
+    }
+
     struct Grant {
         var measure: AuditMeasure
         var rate: DutyExpression
@@ -231,6 +238,27 @@ public struct MFNAudit: Sendable {
         }
         progress?(codes.count, codes.count)
 
+        var checks: [ProgramCheck] = []
+        var printedCount: [String: Int] = [:]
+        for list in special.values { for r in list { printedCount[r.program!, default: 0] += 1 } }
+        func check(_ measure: AuditMeasure, _ list: [(CountryCode, Verdict)], printed: Int) {
+            let grouped = Dictionary(grouping: list) { GroupKey(status: $0.1.status, exception: $0.1.exception, instrument: $0.1.instrument, reasons: $0.1.status == .justified ? [] : $0.1.failures.map(\.reason)) }
+            for (k, v) in grouped {
+                checks.append(
+                    ProgramCheck(
+                        measure: measure, status: k.status, exception: k.exception, instrument: k.instrument, reasons: k.reasons,
+                        origins: v.map(\.0).sorted(), linesPrinted: printed))
+            }
+        }
+        for (code, list) in receivers where !list.isEmpty {
+            check(AuditMeasure(kind: .program, name: code, agreement: programAgreement[code]?.id), list, printed: printedCount[code] ?? 0)
+        }
+        for (id, list) in stagedReceivers where !list.isEmpty {
+            let printed = stagedOnLine.values.reduce(0) { $0 + ($1.contains { $0.agreement.id == id } ? 1 : 0) }
+            check(AuditMeasure(kind: .staged, name: id, agreement: id), list, printed: printed)
+        }
+        checks.sort { ($1.status.rank, $0.measure.name) < ($0.status.rank, $1.measure.name) }
+
         let answers = whatIf.enumerated().map { i, w in
             Self.answer(w.0, w.1, w.2, lines: whatIfLines[i], importer: importer, day: day)
         }
@@ -244,7 +272,7 @@ public struct MFNAudit: Sendable {
             importer: importer, day: day, schedule: input.info.title, legalSource: input.info.legalSource, importerIsMember: importerIsMember,
             origins: origins.count, members: members.count, linesScanned: codes.count, linesWithDifferences: acc.linesWithDifferences,
             pairsCompared: allPairs * codes.count, pairsTreatedDifferently: acc.pairsDifferent, differences: acc.counts,
-            conditionalDifferences: acc.conditional, unconditionalDifferences: acc.unconditional, groups: acc.groupList(),
+            conditionalDifferences: acc.conditional, unconditionalDifferences: acc.unconditional, groups: acc.groupList(), programs: checks,
             findings: acc.findings, unjustifiedByChapter: acc.unjustifiedByChapter, undeterminedByChapter: acc.undeterminedByChapter,
             whatIf: answers, unused: unused, notes: notes)
     }
