@@ -143,10 +143,9 @@ extension Registry {
         let agreement = programAgreement[p]
         guard agreement >= 0 else { return false }
         let d = Int32(day.ordinal)
-        let program = programs[p]
         guard let ci = cover[importer] else { return false }
         let grantor: Cover
-        if let applied = program.applied {
+        if let applied = programs[p].applied {
             // The importer's own law sets the days; its side is its place in the agreement on any day.
             guard applied.contains(day), let g = Self.any(ci, agreement), g.role != .beneficiary else { return false }
             grantor = g
@@ -154,18 +153,18 @@ extension Registry {
             guard let g = Self.find(ci, agreement, d), g.role != .beneficiary else { return false }
             grantor = g
         }
-        switch program.beneficiaries {
+        switch programs[p].beneficiaries {
         case .allOrigins: return true
         case .parties, .leastDevelopedParties:
-            if let only = program.only, !only.contains(origin) { return false }
-            if let granted = program.grantedTo {
+            if let only = programs[p].only, !only.contains(origin) { return false }
+            if let granted = programs[p].grantedTo {
                 guard granted.contains(origin) else { return false }
             } else {
                 guard let co = cover[origin], let beneficiary = Self.find(co, agreement, d), beneficiary.side != grantor.side,
                     beneficiary.role != .grantor
                 else { return false }
             }
-            if program.beneficiaries == .leastDevelopedParties { return isLeastDeveloped(origin, ordinal: d) }
+            if programs[p].beneficiaries == .leastDevelopedParties { return isLeastDeveloped(origin, ordinal: d) }
             return true
         }
     }
