@@ -1,0 +1,321 @@
+public import TarifCore
+public import TarifRegistry
+
+/// Met, not met, or not decidable from what was given.
+public enum Outcome: String, Sendable, Hashable, Codable {
+    case met, notMet = "not-met", undetermined
+}
+
+/// One criterion of the rule, tested.
+public struct CriterionOutcome: Sendable, Hashable, Codable {
+    public var criterion: String
+    public var outcome: Outcome
+    public var detail: String
+}
+
+/// A regional value content computed by one formula.
+public struct RVCFigure: Sendable, Hashable, Codable {
+    public var formula: RVCFormula
+    public var text: String
+    /// The content, in percent of FOB, to two decimals (rounded toward zero, never overstated).
+    public var percent: ExactDecimal
+    public var threshold: ExactDecimal?
+    /// `percent − threshold`, in points.
+    public var margin: ExactDecimal?
+    /// How much more non-originating material (by value) the good could use and still meet
+    /// the threshold; negative: how much must be replaced by originating material.
+    public var headroom: ExactDecimal?
+}
+
+/// A material that stands in the way of a tariff-shift criterion.
+public struct MaterialIssue: Sendable, Hashable, Codable {
+    public var row: Int
+    public var code: TariffCode
+    public var origin: CountryCode?
+    public var value: ExactDecimal
+    public var criterion: String
+    public var reason: String
+}
+
+/// The answer: does the good originate, by what, and what stands in the way.
+public struct OriginResult: Sendable, Hashable, Codable {
+    public var regime: String
+    public var product: TariffCode
+    public var exporter: CountryCode
+    /// `nil` when it cannot be decided from the inputs.
+    public var qualifies: Bool?
+    public var rule: String
+    public var ruleSource: String
+    /// The criterion met ("CTH", "RVC40 by the indirect formula: 46.20%"), if any.
+    public var criterionMet: String?
+    public var criteria: [CriterionOutcome]
+    public var rvc: [RVCFigure]
+    public var failingMaterials: [MaterialIssue]
+    /// Non-originating and originating material value as counted.
+    public var originatingValue: ExactDecimal
+    public var nonOriginatingValue: ExactDecimal
+    public var cumulation: String
+    public var deMinimis: String?
+    public var minimalOperations: String
+    public var consignment: String
+    public var proofOfOrigin: [String]
+    public var notes: [String]
+}
+
+/// Applies a rule of origin to a production (no I/O; a few microseconds for hundreds of materials).
+public struct OriginEvaluator: Sendable {
+    public let regime: OriginRegime
+    /// The countries whose originating materials count as originating (the cumulation zone),
+    /// and the parties through which goods may travel freely.
+    public let parties: Set<CountryCode>
+
+    public init(regime: OriginRegime, parties: Set<CountryCode>) {
+        self.regime = regime
+        self.parties = parties
+    }
+
+    /// The general rule as a criterion.
+    public func generalRule() throws -> OriginCriterion { try OriginRuleParser.parse(regime.generalRule) }
+
+    struct Counted {
+        var originating: [Bool]
+        var regional: [Bool]
+        var vom: ExactDecimal
+        var vnm: ExactDecimal
+        var notes: [String]
+    }
+
+    func count(_ p: Production) -> Counted {
+        var zone: Set<CountryCode>
+        switch regime.cumulation {
+        case .none: zone = [p.exporter]
+        case .bilateral: zone = Set([p.exporter] + (p.importer.map { [$0] } ?? []))
+        case .diagonal, .full: zone = parties.union([p.exporter])
+        }
+        var originating: [Bool] = []
+        var regional: [Bool] = []
+        var vom = ExactDecimal.zero
+        var vnm = ExactDecimal.zero
+        var assumed: [Int] = []
+        var outside: [Int] = []
+        originating.reserveCapacity(p.materials.count)
+        for m in p.materials {
+            let inZone = m.origin.map { zone.contains($0) } ?? false
+            var o: Bool
+            switch m.originating {
+            case true?:
+                o = inZone
+                if !inZone { outside.append(m.row) }
+            case false?: o = false
+            case nil:
+                o = inZone
+                if inZone { assumed.append(m.row) }
+            }
+            let counts = o || (regime.cumulation == .full && inZone)
+            originating.append(o)
+            regional.append(counts)
+            if counts { vom = vom + m.value } else { vnm = vnm + m.value }
+        }
+        var notes: [String] = []
+        if !assumed.isEmpty {
+            notes.append(
+                "materials on rows \(Self.rows(assumed)) come from the cumulation zone with no 'originating' stated: treated as originating — keep their proof (\(regime.proofOfOrigin.first ?? "a certificate of origin") or a supplier's declaration)")
+        }
+        if !outside.isEmpty {
+            notes.append("materials on rows \(Self.rows(outside)) are declared originating but come from outside the cumulation zone: treated as non-originating")
+        }
+        return Counted(originating: originating, regional: regional, vom: vom, vnm: vnm, notes: notes)
+    }
+
+    static func rows(_ r: [Int]) -> String {
+        r.count <= 8 ? r.map(String.init).joined(separator: ", ") : r.prefix(8).map(String.init).joined(separator: ", ") + " … (\(r.count))"
+    }
+
+    /// The value content by `formula`, truncated to two decimals.
+    func rvc(_ f: RVCFormula, _ p: Production, _ c: Counted) -> ExactDecimal? {
+        let numerator: ExactDecimal
+        switch f {
+        case .direct: numerator = c.vom + p.labour + p.overhead + p.profit + p.otherCosts
+        case .indirect, .buildDown: numerator = p.fob - c.vnm
+        case .buildUp: numerator = c.vom
+        }
+        return (numerator * .hundred).divided(by: p.fob, scale: 2, rule: .down)
+    }
+
+    /// Tests `production` against `rule` (the general rule when `nil`).
+    /// - Throws: ``TarifError`` for a non-positive FOB or a general rule that does not parse.
+    public func evaluate(_ p: Production, rule: ProductRule? = nil) throws -> OriginResult {
+        guard p.fob > .zero else { throw TarifError(.badNumber, "the FOB value must be positive (got \(p.fob))") }
+        let criterion = try rule?.criterion ?? generalRule()
+        let c = count(p)
+        var notes = c.notes
+        var leaves: [CriterionOutcome] = []
+        var issues: [MaterialIssue] = []
+        var figures: [RVCFigure] = []
+        var deMinimisNote: String?
+        let total = c.vom + c.vnm
+        if total > p.fob {
+            notes.append("the materials (\(total.normalized)) are worth more than the FOB value (\(p.fob.normalized)): check the values")
+        }
+
+        func test(_ k: OriginCriterion) -> (Outcome, String?) {
+            switch k {
+            case .whollyObtained:
+                let nonOriginating = p.materials.indices.filter { !c.originating[$0] }
+                if !p.whollyObtained {
+                    leaves.append(.init(criterion: "WO", outcome: .notMet, detail: "the good is not declared wholly obtained or produced in \(p.exporter)"))
+                    return (.notMet, nil)
+                }
+                if !nonOriginating.isEmpty {
+                    leaves.append(.init(criterion: "WO", outcome: .notMet, detail: "declared wholly obtained, but the bill of materials has non-originating materials (rows \(Self.rows(nonOriginating.map { p.materials[$0].row })))"))
+                    return (.notMet, nil)
+                }
+                leaves.append(.init(criterion: "WO", outcome: .met, detail: "wholly obtained or produced in \(p.exporter)"))
+                return (.met, "WO")
+            case .tariffShift(let level, let except):
+                let name = k.description
+                guard Int(p.product.length) >= level.digits else {
+                    leaves.append(.init(criterion: name, outcome: .undetermined, detail: "the product code \(p.product) is not precise to the \(level.rawValue)"))
+                    return (.undetermined, nil)
+                }
+                let target = p.product.prefix(level.digits)
+                var failing = ExactDecimal.zero
+                var unknown = ExactDecimal.zero
+                var mine: [MaterialIssue] = []
+                for (i, m) in p.materials.enumerated() where !c.originating[i] {
+                    if let x = except.first(where: { $0.contains(m.code) }) {
+                        failing = failing + m.value
+                        mine.append(.init(row: m.row, code: m.code, origin: m.origin, value: m.value, criterion: name, reason: "classified in \(x), excepted by the rule: it must be originating"))
+                    } else if Int(m.code.length) < level.digits {
+                        unknown = unknown + m.value
+                        mine.append(.init(row: m.row, code: m.code, origin: m.origin, value: m.value, criterion: name, reason: "its code \(m.code) is not precise to the \(level.rawValue): the shift cannot be checked"))
+                    } else if m.code.prefix(level.digits) == target {
+                        failing = failing + m.value
+                        mine.append(.init(row: m.row, code: m.code, origin: m.origin, value: m.value, criterion: name, reason: "same \(level.rawValue) as the product (\(target)): no change of \(level.rawValue)"))
+                    }
+                }
+                if mine.isEmpty {
+                    leaves.append(.init(criterion: name, outcome: .met, detail: "every non-originating material changes \(level.rawValue)"))
+                    return (.met, name)
+                }
+                let blocked = failing + unknown
+                if let dm = regime.deMinimisPercent, blocked * .hundred <= dm * p.fob, except.isEmpty || mine.allSatisfy({ !$0.reason.hasPrefix("classified in") }) {
+                    let share = (blocked * .hundred).divided(by: p.fob, scale: 2, rule: .up) ?? .zero
+                    deMinimisNote = "materials that do not change \(level.rawValue) are worth \(blocked.normalized) = \(share.normalized)% of FOB, within the de minimis of \(dm.normalized)%\(regime.provisions["deMinimis"].map { " (\($0))" } ?? "")"
+                    leaves.append(.init(criterion: name, outcome: .met, detail: "met by de minimis: " + deMinimisNote!))
+                    return (.met, "\(name) with de minimis")
+                }
+                issues += mine
+                let outcome: Outcome = failing.isZero ? .undetermined : .notMet
+                let dmText = regime.deMinimisPercent.map { ", above the de minimis of \($0.normalized)% of FOB" } ?? ""
+                leaves.append(
+                    .init(
+                        criterion: name, outcome: outcome,
+                        detail: "\(mine.count) non-originating material\(mine.count == 1 ? "" : "s") worth \(blocked.normalized) do\(mine.count == 1 ? "es" : "") not qualify\(dmText)"))
+                return (outcome, nil)
+            case .regionalValueContent(let threshold):
+                var best: (RVCFormula, ExactDecimal)?
+                for f in regime.formulas {
+                    guard let v = rvc(f, p, c) else { continue }
+                    let headroom = ((v - threshold) * p.fob).divided(by: .hundred, scale: 2, rule: .down)
+                    figures.removeAll { $0.formula == f && $0.threshold == threshold }
+                    figures.append(RVCFigure(formula: f, text: f.formula, percent: v, threshold: threshold, margin: v - threshold, headroom: headroom))
+                    if best == nil || v > best!.1 { best = (f, v) }
+                }
+                guard let (f, v) = best else {
+                    leaves.append(.init(criterion: k.description, outcome: .undetermined, detail: "no value-content formula is defined for \(regime.id)"))
+                    return (.undetermined, nil)
+                }
+                let all = figures.filter { $0.threshold == threshold }.map { "\($0.formula.rawValue) \($0.percent.normalized)%" }.joined(separator: ", ")
+                if v >= threshold {
+                    leaves.append(.init(criterion: k.description, outcome: .met, detail: "\(all); at least \(threshold.normalized)% by the \(f.rawValue) formula"))
+                    return (.met, "\(k.description) by the \(f.rawValue) formula: \(v.normalized)%")
+                }
+                leaves.append(.init(criterion: k.description, outcome: .notMet, detail: "\(all); below \(threshold.normalized)% by \((threshold - v).normalized) points"))
+                return (.notMet, nil)
+            case .specificProcess(let process):
+                let key = Registry.key(process)
+                if p.processes.contains(where: { Registry.key($0) == key }) {
+                    leaves.append(.init(criterion: k.description, outcome: .met, detail: "declared carried out in \(p.exporter)"))
+                    return (.met, k.description)
+                }
+                leaves.append(.init(criterion: k.description, outcome: .notMet, detail: "the process '\(process)' is not declared (--process)"))
+                return (.notMet, nil)
+            case .anyOf(let list):
+                var undetermined = false
+                var metBy: String?
+                for x in list {
+                    let (o, by) = test(x)
+                    if o == .met, metBy == nil { metBy = by }
+                    if o == .undetermined { undetermined = true }
+                }
+                if let metBy { return (.met, metBy) }
+                return (undetermined ? .undetermined : .notMet, nil)
+            case .allOf(let list):
+                var outcomes: [(Outcome, String?)] = []
+                for x in list { outcomes.append(test(x)) }
+                if outcomes.contains(where: { $0.0 == .notMet }) { return (.notMet, nil) }
+                if outcomes.contains(where: { $0.0 == .undetermined }) { return (.undetermined, nil) }
+                return (.met, outcomes.compactMap(\.1).joined(separator: " and "))
+            }
+        }
+
+        var (outcome, metBy) = test(criterion)
+        // RVC figures are worth showing even when the rule has no RVC criterion.
+        if figures.isEmpty {
+            for f in regime.formulas {
+                if let v = rvc(f, p, c) { figures.append(RVCFigure(formula: f, text: f.formula, percent: v, threshold: nil, margin: nil, headroom: nil)) }
+            }
+        }
+        if regime.formulas.contains(.direct), p.labour.isZero, p.overhead.isZero, p.profit.isZero, p.otherCosts.isZero {
+            notes.append("the direct formula counts only originating materials here: give --labour, --overhead, --profit and --other-costs to include them")
+        }
+
+        // Minimal operations.
+        var minimal = "operations not stated: assumed to go beyond the minimal operations\(regime.minimalOperations.isEmpty ? "" : " (\(regime.minimalOperations.map(\.id).joined(separator: ", ")))")"
+        let hasNonOriginating = c.originating.contains(false)
+        if let ops = p.operations, !ops.isEmpty {
+            let known = Dictionary(regime.minimalOperations.map { (Registry.key($0.id), $0) }, uniquingKeysWith: { a, _ in a })
+            let mins = ops.compactMap { known[Registry.key($0)] }
+            if mins.count == ops.count, hasNonOriginating {
+                minimal = "only minimal operations (\(mins.map(\.text).joined(separator: "; "))), which never confer origin\(regime.provisions["minimalOperations"].map { " (\($0))" } ?? "")"
+                if outcome == .met { notes.append("the rule is met on paper, but minimal operations alone never confer origin") }
+                outcome = .notMet
+                metBy = nil
+            } else {
+                let others = ops.filter { known[Registry.key($0)] == nil }
+                minimal = others.isEmpty ? "only minimal operations, but every material is originating" : "operations beyond the minimal ones: \(others.joined(separator: ", "))"
+            }
+        }
+
+        // Direct consignment.
+        var consignment = "shipped directly from \(p.exporter)"
+        var consignmentFails = false
+        for t in p.transits where !parties.contains(t.country) {
+            if t.processed {
+                consignment = "transit through \(t.country), a non-party, with operations other than unloading, reloading or preservation: not directly consigned\(regime.provisions["directConsignment"].map { " (\($0))" } ?? "")"
+                consignmentFails = true
+            } else if !consignmentFails {
+                consignment = "transit through \(t.country), a non-party: allowed if only for geographic or transport reasons, not traded or consumed there, under customs control; keep the through bill of lading and the transit country's customs documents"
+            }
+        }
+        if consignmentFails {
+            outcome = .notMet
+            metBy = nil
+        }
+
+        let qualifies: Bool? = outcome == .undetermined ? nil : outcome == .met
+        let cumulationText: String
+        switch regime.cumulation {
+        case .none: cumulationText = "none: only materials originating in \(p.exporter) count"
+        case .bilateral: cumulationText = "bilateral: materials originating in \(p.exporter) or \(p.importer?.rawValue ?? "the importer") count as originating"
+        case .diagonal: cumulationText = "diagonal: materials originating in any of the \(parties.count) parties count as originating\(regime.provisions["cumulation"].map { " (\($0))" } ?? "")"
+        case .full: cumulationText = "full: materials produced in any party count toward the value content"
+        }
+        return OriginResult(
+            regime: regime.id, product: p.product, exporter: p.exporter, qualifies: qualifies, rule: rule?.text ?? regime.generalRule,
+            ruleSource: rule?.source ?? (regime.provisions["generalRule"] ?? "general rule"), criterionMet: qualifies == true ? metBy : nil, criteria: leaves,
+            rvc: figures, failingMaterials: issues.sorted { $0.row < $1.row }, originatingValue: c.vom, nonOriginatingValue: c.vnm, cumulation: cumulationText,
+            deMinimis: deMinimisNote, minimalOperations: minimal, consignment: consignment, proofOfOrigin: regime.proofOfOrigin, notes: notes)
+    }
+}
