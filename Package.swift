@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "TarifStoreTests", dependencies: ["TarifStore", "TarifImport", "TarifTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifImport", "TarifRegistry", "TarifTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifImport", "TarifRegistry", "TarifOrigin", "TarifTesting"], swiftSettings: strictSettings),
     ]
 )

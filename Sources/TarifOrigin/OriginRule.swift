@@ -169,7 +169,9 @@ public enum OriginRuleParser {
             if i < t.count, keyword(t[i]) == "except" {
                 i += 1
                 if i < t.count, keyword(t[i]) == "from" { i += 1 }
-                guard isRangeStart(t, i) else { throw error(text, i < t.count ? t[i] : nil, "'except from' must be followed by a code or range, like 15.11") }
+                guard isRangeStart(t, i) else {
+                    throw error(text, i < t.count ? t[i] : nil, "'except from' must be followed by a code or range, like 15.11\(i < t.count ? ", not '\(t[i].text)'" : "")")
+                }
                 while isRangeStart(t, i) {
                     var words = [t[i]]
                     i += 1

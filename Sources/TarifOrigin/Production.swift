@@ -119,6 +119,11 @@ public struct MinimalOperation: Sendable, Hashable, Codable {
     /// The name used on the command line (`packaging`).
     public var id: String
     public var text: String
+
+    public init(id: String, text: String) {
+        self.id = id
+        self.text = text
+    }
 }
 
 /// An agreement's general rules of origin: its default product rule and how value
@@ -142,6 +147,26 @@ public struct OriginRegime: Sendable, Hashable, Codable {
     public var provisions: [String: String]
     public var sources: [SourceRef]
     public var notes: [String]?
+
+    public init(
+        id: String, agreement: String, name: String, generalRule: String, formulas: [RVCFormula], deMinimisPercent: ExactDecimal?,
+        cumulation: Cumulation, minimalOperations: [MinimalOperation], directConsignment: String?, proofOfOrigin: [String],
+        provisions: [String: String], sources: [SourceRef], notes: [String]?
+    ) {
+        self.id = id
+        self.agreement = agreement
+        self.name = name
+        self.generalRule = generalRule
+        self.formulas = formulas
+        self.deMinimisPercent = deMinimisPercent
+        self.cumulation = cumulation
+        self.minimalOperations = minimalOperations
+        self.directConsignment = directConsignment
+        self.proofOfOrigin = proofOfOrigin
+        self.provisions = provisions
+        self.sources = sources
+        self.notes = notes
+    }
 }
 
 /// A product-specific rule: the codes it covers, the rule, and where it is published.
