@@ -98,8 +98,25 @@ public struct TariffShiftRuleBook: Sendable {
         var range: CodeRange
     }
 
+    /// One alternative with its code ranges read once.
+    struct Compiled: Sendable {
+        struct Source: Sendable {
+            var kind: String
+            var digits: Int
+            var ranges: [CodeRange]
+            var outsideThatGroup: Bool
+            var text: String
+            var level: String?
+        }
+        var targets: [CodeRange]
+        var sources: [Source]
+        var excluded: [(text: String, range: CodeRange)]
+        var excludedWhen: [(ranges: [CodeRange], text: String)]
+    }
+
     public let rules: [TariffShiftRule]
     let entries: [Entry]
+    let compiled: [[Compiled?]]
     /// Scope strings that could not be read as code ranges (reported, not fatal).
     public let unreadScopes: [String]
 
@@ -114,6 +131,20 @@ public struct TariffShiftRuleBook: Sendable {
         }
         self.entries = entries
         self.unreadScopes = unread
+        self.compiled = rules.map { r in
+            r.alternatives.map { alt in
+                guard let shift = alt.shift else { return nil }
+                return Compiled(
+                    targets: alt.target?.ranges.compactMap { Self.range($0) } ?? [],
+                    sources: shift.sources.map { s in
+                        Compiled.Source(
+                            kind: s.kind, digits: ["chapter": 2, "heading": 4, "subheading": 6][s.level ?? ""] ?? 4, ranges: s.ranges.compactMap { Self.range($0) },
+                            outsideThatGroup: s.outsideThatGroup, text: s.text, level: s.level)
+                    },
+                    excluded: shift.excluded.compactMap { x in Self.range(x).map { (x, $0) } },
+                    excludedWhen: shift.excludedWhen.map { w in (w.ranges.compactMap { Self.range($0) }, "excluded from \(w.ranges.joined(separator: ", ")) \(w.when): needs judgement") })
+            }
+        }
     }
 
     static func range(_ s: String) -> CodeRange? {
@@ -128,12 +159,16 @@ public struct TariffShiftRuleBook: Sendable {
 
     /// The rule that covers `code`: the narrowest scope that holds it.
     public func rule(for code: TariffCode) -> TariffShiftRule? {
+        ruleIndex(for: code).map { rules[$0] }
+    }
+
+    func ruleIndex(for code: TariffCode) -> Int? {
         var best: (Entry, Int)?
         for e in entries where e.range.contains(code) {
             let width = Int(e.range.from.length) * 1000 - Int(e.range.to.value - e.range.from.value)
             if best == nil || width > best!.1 { best = (e, width) }
         }
-        return best.map { rules[$0.0.rule] }
+        return best?.0.rule
     }
 
     /// Determines the country of origin of a good produced in `producer` from `materials`.
@@ -144,11 +179,12 @@ public struct TariffShiftRuleBook: Sendable {
     /// when worth no more than 7% of the good's value (102.13(a)). Otherwise 102.11(b) and
     /// following decide (essential character), which needs judgement the codes cannot give.
     public func countryOfOrigin(product: TariffCode, producer: CountryCode, materials: [Material], value: ExactDecimal?) -> CountryOfOriginResult {
-        guard let rule = rule(for: product) else {
+        guard let ri = ruleIndex(for: product) else {
             return CountryOfOriginResult(
                 product: product, producer: producer, origin: nil, basis: "no 19 CFR 102.20 rule covers \(product)", rule: "", ruleID: "",
                 materials: [], conditions: [], notes: ["102.11(b) and following decide: the material that imparts the good's essential character"])
         }
+        let rule = rules[ri]
         let foreign = materials.filter { $0.origin != producer }
         if foreign.isEmpty {
             return CountryOfOriginResult(
@@ -157,27 +193,27 @@ public struct TariffShiftRuleBook: Sendable {
         }
         var conditions: Set<String> = []
         var notes: [String] = []
-        let alternatives = rule.alternatives.filter { alt in
-            guard let ranges = alt.target?.ranges, !ranges.isEmpty else { return true }
-            return ranges.contains { Self.range($0)?.contains(product) ?? false }
-        }
-        if alternatives.contains(where: { $0.target?.description != nil }) {
-            notes.append("some alternatives apply only to goods described in the rule (\(alternatives.compactMap { $0.target?.description }.joined(separator: "; "))): check the description")
+        let alternatives = rule.alternatives.indices.filter { k in
+            guard let c = compiled[ri][k], !c.targets.isEmpty else { return true }
+            return c.targets.contains { $0.contains(product) }
+        }.map { (rule.alternatives[$0], compiled[ri][$0]) }
+        if alternatives.contains(where: { $0.0.target?.description != nil }) {
+            notes.append("some alternatives apply only to goods described in the rule (\(alternatives.compactMap { $0.0.target?.description }.joined(separator: "; "))): check the description")
         }
         var shifts: [MaterialShift] = []
         for m in foreign {
             var outcome = Outcome.notMet
             var detail = "no alternative of \(rule.ruleID) is met"
             var reasons: [String] = []
-            for alt in alternatives {
-                guard let shift = alt.shift else {
+            for (alt, c) in alternatives {
+                guard let shift = alt.shift, let c else {
                     if outcome != .met {
                         outcome = .undetermined
                         detail = "a process rule needs judgement: \(alt.text)"
                     }
                     continue
                 }
-                let (o, why) = Self.test(m.code, product: product, shift: shift, target: alt.target)
+                let (o, why) = Self.test(m.code, product: product, c)
                 if o == .met {
                     outcome = .met
                     detail = alt.text
@@ -217,32 +253,24 @@ public struct TariffShiftRuleBook: Sendable {
     }
 
     /// Whether a material of `code` meets one alternative's change.
-    static func test(_ code: TariffCode, product: TariffCode, shift: TariffShiftRule.Shift, target: TariffShiftRule.Target?) -> (Outcome, String) {
-        for x in shift.excluded {
-            if let r = range(x), r.contains(code) { return (.notMet, "excluded: a change from \(x) does not qualify") }
-        }
-        for w in shift.excludedWhen {
-            if w.ranges.contains(where: { range($0)?.contains(code) ?? false }) {
-                return (.undetermined, "excluded from \(w.ranges.joined(separator: ", ")) \(w.when): needs judgement")
-            }
-        }
-        let group = target?.ranges.compactMap { range($0) } ?? []
+    static func test(_ code: TariffCode, product: TariffCode, _ c: Compiled) -> (Outcome, String) {
+        for x in c.excluded where x.range.contains(code) { return (.notMet, "excluded: a change from \(x.text) does not qualify") }
+        for w in c.excludedWhen where w.ranges.contains(where: { $0.contains(code) }) { return (.undetermined, w.text) }
         var why = "does not change as required"
-        for s in shift.sources {
+        for s in c.sources {
             switch s.kind {
             case "any_other":
-                let digits = ["chapter": 2, "heading": 4, "subheading": 6][s.level ?? ""] ?? 4
-                guard Int(code.length) >= digits else { return (.undetermined, "the material's code \(code) is not precise to the \(s.level ?? "level")") }
+                guard Int(code.length) >= s.digits else { return (.undetermined, "the material's code \(code) is not precise to the \(s.level ?? "level")") }
                 if s.outsideThatGroup {
-                    if !group.contains(where: { $0.contains(code.prefix(digits)) }) { return (.met, s.text) }
-                    why = "within the group \(group.map(\.description).joined(separator: ", ")): \(s.text) requires a change from outside it"
-                } else if code.prefix(digits) != product.prefix(digits) {
+                    if !c.targets.contains(where: { $0.contains(code.prefix(s.digits)) }) { return (.met, s.text) }
+                    why = "within the group \(c.targets.map(\.description).joined(separator: ", ")): \(s.text) requires a change from outside it"
+                } else if code.prefix(s.digits) != product.prefix(s.digits) {
                     return (.met, s.text)
                 } else {
-                    why = "same \(s.level ?? "position") as the good (\(code.prefix(digits))): \(s.text)"
+                    why = "same \(s.level ?? "position") as the good (\(code.prefix(s.digits))): \(s.text)"
                 }
             case "same_position", "named":
-                if s.ranges.contains(where: { range($0)?.contains(code) ?? false }) {
+                if s.ranges.contains(where: { $0.contains(code) }) {
                     return (.met, s.text + (s.kind == "named" ? " (the material must be the good the rule describes)" : ""))
                 }
             default:
