@@ -160,4 +160,32 @@ import Testing
         let indirect = try #require(r.rvc.first { $0.formula == .indirect })
         #expect(indirect.percent == 30 && indirect.margin == -10 && indirect.headroom == -1_000)
     }
+
+    @Test func buildDownAndBuildUpFormulas() throws {
+        var regime = Self.regime()
+        regime.formulas = [.buildDown, .buildUp]
+        let p = Self.production([("1101.00", "AUS", 2_500, false), ("1701.99", "THA", 1_500, true)])
+        let r = try OriginEvaluator(regime: regime, parties: Self.parties).evaluate(p)
+        #expect(r.rvc.first { $0.formula == .buildDown }?.percent == 75)  // (10,000 − 2,500) / 10,000
+        #expect(r.rvc.first { $0.formula == .buildUp }?.percent == 15)  // 1,500 / 10,000
+        #expect(r.criterionMet == "RVC40 by the build-down formula: 75%")
+    }
+
+    @Test("cumulation decides which partner materials count", arguments: [
+        (Cumulation.none, false), (.bilateral, true), (.diagonal, true), (.full, true),
+    ])
+    func bilateralCumulation(cumulation: Cumulation, qualifies: Bool) throws {
+        // A Vietnamese originating material (the importer's) of the same heading, worth 70% of FOB.
+        let r = try evaluate(Self.production([("1905.90", "VNM", 7_000, true)]), cumulation: cumulation)
+        #expect(r.qualifies == qualifies)
+    }
+
+    @Test func fullCumulationCountsNonOriginatingPartyMaterialsTowardValue() throws {
+        // A Thai material that is not itself originating: only full cumulation counts its value.
+        let p = Self.production([("1905.90", "THA", 7_000, false)])
+        #expect(try evaluate(p, cumulation: .diagonal).qualifies == false)
+        let full = try evaluate(p, cumulation: .full)
+        #expect(full.qualifies == true && full.criterionMet == "RVC40 by the indirect formula: 100%")
+        #expect(full.criteria.first { $0.criterion == "CTH" }?.outcome == .notMet)
+    }
 }
