@@ -119,21 +119,24 @@ public enum OriginRuleParser {
     static func keyword(_ t: Token?) -> String { t?.text.lowercased() ?? "" }
 
     static func parseOr(_ t: inout [Token], _ i: inout Int, _ text: String) throws -> OriginCriterion {
-        var list = [try parseAnd(&t, &i, text)]
-        while i < t.count, keyword(t[i]) == "or" {
-            i += 1
-            list.append(try parseAnd(&t, &i, text))
-        }
-        return list.count == 1 ? list[0] : .anyOf(list)
+        try parseList(&t, &i, text, joinedBy: "or", make: OriginCriterion.anyOf) { try parseAnd(&$0, &$1, $2) }
     }
 
     static func parseAnd(_ t: inout [Token], _ i: inout Int, _ text: String) throws -> OriginCriterion {
-        var list = [try parseTerm(&t, &i, text)]
-        while i < t.count, keyword(t[i]) == "and" {
+        try parseList(&t, &i, text, joinedBy: "and", make: OriginCriterion.allOf) { try parseTerm(&$0, &$1, $2) }
+    }
+
+    /// `item (word item)*`: one item alone, or several combined by `make`.
+    static func parseList(
+        _ t: inout [Token], _ i: inout Int, _ text: String, joinedBy word: String, make: ([OriginCriterion]) -> OriginCriterion,
+        item: (inout [Token], inout Int, String) throws -> OriginCriterion
+    ) throws -> OriginCriterion {
+        var list = [try item(&t, &i, text)]
+        while i < t.count, keyword(t[i]) == word {
             i += 1
-            list.append(try parseTerm(&t, &i, text))
+            list.append(try item(&t, &i, text))
         }
-        return list.count == 1 ? list[0] : .allOf(list)
+        return list.count == 1 ? list[0] : make(list)
     }
 
     static func isRangeStart(_ t: [Token], _ i: Int) -> Bool {
