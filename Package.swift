@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "TarifRegistry", targets: ["TarifRegistry"]),
         .library(name: "TarifRules", targets: ["TarifRules"]),
         .library(name: "TarifOrigin", targets: ["TarifOrigin"]),
+        .library(name: "TarifSimulation", targets: ["TarifSimulation"]),
         .library(name: "TarifKit", targets: ["TarifKit"]),
         .executable(name: "tarif", targets: ["tarif"]),
     ],
@@ -40,19 +41,22 @@ let package = Package(
         .target(name: "TarifRules", dependencies: ["TarifCore", "TarifRegistry"], swiftSettings: strictSettings),
         // Rules of origin: the rule language, value content, bill-of-materials evaluation, 19 CFR 102 (no I/O).
         .target(name: "TarifOrigin", dependencies: ["TarifCore", "TarifRegistry"], swiftSettings: strictSettings),
+        // Impact simulation: SMART partial equilibrium (no storage, no I/O).
+        .target(name: "TarifSimulation", dependencies: ["TarifCore"], swiftSettings: strictSettings),
         // The library API: composes import, store and rules (used by the CLI and, later, the server).
         .target(
             name: "TarifKit",
-            dependencies: ["TarifCore", "TarifImport", "TarifStore", "TarifRules", "TarifRegistry", "TarifOrigin"],
+            dependencies: ["TarifCore", "TarifImport", "TarifStore", "TarifRules", "TarifRegistry", "TarifOrigin", "TarifSimulation"],
             resources: [.copy("Catalog"), .copy("Registry"), .copy("Origin")],
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tarif",
-            dependencies: ["TarifKit", "TarifOrigin", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TarifKit", "TarifOrigin", "TarifSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings),
         // Shared test support: where the real data is, temporary files for fixtures.
         .target(name: "TarifTesting", dependencies: ["TarifCore"], path: "Tests/TarifTesting", swiftSettings: strictSettings),
         .testTarget(name: "TarifCoreTests", dependencies: ["TarifCore"], swiftSettings: strictSettings),
+        .testTarget(name: "TarifSimulationTests", dependencies: ["TarifSimulation"], swiftSettings: strictSettings),
         .testTarget(name: "TarifOriginTests", dependencies: ["TarifOrigin", "TarifRegistry"], swiftSettings: strictSettings),
         .testTarget(name: "TarifRegistryTests", dependencies: ["TarifRegistry", "TarifRules"], swiftSettings: strictSettings),
         .testTarget(name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting"], swiftSettings: strictSettings),

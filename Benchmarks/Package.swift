@@ -10,7 +10,7 @@ let package = Package(
             name: "tarif-bench",
             dependencies: [
                 .product(name: "TarifKit", package: "Tarif"), .product(name: "TarifCore", package: "Tarif"),
-                .product(name: "TarifRegistry", package: "Tarif"), .product(name: "TarifRules", package: "Tarif"), .product(name: "TarifOrigin", package: "Tarif"),
+                .product(name: "TarifRegistry", package: "Tarif"), .product(name: "TarifRules", package: "Tarif"), .product(name: "TarifOrigin", package: "Tarif"), .product(name: "TarifSimulation", package: "Tarif"),
             ])
     ]
 )
