@@ -1,0 +1,40 @@
+import TarifCore
+import TarifRegistry
+import TarifSimulation
+import TarifTesting
+import Testing
+
+@testable import TarifKit
+
+@Suite struct SimulationDataTests {
+    static func registry() throws -> Registry {
+        let countries = ["VNM", "THA"].map {
+            Country(
+                code: try! CountryCode($0), alpha2: String($0.prefix(2)), numeric: "", name: $0 == "VNM" ? "Viet Nam" : "Thailand", officialName: "",
+                region: "Asia", subregion: "", isLeastDeveloped: false, isLandlockedDeveloping: false, isSmallIslandDeveloping: false, currency: "",
+                independence: "Yes")
+        }
+        return try Registry(RegistryInput(countries: countries))
+    }
+
+    @Test func readsFlows() throws {
+        let path = try TestData.fixture("flows.csv", "product,partner,imports,tariff,new_tariff\n1006.30,Viet Nam,\"1,000\",25,0\n1006.30,THA,500,25,\n")
+        let rows = try SimulationData.smartFlows(at: path, registry: try Self.registry())
+        #expect(rows.count == 2)
+        #expect(rows[0].product == "1006.30" && rows[0].flow.imports == 1_000 && rows[0].flow.tariffBefore == 0.25 && rows[0].newTariff == 0)
+        #expect(rows[1].newTariff == nil)
+    }
+
+    @Test("bad flows name the row and column", arguments: [
+        ("partner,imports,tariff\nVNM,abc,10\n", "flows.csv:2:2 (imports)"),
+        ("partner,imports,tariff\nVNM,10,-5\n", "flows.csv:2:3 (tariff)"),
+        ("partner,imports,tariff\nATL,10,5\n", "flows.csv:2:1 (partner)"),
+        ("partner,imports\nVNM,10\n", "flows.csv:1"),
+    ])
+    func badFlows(text: String, location: String) throws {
+        let path = try TestData.fixture("flows.csv", text)
+        #expect {
+            try SimulationData.smartFlows(at: path, registry: try Self.registry())
+        } throws: { ($0 as? TarifError)?.description.contains(location) ?? false }
+    }
+}
