@@ -77,6 +77,17 @@ public struct TariffCode: Sendable, Hashable, Comparable {
         return TariffCode(value: v, length: UInt8(count))
     }
 
+    /// The code itself or the nearest code above it (dropping two digits at a time) for
+    /// which `found` holds; `nil` when none down to the chapter does.
+    public func selfOrAncestor(where found: (TariffCode) -> Bool) -> TariffCode? {
+        var c = self
+        while !found(c) {
+            guard c.length > 2 else { return nil }
+            c = c.prefix(Int(c.length) - 2)
+        }
+        return c
+    }
+
     /// The HS chapter (2 digits).
     public var chapter: TariffCode { prefix(2) }
     /// The HS subheading this code sits under, when it has 6 or more digits.

@@ -104,7 +104,7 @@ public enum OriginData {
     /// The most specific product rule of `agreement` covering `code`.
     public static func rule(for code: TariffCode, agreement: String, in rules: [ProductRule]) -> ProductRule? {
         rules.filter { Registry.key($0.agreement) == Registry.key(agreement) && $0.codes.contains(code) }
-            .max { Int($0.codes.from.length) * 1_000_000 - Int($0.codes.to.value - $0.codes.from.value) < Int($1.codes.from.length) * 1_000_000 - Int($1.codes.to.value - $1.codes.from.value) }
+            .max { $0.codes.specificity < $1.codes.specificity }
     }
 
     /// The 19 CFR 102.20 corpus from the data directory (`rules_of_origin/102.20-*.json`) or a file.

@@ -23,9 +23,7 @@ extension Tarif {
         for (code, list) in notesByCode {
             let headings = Self.chapter99References(in: list)
             guard !headings.isEmpty else { continue }
-            var target = code
-            while !rateLines.contains(target), target.length > 2 { target = target.prefix(Int(target.length) - 2) }
-            guard rateLines.contains(target) else { continue }
+            guard let target = code.selfOrAncestor(where: rateLines.contains) else { continue }
             for h in headings {
                 if parsed[h] == nil {
                     parsed[h] = lineByCode[h].flatMap { line in

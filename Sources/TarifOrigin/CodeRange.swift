@@ -40,14 +40,13 @@ public struct CodeRange: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    /// Codes as rules write them: `15.11` is heading 1511 (not chapter 15, subheading 11).
-    static func code(_ s: String) throws -> TariffCode {
-        let t = s.trimming(" ")
-        let digits = t.filter(\.isNumber)
-        if t.count == 5, t.dropFirst(2).first == ".", digits.count == 4 { return try TariffCode(digits) }
-        if digits.count == 1 { return try TariffCode("0" + digits) }
-        return try TariffCode(t)
-    }
+    /// Codes as rules write them (`15.11` is heading 1511, `chapter 5` is chapter 05):
+    /// ``TariffCode``'s own reading.
+    static func code(_ s: String) throws -> TariffCode { try TariffCode(s.trimming(" ")) }
+
+    /// Larger for narrower ranges: longer codes first, then fewer codes between the ends.
+    /// The rule that applies to a product is the covering range with the largest value.
+    public var specificity: Int { Int(from.length) * 1_000_000 - Int(to.value - from.value) }
 
     /// Whether `code` lies in the range, comparing at the range's length (a shorter code
     /// is in it only when every code under it would be).

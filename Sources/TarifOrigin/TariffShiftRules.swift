@@ -163,12 +163,7 @@ public struct TariffShiftRuleBook: Sendable {
     }
 
     func ruleIndex(for code: TariffCode) -> Int? {
-        var best: (Entry, Int)?
-        for e in entries where e.range.contains(code) {
-            let width = Int(e.range.from.length) * 1000 - Int(e.range.to.value - e.range.from.value)
-            if best == nil || width > best!.1 { best = (e, width) }
-        }
-        return best?.0.rule
+        entries.filter { $0.range.contains(code) }.max { $0.range.specificity < $1.range.specificity }?.rule
     }
 
     /// Determines the country of origin of a good produced in `producer` from `materials`.

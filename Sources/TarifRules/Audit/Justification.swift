@@ -57,7 +57,7 @@ public struct Verdict: Sendable, Hashable, Codable {
 }
 
 /// Tests whether the exceptions an importer relies on cover a difference in treatment,
-/// checking each exception's own conditions on the day (no I/O; one per importer and day).
+/// checking each exception's own conditions on the day (no I/O; one per importer and day, used on one thread: it caches each agreement's parties).
 ///
 /// The conditions are those of the provisions cited in ``MFNException/article``: Art. XXIV
 /// needs a free-trade area or customs union in force for both parties (a partial-scope
@@ -65,7 +65,7 @@ public struct Verdict: Sendable, Hashable, Codable {
 /// grantor, developing beneficiaries and no reciprocity; 2(c) needs developing parties;
 /// 2(d) least-developed beneficiaries; a waiver needs a decision covering the day. A
 /// country outside the WTO is owed nothing under Art. I:1.
-public final class Justifier: @unchecked Sendable {
+public final class Justifier {
     public let registry: Registry
     public let importer: CountryCode
     public let day: Day

@@ -151,9 +151,7 @@ public struct MFNAudit: Sendable {
         // Staged codes attach to the line itself or the nearest line above that carries rates.
         var stagedOnLine: [TariffCode: [(agreement: Agreement, partner: CountryCode?, rate: StagedRate)]] = [:]
         for (code, list) in stagedByCode {
-            var c = code
-            while mfn[c] == nil, c.length > 2 { c = c.prefix(Int(c.length) - 2) }
-            if mfn[c] != nil { stagedOnLine[c, default: []] += list }
+            if let c = code.selfOrAncestor(where: { mfn[$0] != nil }) { stagedOnLine[c, default: []] += list }
         }
 
         var acc = Accumulator()
