@@ -44,7 +44,11 @@ public struct SVGBarChart: Sendable {
         let top = 46.0
         let height = top + Double(bars.count) * rowHeight + 30
         let width = labelWidth + barWidth + noteWidth
-        let maxValue = max(bars.map(\.value).max() ?? 0, 1e-9)
+        // Bars grow from zero: right for positive values, left for negative ones.
+        let maxValue = max(bars.map(\.value).max() ?? 0, 0)
+        let minValue = min(bars.map(\.value).min() ?? 0, 0)
+        let scale = (barWidth - 10) / max(maxValue - minValue, 1e-9)
+        let zero = labelWidth + -minValue * scale
         var s = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(Self.escape(title))">
             <title>\(Self.escape(title))</title>
@@ -55,14 +59,18 @@ public struct SVGBarChart: Sendable {
             """
         for (i, b) in bars.enumerated() {
             let y = top + Double(i) * rowHeight
-            let w = max(1, b.value / maxValue * (barWidth - 10))
+            let w = max(1, abs(b.value) * scale)
+            let x = b.value < 0 ? zero - w : zero
             let fill = b.highlighted ? "#d9822b" : "#2b6cb0"
             s += """
                 <text x="\(Int(labelWidth - 8))" y="\(Self.f(y + 15))" text-anchor="end">\(Self.escape(b.label))</text>
-                <rect x="\(Int(labelWidth))" y="\(Self.f(y + 4))" width="\(Self.f(w))" height="\(Self.f(rowHeight - 8))" fill="\(fill)"><title>\(Self.escape(b.label)): \(Self.f(b.value)) \(Self.escape(unit))</title></rect>
-                <text class="n" x="\(Self.f(labelWidth + w + 6))" y="\(Self.f(y + 15))">\(Self.f(b.value))\(Self.escape(unit)) \(Self.escape(b.note))</text>
+                <rect x="\(Self.f(x))" y="\(Self.f(y + 4))" width="\(Self.f(w))" height="\(Self.f(rowHeight - 8))" fill="\(fill)"><title>\(Self.escape(b.label)): \(Self.f(b.value)) \(Self.escape(unit))</title></rect>
+                <text class="n" x="\(Self.f(max(zero, x + w) + 6))" y="\(Self.f(y + 15))">\(Self.f(b.value))\(Self.escape(unit)) \(Self.escape(b.note))</text>
 
                 """
+        }
+        if minValue < 0 {
+            s += "<line x1=\"\(Self.f(zero))\" y1=\"\(Int(top))\" x2=\"\(Self.f(zero))\" y2=\"\(Int(height - 26))\" stroke=\"#888\"/>\n"
         }
         s += "<text class=\"n\" x=\"10\" y=\"\(Int(height - 10))\">\(Self.escape(caption))</text>\n</svg>\n"
         return s
@@ -85,5 +93,70 @@ public struct SVGBarChart: Sendable {
             }
         }
         return out
+    }
+}
+
+/// Point estimates with 95% confidence intervals (a coefficient plot), as SVG.
+public struct SVGCoefficientPlot: Sendable {
+    public struct Point: Sendable {
+        public var label: String
+        public var estimate: Double
+        public var standardError: Double
+        public init(label: String, estimate: Double, standardError: Double) {
+            self.label = label
+            self.estimate = estimate
+            self.standardError = standardError
+        }
+    }
+
+    public var title: String
+    public var points: [Point]
+    public var caption: String
+
+    public init(title: String, points: [Point], caption: String) {
+        self.title = title
+        self.points = points
+        self.caption = caption
+    }
+
+    public func write(to path: String) throws {
+        try Data(render().utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    public func render() -> String {
+        let rowHeight = 26.0, labelWidth = 200.0, plotWidth = 460.0, noteWidth = 230.0, top = 46.0
+        let height = top + Double(points.count) * rowHeight + 40
+        let width = labelWidth + plotWidth + noteWidth
+        func ci(_ p: Point) -> (Double, Double) {
+            let h = p.standardError.isFinite ? 1.959964 * p.standardError : 0
+            return (p.estimate - h, p.estimate + h)
+        }
+        let lo = min(0, points.map { ci($0).0 }.min() ?? 0)
+        let hi = max(0, points.map { ci($0).1 }.max() ?? 0)
+        let span = max(hi - lo, 1e-9)
+        func x(_ v: Double) -> Double { labelWidth + 10 + (v - lo) / span * (plotWidth - 20) }
+        let e = SVGBarChart.escape, f = SVGBarChart.f
+        var s = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(e(title))">
+            <title>\(e(title))</title>
+            <style>text{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:12px;fill:#222}.t{font-size:15px;font-weight:600}.n{fill:#555}</style>
+            <rect width="100%" height="100%" fill="#fff"/>
+            <text class="t" x="10" y="24">\(e(title))</text>
+            <line x1="\(f(x(0)))" y1="\(Int(top))" x2="\(f(x(0)))" y2="\(Int(height - 30))" stroke="#888" stroke-dasharray="3,3"/>
+
+            """
+        for (i, p) in points.enumerated() {
+            let y = top + Double(i) * rowHeight + rowHeight / 2
+            let (a, b) = ci(p)
+            s += """
+                <text x="\(Int(labelWidth - 8))" y="\(f(y + 4))" text-anchor="end">\(e(p.label))</text>
+                <line x1="\(f(x(a)))" y1="\(f(y))" x2="\(f(x(b)))" y2="\(f(y))" stroke="#2b6cb0" stroke-width="2"/>
+                <circle cx="\(f(x(p.estimate)))" cy="\(f(y))" r="4" fill="#d9822b"><title>\(e(p.label)): \(p.estimate) (s.e. \(p.standardError))</title></circle>
+                <text class="n" x="\(Int(labelWidth + plotWidth + 6))" y="\(f(y + 4))">\(String(format: "%.4f [%.4f, %.4f]", p.estimate, a, b))</text>
+
+                """
+        }
+        s += "<text class=\"n\" x=\"10\" y=\"\(Int(height - 10))\">\(e(caption))</text>\n</svg>\n"
+        return s
     }
 }

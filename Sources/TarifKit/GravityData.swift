@@ -1,0 +1,77 @@
+import TarifCore
+import TarifImport
+public import TarifSimulation
+
+/// Reads gravity panels and coefficient files.
+public enum GravityData {
+    /// Reads a CSV panel (`.csv` or `.csv.gz`). A column whose first non-empty cell is a number
+    /// is numeric (empty cells and `NA` are missing); any other column holds labels.
+    /// - Throws: ``TarifError`` naming the file, line and column of a non-number in a numeric
+    ///   column, a short row, or an empty file.
+    public static func panel(at path: String) throws -> Panel {
+        let source = try ByteSource(path: path)
+        let csv = try CSVReader(source: source)
+        let header = csv.header.map { $0.trimming(" \u{FEFF}") }
+        enum Builder {
+            case unknown(missing: Int)
+            case numbers([Double])
+            case labels([Int32], [String: Int32], [String])
+        }
+        var builders = [Builder](repeating: .unknown(missing: 0), count: header.count)
+        var lines: [Int] = []
+        func isMissing(_ s: Substring) -> Bool { s.isEmpty || s == "NA" || s == "NaN" || s == "nan" || s == "." }
+        while let record = try csv.next() {
+            let f = record.fields
+            guard f.count == header.count else {
+                throw TarifError(.badFile, "\(f.count) fields where the header has \(header.count)", at: SourceLocation(file: source.displayName, line: record.line))
+            }
+            lines.append(record.line)
+            for c in header.indices {
+                let cell = f[c].utf8.first == 32 || f[c].utf8.last == 32 ? Substring(f[c].trimming(" ")) : Substring(f[c])
+                switch builders[c] {
+                case .unknown(let missing):
+                    if isMissing(cell) {
+                        builders[c] = .unknown(missing: missing + 1)
+                    } else if let v = Double(cell) {
+                        builders[c] = .numbers([Double](repeating: .nan, count: missing) + [v])
+                    } else {
+                        builders[c] = .labels([Int32](repeating: -1, count: missing) + [0], [String(cell): 0], [String(cell)])
+                    }
+                case .numbers(var v):
+                    builders[c] = .unknown(missing: 0)  // release the buffer while appending
+                    if isMissing(cell) {
+                        v.append(.nan)
+                    } else if let x = Double(cell) {
+                        v.append(x)
+                    } else {
+                        throw TarifError(.badNumber, "'\(cell)' is not a number (column '\(header[c])' is numeric)",
+                                         at: SourceLocation(file: source.displayName, line: record.line, column: c + 1, field: header[c]))
+                    }
+                    builders[c] = .numbers(v)
+                case .labels(var codes, var index, var levels):
+                    builders[c] = .unknown(missing: 0)
+                    if cell.isEmpty {
+                        codes.append(-1)
+                    } else if let code = index[String(cell)] {
+                        codes.append(code)
+                    } else {
+                        let code = Int32(levels.count)
+                        index[String(cell)] = code
+                        levels.append(String(cell))
+                        codes.append(code)
+                    }
+                    builders[c] = .labels(codes, index, levels)
+                }
+            }
+        }
+        guard !lines.isEmpty else { throw TarifError(.badFile, "no rows", at: SourceLocation(file: source.displayName)) }
+        let columns: [(name: String, column: PanelColumn)] = zip(header, builders).map { name, b in
+            switch b {
+            case .unknown(let missing): (name, .numbers([Double](repeating: .nan, count: missing)))
+            case .numbers(let v): (name, .numbers(v))
+            case .labels(let codes, _, let levels): (name, .labels(codes: codes, levels: levels))
+            }
+        }
+        return try Panel(columns: columns, source: source.displayName, lines: lines)
+    }
+}
