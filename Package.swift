@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "TarifStoreTests", dependencies: ["TarifStore", "TarifImport", "TarifTesting"], swiftSettings: strictSettings),
-        .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifImport", "TarifRegistry", "TarifOrigin", "TarifSimulation", "TarifTesting"], swiftSettings: strictSettings),
+        .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifImport", "TarifRegistry", "TarifOrigin", "TarifSimulation", "TarifTesting"], exclude: ["Peers"], swiftSettings: strictSettings),
     ]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import TarifCore
 import TarifImport
 public import TarifSimulation
@@ -73,5 +74,49 @@ public enum GravityData {
             }
         }
         return try Panel(columns: columns, source: source.displayName, lines: lines)
+    }
+}
+
+extension GravityData {
+    /// Reads trade-cost coefficients: the JSON `tarif gravity estimate --format json` writes,
+    /// or a CSV with `variable` and `coefficient` columns (`log(dist)` for a logged variable).
+    /// - Throws: ``TarifError`` for an unreadable file, a bad number or a variable named twice.
+    public static func coefficients(at path: String) throws -> [(GravityFormula.Regressor, Double)] {
+        func regressor(_ name: String) throws -> GravityFormula.Regressor {
+            let spec = try GravityFormula(parsing: "y ~ \(name)")
+            guard let r = spec.regressors.first else { throw TarifError(.badInput, "'\(name)' is not a variable", at: SourceLocation(file: path)) }
+            return r
+        }
+        if path.hasSuffix(".json") {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw TarifError(.io, "cannot read: \(error.localizedDescription)", at: SourceLocation(file: path))
+            }
+            do {
+                let estimate = try JSONDecoder().decode(GravityEstimate.self, from: data)
+                return try estimate.coefficients.map { (try regressor($0.name), $0.estimate) }
+            } catch let e as TarifError {
+                throw e
+            } catch {
+                throw TarifError(.badFile, "not the JSON of `tarif gravity estimate --format json`: \(error)", at: SourceLocation(file: path))
+            }
+        }
+        let source = try ByteSource(path: path)
+        let csv = try CSVReader(source: source)
+        let cols = try csv.columns(["variable", "coefficient"])
+        var out: [(GravityFormula.Regressor, Double)] = []
+        while let r = try csv.next() {
+            let name = r.fields[cols[0]].trimming(" ")
+            guard let beta = Double(r.fields[cols[1]].trimming(" ")), beta.isFinite else {
+                throw TarifError(.badNumber, "'\(r.fields[cols[1]])' is not a number", at: SourceLocation(file: source.displayName, line: r.line, column: cols[1] + 1, field: "coefficient"))
+            }
+            let reg = try regressor(name)
+            guard !out.contains(where: { $0.0 == reg }) else {
+                throw TarifError(.badInput, "\(name) is given twice", at: SourceLocation(file: source.displayName, line: r.line, field: "variable"))
+            }
+            out.append((reg, beta))
+        }
+        guard !out.isEmpty else { throw TarifError(.badFile, "no coefficients", at: SourceLocation(file: source.displayName)) }
+        return out
     }
 }

@@ -6,7 +6,7 @@ import TarifSimulation
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "simulate", abstract: "Impact simulations: SMART partial equilibrium.", subcommands: [Smart.self])
+        commandName: "simulate", abstract: "Impact simulations: SMART partial equilibrium, structural-gravity GE counterfactuals.", subcommands: [Smart.self, GE.self])
 
     struct Smart: ParsableCommand {
         static let configuration = CommandConfiguration(

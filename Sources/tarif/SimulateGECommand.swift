@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import TarifCore
+import TarifKit
+import TarifSimulation
+
+extension SimulateCommand {
+    struct GE: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ge",
+            abstract: "General-equilibrium counterfactual (structural gravity): welfare, prices, trade per country.",
+            discussion: """
+                tarif simulate ge --data sample.csv --where "year = 2006" --output Y --expenditure E --sigma 5 --reference DEU \\
+                    --formula "trade ~ lndist + contiguity + pta + common_language + international | exporter + importer" \\
+                    --shock "pta=1@CAN,JPN" --svg welfare.svg
+                The data: one row per exporter–importer pair (intranational flows included) for one year, with output, expenditure
+                and the trade-cost variables. Costs are exp(Σ β·x), β from --formula (estimated by PPML here) or --coefficients
+                (the JSON of `tarif gravity estimate`, or a CSV variable,coefficient).
+                --shock variable=value@A,B,C sets the variable on every pair among the countries (an agreement formed: pta=1, or
+                removed: pta=0); variable=value@A>B on one direction. Model and equations: docs/simulation.md.
+                """)
+
+        @Option(name: .long, help: "The cross-section (CSV).") var data: String
+        @Option(name: .customLong("where"), help: "Keep rows where this holds (repeatable), e.g. \"year = 2006\".") var filters: [String] = []
+        @Option(name: .long, help: "Exporter column (default exporter).") var exporter = "exporter"
+        @Option(name: .long, help: "Importer column (default importer).") var importer = "importer"
+        @Option(name: .long, help: "Output column (Y).") var output: String
+        @Option(name: .long, help: "Expenditure column (E).") var expenditure: String
+        @Option(name: .long, help: "Elasticity of substitution σ (> 1).") var sigma: Double
+        @Option(name: .long, help: "Reference importer (inward resistance normalised to 1).") var reference: String
+        @Option(name: .long, help: "Estimate the trade-cost coefficients with this PPML formula first.") var formula: String?
+        @Option(name: .long, help: "Trade-cost coefficients: JSON from `tarif gravity estimate --format json`, or CSV variable,coefficient.") var coefficients: String?
+        @Option(name: .long, help: "The counterfactual (repeatable): variable=value@A,B[,…] or variable=value@A>B.") var shock: [String] = []
+        @Flag(name: .long, help: "Print every pair's trade change instead of the country table.") var pairs = false
+        @Option(name: .long, help: "Draw each country's welfare change as an SVG bar chart.") var svg: String?
+        @Option(name: .long, help: "Output format: table, json or csv.") var format: OutputFormat = .table
+
+        func run() throws { try TarifCLI.run { try execute() } }
+
+        func execute() throws {
+            var panel = try GravityData.panel(at: data)
+            for text in filters { panel = panel.subset(try PanelFilter(parsing: text).mask(panel)) }
+            let shocks = try shock.map(GEShock.init(parsing:))
+            guard !shocks.isEmpty else { throw TarifError(.missingInput, "give the counterfactual with --shock (e.g. pta=1@CAN,JPN)") }
+            let costs: [(GravityFormula.Regressor, Double)]
+            switch (formula, coefficients) {
+            case (let f?, nil):
+                let spec = try GravityFormula(parsing: f)
+                let estimate = try PPML.fit(try GravitySample(panel: panel, formula: spec))
+                costs = zip(spec.regressors, spec.regressors.map { r in estimate.coefficient(r.description)?.estimate }).compactMap { r, b in b.map { (r, $0) } }
+                if !estimate.collinear.isEmpty {
+                    FileHandle.standardError.write(Data("note: \(estimate.collinear.joined(separator: ", ")) dropped as collinear; not a trade cost\n".utf8))
+                }
+            case (nil, let path?):
+                costs = try GravityData.coefficients(at: path)
+            default:
+                throw TarifError(.missingInput, "give either --formula (estimate the costs) or --coefficients FILE")
+            }
+            let economy = try StructuralGE.economy(panel: panel, exporter: exporter, importer: importer, output: output, expenditure: expenditure, costs: costs, shocks: shocks)
+            let started = Date()
+            let result = try StructuralGE.simulate(economy, parameters: .init(sigma: sigma, referenceImporter: reference))
+            let seconds = Date().timeIntervalSince(started)
+            func f(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
+            let costLine = "trade costs: " + costs.map { "\($0.0) \(f($0.1))" }.joined(separator: ", ")
+            let diag = result.diagnostics.map { "\($0.stage) \($0.method), residual \(String(format: "%.1e", $0.residual))" }.joined(separator: "; ")
+            let footer = [costLine, "solver: \(diag); \(String(format: "%.1f", seconds * 1000)) ms"] + (svg.map { ["Chart written to \($0)."] } ?? [])
+            if let svg {
+                let shocked = Set(shocks.flatMap(\.countries))
+                let bars = result.countries.sorted { $0.welfareChange > $1.welfareChange }.map {
+                    SVGBarChart.Bar(label: $0.country, value: $0.welfareChange, note: "exports \(f($0.foreignExportsChange, 2))%", highlighted: shocked.contains($0.country))
+                }
+                try SVGBarChart(title: "GE: welfare change by country (%), \(shocks.map(\.description).joined(separator: "; "))", unit: "%", bars: bars,
+                                caption: "Tarif — structural gravity GE, σ = \(sigma), reference \(reference); orange: countries in the shock").write(to: svg)
+            }
+            let title = "GE counterfactual: \(shocks.map(\.description).joined(separator: "; ")) (σ \(sigma), reference \(reference))"
+            if pairs {
+                let rows = result.bilateral.map { [$0.exporter, $0.importer, f($0.baselineTrade, 2), f($0.experimentTrade, 2), f($0.tradeChange)] }
+                try Output(format: format).emit(header: ["exporter", "importer", "baseline trade", "experiment trade", "change %"], rows: rows, json: result.bilateral, title: title, footer: footer)
+            } else {
+                let rows = result.countries.map { c in
+                    [c.country, f(c.welfareChange), f(c.realGDPChange), f(c.factoryGatePriceChange), f(c.imrChange), f(c.termsOfTradeChange),
+                     f(c.foreignExportsChange), f(c.foreignImportsChange), f(c.intranationalTradeChange)]
+                }
+                try Output(format: format).emit(
+                    header: ["country", "welfare %", "real GDP %", "factory price %", "IMR %", "terms of trade %", "exports %", "imports %", "intranational %"],
+                    rows: rows, json: result, title: title, footer: footer)
+            }
+        }
+    }
+}
