@@ -1,0 +1,219 @@
+import Foundation
+import TarifCore
+import Testing
+@testable import TarifSimulation
+
+/// A panel from rows of (exporter, importer, year, trade, x) written here.
+private func panel(_ rows: [(String, String, Double, Double, Double)], extra: [(String, [Double])] = []) throws -> Panel {
+    func labels(_ v: [String]) -> PanelColumn {
+        var levels: [String] = []
+        var codes: [Int32] = []
+        for s in v {
+            if let i = levels.firstIndex(of: s) { codes.append(Int32(i)) } else { codes.append(Int32(levels.count)); levels.append(s) }
+        }
+        return .labels(codes: codes, levels: levels)
+    }
+    var columns: [(name: String, column: PanelColumn)] = [
+        ("exporter", labels(rows.map(\.0))), ("importer", labels(rows.map(\.1))),
+        ("year", .numbers(rows.map(\.2))), ("trade", .numbers(rows.map(\.3))), ("x", .numbers(rows.map(\.4))),
+    ]
+    for (name, values) in extra { columns.append((name, .numbers(values))) }
+    return try Panel(columns: columns, source: "fixture.csv")
+}
+
+struct GravityFormulaTests {
+    @Test func parsesRegressorsAndInteractedFixedEffects() throws {
+        let f = try GravityFormula(parsing: "trade ~ log(dist) + cntg + rta | exporter^year + importer^year + pair_id")
+        #expect(f.outcome == "trade")
+        #expect(f.regressors == [.init(column: "dist", logarithm: true), .init(column: "cntg"), .init(column: "rta")])
+        #expect(f.fixedEffects == [["exporter", "year"], ["importer", "year"], ["pair_id"]])
+        #expect(f.description == "trade ~ log(dist) + cntg + rta | exporter^year + importer^year + pair_id")
+    }
+
+    @Test(arguments: [
+        ("trade rta", "one '~'"),
+        ("trade ~ rta + | exporter", "empty term"),
+        ("trade ~ sqrt(dist)", "only log(column)"),
+        ("trade ~ rta | exporter^", "empty fixed effect"),
+        ("trade ~ rta | a | b", "more than one '|'"),
+        ("trade ~ rta + rta", "listed twice"),
+    ])
+    func rejectsMalformedFormulas(text: String, reason: String) {
+        #expect {
+            try GravityFormula(parsing: text)
+        } throws: { error in
+            let e = error as? TarifError
+            return e?.code == .badInput && e?.message.contains(reason) == true
+        }
+    }
+}
+
+struct PanelFilterTests {
+    let data: Panel
+
+    init() throws {
+        data = try panel([("A", "B", 1990, 1, 0), ("B", "B", 1990, 2, 0), ("A", "C", 1994, 3, 1), ("C", "A", 1998, 0, 1)])
+    }
+
+    @Test func comparesColumnsRowByRow() throws {
+        #expect(try PanelFilter(parsing: "exporter != importer").mask(data) == [true, false, true, true])
+        #expect(try PanelFilter(parsing: "exporter = importer").mask(data) == [false, true, false, false])
+    }
+
+    @Test func comparesWithLiteralsAndLists() throws {
+        #expect(try PanelFilter(parsing: "year in 1990, 1998").mask(data) == [true, true, false, true])
+        #expect(try PanelFilter(parsing: "year >= 1994").mask(data) == [false, false, true, true])
+        #expect(try PanelFilter(parsing: "trade > 0").mask(data) == [true, true, true, false])
+        #expect(try PanelFilter(parsing: "exporter = A").mask(data) == [true, false, true, false])
+        #expect(try PanelFilter(parsing: "exporter in A,C").mask(data) == [true, false, true, true])
+    }
+
+    @Test func refusesOrderOnLabelsAndUnknownColumns() throws {
+        #expect(throws: TarifError.self) { try PanelFilter(parsing: "exporter > A").mask(data) }
+        #expect(throws: TarifError.self) { try PanelFilter(parsing: "gdp > 1").mask(data) }
+        #expect(throws: TarifError.self) { try PanelFilter(parsing: "year 1990") }
+    }
+}
+
+struct DemeanerTests {
+    /// Alternating projections against the exact weighted least squares on dummy variables.
+    @Test func matchesTheExactProjectionOnThreeDimensions() throws {
+        let n = 60
+        var rng = SystemRandomNumberGenerator()
+        let a = (0..<n).map { Int32($0 % 5) }
+        let b = (0..<n).map { Int32(($0 / 5) % 4) }
+        let c = (0..<n).map { Int32(($0 * 7) % 6) }
+        let v = (0..<n).map { _ in Double.random(in: -3...3, using: &rng) }
+        let w = (0..<n).map { _ in Double.random(in: 0.2...2, using: &rng) }
+        let effects = [FixedEffectIndex(name: "a", ids: a, levels: 5), FixedEffectIndex(name: "b", ids: b, levels: 4), FixedEffectIndex(name: "c", ids: c, levels: 6)]
+        var demeaner = Demeaner(effects: effects, count: n)
+        demeaner.setWeights(w)
+        var state = Demeaner.State(effects)
+        let out = demeaner.demean(v, state: &state, tolerance: 1e-13, maxSweeps: 100_000)
+        #expect(out.converged)
+        // Dense: regress v on all dummies (dropping one level of b and c) with weights.
+        var columns: [[Double]] = []
+        for l in 0..<5 { columns.append(a.map { $0 == l ? 1 : 0 }) }
+        for l in 1..<4 { columns.append(b.map { $0 == l ? 1 : 0 }) }
+        for l in 1..<6 { columns.append(c.map { $0 == l ? 1 : 0 }) }
+        let k = columns.count
+        var xtx = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+        var xty = [Double](repeating: 0, count: k)
+        for p in 0..<k {
+            xty[p] = PPML.dot(columns[p], v, w)
+            for q in 0..<k { xtx[p][q] = PPML.dot(columns[p], columns[q], w) }
+        }
+        let beta = try Matrix.solve(xtx, xty)
+        for i in 0..<n {
+            var fit = 0.0
+            for p in 0..<k { fit += columns[p][i] * beta[p] }
+            #expect(abs(out.residual[i] - (v[i] - fit)) < 1e-9)
+        }
+    }
+}
+
+struct PPMLTests {
+    /// In a 2×2 table with exporter and importer effects and a dummy on one cell the model is
+    /// saturated: the coefficient is the log odds ratio, exactly.
+    @Test func saturatedTableGivesTheLogOddsRatio() throws {
+        let data = try panel([("A", "X", 0, 10, 1), ("A", "Y", 0, 20, 0), ("B", "X", 0, 30, 0), ("B", "Y", 0, 15, 0)])
+        let sample = try GravitySample(panel: data, formula: GravityFormula(parsing: "trade ~ x | exporter + importer"), dropSingletons: false)
+        let fit = try PPML.fit(sample)
+        let expected = log(10.0 * 15 / (20 * 30))
+        #expect(abs(fit.coefficients[0].estimate - expected) < 1e-9)
+        #expect(fit.deviance < 1e-8)
+    }
+
+    /// Without fixed effects and a binary regressor: intercept log ȳ₀, slope log(ȳ₁/ȳ₀); the
+    /// Poisson (iid) variance of the slope is 1/Σ₀y + 1/Σ₁y, times (N−1)/(N−K).
+    @Test func binaryRegressorWithoutFixedEffects() throws {
+        let rows: [(String, String, Double, Double, Double)] = [("A", "B", 0, 2, 0), ("A", "C", 0, 4, 0), ("B", "C", 0, 9, 1), ("C", "A", 0, 3, 1), ("C", "B", 0, 0, 1)]
+        let sample = try GravitySample(panel: try panel(rows), formula: GravityFormula(parsing: "trade ~ x"))
+        let fit = try PPML.fit(sample)
+        #expect(fit.coefficients.map(\.name) == ["(Intercept)", "x"])
+        #expect(abs(fit.coefficients[0].estimate - log(3.0)) < 1e-9)
+        #expect(abs(fit.coefficients[1].estimate - log(4.0 / 3.0)) < 1e-9)
+        let variance = (1.0 / 6 + 1.0 / 12) * 4.0 / 3.0
+        #expect(abs(fit.coefficients[1].standardError - variance.squareRoot()) < 1e-8)
+    }
+
+    @Test func dropsSeparatedObservationsAndSingletonsWithCounts() throws {
+        // Exporter D only ever sends zeros: separated. Exporter E has one row: a singleton.
+        let rows: [(String, String, Double, Double, Double)] = [
+            ("A", "X", 0, 5, 1), ("A", "Y", 0, 7, 0), ("B", "X", 0, 3, 0), ("B", "Y", 0, 8, 1),
+            ("C", "X", 0, 4, 1), ("C", "Y", 0, 1, 0), ("D", "X", 0, 0, 1), ("D", "Y", 0, 0, 0), ("E", "X", 0, 6, 0),
+        ]
+        let formula = try GravityFormula(parsing: "trade ~ x | exporter + importer")
+        let sample = try GravitySample(panel: try panel(rows), formula: formula)
+        #expect(sample.dropped.separated == 2)
+        #expect(sample.dropped.singletons == 1)
+        #expect(sample.count == 6)
+        let kept = try GravitySample(panel: try panel(rows), formula: formula, dropSingletons: false)
+        #expect(kept.dropped.singletons == 0 && kept.count == 7)
+        // A singleton does not move the coefficient.
+        #expect(abs(try PPML.fit(sample).coefficients[0].estimate - PPML.fit(kept).coefficients[0].estimate) < 1e-8)
+    }
+
+    @Test func missingAndInfiniteValuesAreDroppedAndCounted() throws {
+        let rows: [(String, String, Double, Double, Double)] = [("A", "X", 0, .nan, 1), ("A", "Y", 0, 7, 2), ("B", "X", 0, 3, 0), ("B", "Y", 0, 8, 1), ("C", "X", 0, 2, 3)]
+        let sample = try GravitySample(panel: try panel(rows), formula: GravityFormula(parsing: "trade ~ log(x)"))
+        // NaN trade and log(0) are both dropped as missing.
+        #expect(sample.dropped.missing == 2)
+        #expect(sample.count == 3)
+    }
+
+    @Test func negativeFlowsAreAnErrorNamingTheRow() throws {
+        let rows: [(String, String, Double, Double, Double)] = [("A", "X", 0, 5, 1), ("A", "Y", 0, -7, 0), ("B", "X", 0, 3, 0)]
+        #expect {
+            try GravitySample(panel: try panel(rows), formula: GravityFormula(parsing: "trade ~ x"))
+        } throws: { error in
+            let e = error as? TarifError
+            return e?.code == .badNumber && e?.location?.line == 3 && e?.location?.field == "trade"
+        }
+    }
+
+    @Test func allZeroFlowsAreAnError() throws {
+        let rows: [(String, String, Double, Double, Double)] = [("A", "X", 0, 0, 1), ("A", "Y", 0, 0, 0), ("B", "X", 0, 0, 0)]
+        #expect(throws: TarifError.self) { try GravitySample(panel: try panel(rows), formula: GravityFormula(parsing: "trade ~ x")) }
+        #expect(throws: TarifError.self) { try GravitySample(panel: try panel(rows), formula: GravityFormula(parsing: "trade ~ x | exporter")) }
+    }
+
+    /// A regressor constant within each exporter is absorbed by the exporter effect and
+    /// dropped by name; the others are still estimated.
+    @Test func collinearRegressorIsDroppedByName() throws {
+        var rows: [(String, String, Double, Double, Double)] = []
+        var size: [Double] = []
+        var rng = SystemRandomNumberGenerator()
+        for (e, s) in [("A", 1.0), ("B", 2.0), ("C", 3.0), ("D", 4.0)] {
+            for m in ["W", "X", "Y", "Z"] where m != e {
+                rows.append((e, m, 0, Double.random(in: 1...50, using: &rng).rounded(), Double.random(in: 0...1, using: &rng)))
+                size.append(s)
+            }
+        }
+        let data = try panel(rows, extra: [("size", size)])
+        let fit = try PPML.fit(try GravitySample(panel: data, formula: GravityFormula(parsing: "trade ~ x + size | exporter + importer")))
+        #expect(fit.collinear == ["size"])
+        #expect(fit.coefficients.map(\.name) == ["x"])
+    }
+
+    /// Two-way clustering on the same variable twice is one-way: V₁ + V₁ − V₁₁ = V₁.
+    @Test func twoWayClusteringReducesToOneWayOnTheSameVariable() throws {
+        var rows: [(String, String, Double, Double, Double)] = []
+        var rng = SystemRandomNumberGenerator()
+        for e in ["A", "B", "C", "D", "E"] {
+            for m in ["V", "W", "X", "Y", "Z"] {
+                rows.append((e, m, 0, Double.random(in: 0...40, using: &rng).rounded(), Double.random(in: 0...1, using: &rng)))
+            }
+        }
+        let data = try panel(rows)
+        let formula = try GravityFormula(parsing: "trade ~ x | importer")
+        var options = PPML.Options()
+        options.vcov = .cluster
+        let one = try PPML.fit(try GravitySample(panel: data, formula: formula, clusters: [["exporter"]]), options: options)
+        let two = try PPML.fit(try GravitySample(panel: data, formula: formula, clusters: [["exporter"], ["exporter"]]), options: options)
+        #expect(abs(one.coefficients[0].standardError - two.coefficients[0].standardError) < 1e-12)
+        let other = try PPML.fit(try GravitySample(panel: data, formula: formula, clusters: [["exporter"], ["importer"]]), options: options)
+        #expect(other.coefficients[0].standardError != one.coefficients[0].standardError)
+        #expect(other.coefficients[0].standardError > 0)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import TarifCore
+import Testing
+@testable import TarifSimulation
+
+struct StructuralGETests {
+    /// Three symmetric countries; an agreement between A and B lowers their bilateral cost.
+    func economy(shock: Double) -> StructuralGE.Economy {
+        let d = 0.1  // t^{1-σ} between different countries; 1 at home
+        var base = [[Double]](repeating: [Double](repeating: d, count: 3), count: 3)
+        for i in 0..<3 { base[i][i] = 1 }
+        var experiment = base
+        experiment[0][1] = d * shock
+        experiment[1][0] = d * shock
+        return .init(countries: ["A", "B", "C"], output: [100, 100, 100], expenditure: [100, 100, 100], baselineCosts: base, experimentCosts: experiment)
+    }
+
+    @Test func noShockChangesNothing() throws {
+        let r = try StructuralGE.simulate(economy(shock: 1), parameters: .init(sigma: 5, referenceImporter: "C"))
+        for c in r.countries {
+            #expect(abs(c.welfareChange) < 1e-10)
+            #expect(abs(c.factoryGatePriceChange) < 1e-10)
+            #expect(abs(c.foreignExportsChange) < 1e-10)
+        }
+        // The baseline resistances solve their equations.
+        #expect(r.diagnostics.allSatisfy { $0.residual < 1e-12 })
+    }
+
+    @Test func membersGainAndTheOutsiderLoses() throws {
+        let r = try StructuralGE.simulate(economy(shock: 2), parameters: .init(sigma: 5, referenceImporter: "C"))
+        let a = try #require(r.country("A")), b = try #require(r.country("B")), c = try #require(r.country("C"))
+        #expect(a.welfareChange > 0 && abs(a.welfareChange - b.welfareChange) < 1e-9)
+        #expect(c.welfareChange < 0)
+        #expect(a.foreignExportsChange > 0)
+        // Trade between members rises; their trade with the outsider falls.
+        let ab = try #require(r.bilateral.first { $0.exporter == "A" && $0.importer == "B" })
+        let ac = try #require(r.bilateral.first { $0.exporter == "A" && $0.importer == "C" })
+        #expect(ab.tradeChange > 0 && ac.tradeChange < 0)
+        // The baseline model reproduces market clearing: each exporter's shipments sum to its output.
+        for (i, name) in ["A", "B", "C"].enumerated() {
+            let shipped = r.bilateral.filter { $0.exporter == name }.map(\.baselineTrade).reduce(0, +)
+            #expect(abs(shipped - [100.0, 100, 100][i]) < 1e-8)
+        }
+        // The welfare statistic is gegravity's ratio W/W′.
+        #expect(abs(a.welfareStatistic - 1 / (1 + a.welfareChange / 100)) < 1e-12)
+    }
+
+    @Test func rejectsBadParameters() {
+        #expect(throws: TarifError.self) { try StructuralGE.simulate(economy(shock: 2), parameters: .init(sigma: 1, referenceImporter: "C")) }
+        #expect(throws: TarifError.self) { try StructuralGE.simulate(economy(shock: 2), parameters: .init(sigma: 5, referenceImporter: "ZZZ")) }
+        var e = economy(shock: 2)
+        e.output[1] = 0
+        #expect(throws: TarifError.self) { try StructuralGE.simulate(e, parameters: .init(sigma: 5, referenceImporter: "C")) }
+        var nan = economy(shock: 2)
+        nan.experimentCosts[0][2] = .nan
+        #expect(throws: TarifError.self) { try StructuralGE.simulate(nan, parameters: .init(sigma: 5, referenceImporter: "C")) }
+    }
+
+    @Test func parsesShocks() throws {
+        let s = try GEShock(parsing: "pta=1@CAN,JPN")
+        #expect(s.variable == "pta" && s.value == 1 && s.countries == ["CAN", "JPN"] && !s.directed)
+        #expect(s.applies(exporter: "CAN", importer: "JPN") && s.applies(exporter: "JPN", importer: "CAN"))
+        #expect(!s.applies(exporter: "CAN", importer: "CAN") && !s.applies(exporter: "CAN", importer: "USA"))
+        let d = try GEShock(parsing: "tariff_factor = 1.1 @ USA>CHN")
+        #expect(d.directed && d.applies(exporter: "USA", importer: "CHN") && !d.applies(exporter: "CHN", importer: "USA"))
+        for bad in ["pta=1", "pta@CAN,JPN", "pta=x@CAN,JPN", "pta=1@CAN", "pta=1@A>B>C"] {
+            #expect(throws: TarifError.self) { try GEShock(parsing: bad) }
+        }
+    }
+}
