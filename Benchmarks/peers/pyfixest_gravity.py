@@ -78,7 +78,7 @@ if __name__ == "__main__":
     specs = json.load(open(a.specs))
     if a.only:
         specs = [s for s in specs if s["name"] == a.only] or [
-            {"name": a.only, "data": a.panel, "formula": "trade ~ rta | exp_year + imp_year + pair", "where": [], "cluster": "pair"}]
+            {"name": a.only, "data": a.panel, "formula": "trade ~ rta | exporter^year + importer^year + exporter^importer", "where": [], "cluster": "exporter^importer"}]
     out = [run(s, a.data, a.repeat, a.panel) for s in specs]
     json.dump(out if len(out) > 1 else out[0], sys.stdout, indent=1)
     print()

@@ -75,7 +75,7 @@ struct GravityCommand: ParsableCommand {
                 "\(estimate.observations) observations; dropped \(estimate.dropped.missing) missing, \(estimate.dropped.separated) separated by the fixed effects, \(estimate.dropped.singletons) singletons",
                 "fixed effects: " + (estimate.fixedEffects.isEmpty ? "none" : estimate.fixedEffects.map { "\($0.name) (\($0.levels))" }.joined(separator: ", ")),
                 "standard errors: \(estimate.variance)" + (estimate.clusters.isEmpty ? "" : " by " + estimate.clusters.map { "\($0.name) (\($0.levels))" }.joined(separator: " and ")),
-                String(format: "converged in %d iterations (relative deviance change %.1e) in %.2f s; deviance %.4f, pseudo-R² %.4f", estimate.iterations, estimate.criterion, seconds, estimate.deviance, estimate.pseudoR2),
+                String(format: "converged in %d iterations (relative deviance change %.1e) in %.3f s; deviance %.4f, pseudo-R² %.4f", estimate.iterations, estimate.criterion, seconds, estimate.deviance, estimate.pseudoR2),
             ]
             if !estimate.collinear.isEmpty { footer.append("dropped as collinear with the fixed effects or other regressors: \(estimate.collinear.joined(separator: ", "))") }
             if let svg {

@@ -56,14 +56,14 @@ extension SimulateCommand {
             default:
                 throw TarifError(.missingInput, "give either --formula (estimate the costs) or --coefficients FILE")
             }
-            let economy = try StructuralGE.economy(panel: panel, exporter: exporter, importer: importer, output: output, expenditure: expenditure, costs: costs, shocks: shocks)
             let started = Date()
+            let economy = try StructuralGE.economy(panel: panel, exporter: exporter, importer: importer, output: output, expenditure: expenditure, costs: costs, shocks: shocks)
             let result = try StructuralGE.simulate(economy, parameters: .init(sigma: sigma, referenceImporter: reference))
             let seconds = Date().timeIntervalSince(started)
             func f(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
             let costLine = "trade costs: " + costs.map { "\($0.0) \(f($0.1))" }.joined(separator: ", ")
             let diag = result.diagnostics.map { "\($0.stage) \($0.method), residual \(String(format: "%.1e", $0.residual))" }.joined(separator: "; ")
-            let footer = [costLine, "solver: \(diag); \(String(format: "%.1f", seconds * 1000)) ms"] + (svg.map { ["Chart written to \($0)."] } ?? [])
+            let footer = [costLine, "solver: \(diag)", "model built and solved in \(String(format: "%.2f", seconds * 1000)) ms"] + (svg.map { ["Chart written to \($0)."] } ?? [])
             if let svg {
                 let shocked = Set(shocks.flatMap(\.countries))
                 let bars = result.countries.sorted { $0.welfareChange > $1.welfareChange }.map {

@@ -25,10 +25,13 @@ struct Demeaner {
     /// 1 / (sum of weights) per group, per dimension, for the current weights.
     private(set) var inverseWeight: [[Double]]
     private(set) var weights: [Double]
+    /// Per dimension, its runs when the rows are sorted by it.
+    let runs: [Runs?]
 
     init(effects: [FixedEffectIndex], count: Int) {
         self.effects = effects
         self.count = count
+        self.runs = effects.map { Runs($0.ids) }
         self.inverseWeight = effects.map { [Double](repeating: 0, count: $0.levels) }
         self.weights = []
     }
@@ -142,29 +145,75 @@ struct Demeaner {
                 for d in effects.indices {
                     let levels = effects[d].levels
                     var sums = [Double](repeating: 0, count: levels)
-                    effects[d].ids.withUnsafeBufferPointer { id in
-                        sums.withUnsafeMutableBufferPointer { s in
-                            for i in 0..<n { s[Int(id[i])] += w[i] * r[i] }
-                        }
-                        inverseWeight[d].withUnsafeBufferPointer { inv in
-                            alpha[d].withUnsafeMutableBufferPointer { a in
-                                sums.withUnsafeMutableBufferPointer { s in
-                                    for l in 0..<levels {
-                                        let delta = s[l] * inv[l]
-                                        s[l] = delta
-                                        a[l] += delta
-                                        largest = max(largest, abs(delta))
+                    sums.withUnsafeMutableBufferPointer { s in
+                        if let runs = runs[d] {
+                            // Rows sorted by this effect (pairs in a panel): sum each run in a
+                            // register instead of adding to memory row by row.
+                            runs.starts.withUnsafeBufferPointer { start in
+                                runs.groups.withUnsafeBufferPointer { group in
+                                    for k in 0..<group.count {
+                                        var acc = 0.0
+                                        for i in Int(start[k])..<Int(start[k + 1]) { acc += w[i] * r[i] }
+                                        s[Int(group[k])] += acc
                                     }
                                 }
                             }
+                        } else {
+                            effects[d].ids.withUnsafeBufferPointer { id in
+                                for i in 0..<n { s[Int(id[i])] += w[i] * r[i] }
+                            }
                         }
-                        sums.withUnsafeBufferPointer { s in
-                            for i in 0..<n { r[i] -= s[Int(id[i])] }
+                        inverseWeight[d].withUnsafeBufferPointer { inv in
+                            alpha[d].withUnsafeMutableBufferPointer { a in
+                                for l in 0..<levels {
+                                    let delta = s[l] * inv[l]
+                                    s[l] = delta
+                                    a[l] += delta
+                                    largest = max(largest, abs(delta))
+                                }
+                            }
+                        }
+                        if let runs = runs[d] {
+                            runs.starts.withUnsafeBufferPointer { start in
+                                runs.groups.withUnsafeBufferPointer { group in
+                                    for k in 0..<group.count {
+                                        let m = s[Int(group[k])]
+                                        for i in Int(start[k])..<Int(start[k + 1]) { r[i] -= m }
+                                    }
+                                }
+                            }
+                        } else {
+                            effects[d].ids.withUnsafeBufferPointer { id in
+                                for i in 0..<n { r[i] -= s[Int(id[i])] }
+                            }
                         }
                     }
                 }
             }
         }
         return largest
+    }
+}
+
+/// Consecutive rows in the same group, when rows come sorted by a fixed effect.
+struct Runs: Sendable {
+    /// Start row of each run, and one past the last row at the end.
+    var starts: [Int32]
+    var groups: [Int32]
+
+    /// The runs of `ids`, or nil when they are too short to pay (under four rows on average).
+    init?(_ ids: [Int32]) {
+        var starts: [Int32] = [0]
+        var groups: [Int32] = []
+        guard let first = ids.first else { return nil }
+        groups.append(first)
+        for i in 1..<max(ids.count, 1) where ids[i] != ids[i - 1] {
+            starts.append(Int32(i))
+            groups.append(ids[i])
+            if groups.count * 4 > ids.count { return nil }
+        }
+        starts.append(Int32(ids.count))
+        self.starts = starts
+        self.groups = groups
     }
 }

@@ -132,7 +132,12 @@ public enum PPML {
             beta = b
             demeanedX = xt
             progress?(Step(iteration: iterations, deviance: dev, criterion: criterion, sweeps: sweeps))
-            if criterion < options.tolerance && inner <= options.demeanTolerance { converged = true; break }
+            if criterion < options.tolerance {
+                // Done, unless the projections were still loose: then one more step with exact ones.
+                if inner <= options.demeanTolerance { converged = true; break }
+                inner = options.demeanTolerance
+                continue
+            }
             while inner > options.demeanTolerance && criterion < 10 * inner { inner = max(inner / 10, options.demeanTolerance) }
         }
         guard converged else {
