@@ -16,6 +16,8 @@ struct SimulateCommand: ParsableCommand {
                 tarif simulate smart --data flows.csv --elasticity -1.2 --sigma 1.5 --supply-elasticity 5 --cut 0.5
                 flows.csv: partner,imports,tariff (percent) and optionally product (one simulation each) and new_tariff (percent).
                 The scenario (--set PERCENT, --cut SHARE, --swiss COEFFICIENT) applies to --partners (default: all) unless new_tariff is given.
+                Or what an agreement's preference does, from the resolution engine: --importer USA --agreement USMCA [--on DATE], each
+                product a line of the importer's schedule; the tariff column may then be left out.
                 Equations and sources: docs/simulation.md.
                 """)
 
@@ -28,6 +30,8 @@ struct SimulateCommand: ParsableCommand {
         @Option(name: .long, help: "Swiss formula with this coefficient (t1 = a·t0/(a+t0), percent).") var swiss: Double?
         @Option(name: .long, help: "The partners the scenario applies to (comma-separated; default all).") var partners: String?
         @Option(name: .long, help: "Draw the per-partner total effects as an SVG bar chart.") var svg: String?
+        @Option(name: .long, help: "With --agreement: the importing market whose schedule gives the rates.") var importer: String?
+        @Option(name: .long, help: "Scenario: the preference this agreement gives, against the rates without it (from the resolution engine).") var agreement: String?
         @OptionGroup var options: QueryOptions
 
         func run() throws { try TarifCLI.run { try execute() } }
@@ -36,17 +40,30 @@ struct SimulateCommand: ParsableCommand {
             let tarif = try options.open()
             let registry = try tarif.registry()
             let chosen = [set.map { TariffScenario.set($0 / 100) }, cut.map { TariffScenario.cut($0) }, swiss.map { TariffScenario.swiss($0) }].compactMap { $0 }
-            let rows = try SimulationData.smartFlows(at: data, registry: registry)
-            guard chosen.count == 1 || (chosen.isEmpty && rows.allSatisfy { $0.newTariff != nil }) else {
-                throw TarifError(.missingInput, "give exactly one scenario (--set, --cut or --swiss), or a new_tariff for every row")
+            let rows = try SimulationData.smartFlows(at: data, registry: registry, tariffOptional: agreement != nil)
+            var engineNotes: [String] = []
+            var resolved: [(product: String, flow: SMARTFlow)]?
+            if let agreement {
+                guard chosen.isEmpty else { throw TarifError(.badInput, "--agreement is a scenario of its own; leave out --set, --cut and --swiss") }
+                guard let importer else { throw TarifError(.missingInput, "--agreement needs --importer (the market whose schedule gives the rates)") }
+                let market = try registry.country(named: importer).code
+                let scenario = try SimulationData.agreementScenario(rows, tarif: tarif, importer: market, agreement: agreement, on: try options.day(), registry: registry)
+                resolved = scenario.rows
+                engineNotes = scenario.notes
+            } else {
+                guard chosen.count == 1 || (chosen.isEmpty && rows.allSatisfy { $0.newTariff != nil }) else {
+                    throw TarifError(.missingInput, "give exactly one scenario (--set, --cut or --swiss), or a new_tariff for every row")
+                }
             }
             if let c = cut, !(0...1).contains(c) { throw TarifError(.badNumber, "--cut \(c): a share from 0 to 1") }
             let targets = try partners.map { try Set($0.split(separator: ",").map { try registry.country(named: String($0).trimming(" ")).code }) }
             let parameters = try SMARTParameters(importDemandElasticity: elasticity, substitutionElasticity: sigma, supplyElasticity: supplyElasticity)
             var byProduct: [String: [SMARTFlow]] = [:]
             var order: [String] = []
-            for var (product, flow, next) in rows {
-                if let next {
+            for var (product, flow, next) in resolved.map({ $0.map { ($0.product, $0.flow, Double?.none) } }) ?? rows {
+                if resolved != nil {
+                    // Rates from the engine: nothing to change.
+                } else if let next {
                     flow.tariffAfter = next
                 } else if let s = chosen.first, targets?.contains(flow.partner) ?? true {
                     flow.tariffAfter = s.apply(flow.tariffBefore)
@@ -63,10 +80,12 @@ struct SimulateCommand: ParsableCommand {
             let json = results.map { ProductResult(product: $0.0.isEmpty ? nil : $0.0, result: $0.1) }
             var table: [[String]] = []
             for (product, r) in results {
+                let flows = byProduct[product] ?? []
                 for p in r.partners {
-                    table.append([product, p.partner.rawValue, f(p.importsBefore), f(p.tradeCreation), f(p.tradeDiversion), f(p.priceEffect), f(p.totalEffect), f(p.revenueAfter - p.revenueBefore)])
+                    let tariff = flows.first { $0.partner == p.partner }.map { "\(f($0.tariffBefore * 100)) → \(f($0.tariffAfter * 100))" } ?? ""
+                    table.append([product, p.partner.rawValue, tariff, f(p.importsBefore), f(p.tradeCreation), f(p.tradeDiversion), f(p.priceEffect), f(p.totalEffect), f(p.revenueAfter - p.revenueBefore)])
                 }
-                table.append([product, "total", f(r.importsBefore), f(r.tradeCreation), f(r.tradeDiversion), f(r.priceEffect), f(r.totalEffect), f(r.revenueAfter - r.revenueBefore)])
+                table.append([product, "total", "", f(r.importsBefore), f(r.tradeCreation), f(r.tradeDiversion), f(r.priceEffect), f(r.totalEffect), f(r.revenueAfter - r.revenueBefore)])
             }
             let footer = results.map { "\($0.0.isEmpty ? "" : "\($0.0): ")consumer surplus \(f($0.1.consumerSurplus)), tariff revenue \(f($0.1.revenueBefore)) → \(f($0.1.revenueAfter)), welfare \(f($0.1.welfare))" }
             if let svg {
@@ -76,8 +95,8 @@ struct SimulateCommand: ParsableCommand {
                 try SVGBarChart(title: "SMART: change in imports by partner", unit: "", bars: bars, caption: "Tarif — SMART partial equilibrium; orange: partners that gain").write(to: svg)
             }
             try Output(format: options.format).emit(
-                header: ["product", "partner", "imports", "creation", "diversion", "price effect", "total", "revenue change"], rows: table, json: json,
-                title: "SMART: εm \(elasticity), σ \(sigma), εx \(supplyElasticity.map { "\($0)" } ?? "∞")", footer: footer + (svg.map { ["Chart written to \($0)."] } ?? []))
+                header: ["product", "partner", "tariff %", "imports", "creation", "diversion", "price effect", "total", "revenue change"], rows: table, json: json,
+                title: "SMART: εm \(elasticity), σ \(sigma), εx \(supplyElasticity.map { "\($0)" } ?? "∞")", footer: footer + engineNotes + (svg.map { ["Chart written to \($0)."] } ?? []))
         }
     }
 }

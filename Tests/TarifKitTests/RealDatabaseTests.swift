@@ -1,5 +1,6 @@
 import Foundation
 import TarifCore
+import TarifSimulation
 import TarifStore
 import TarifTesting
 import Testing
@@ -76,6 +77,26 @@ struct RealDatabaseTests {
         #expect(rice.contains { $0.code.digits.hasPrefix("1006") })
         let us = try t.search(importer: .unitedStates, "basmati", on: try Day(iso: "2026-02-01")).1
         #expect(us.contains { $0.code.digits.hasPrefix("1006") })
+    }
+
+    /// SMART's "what an agreement's preference does", rates from the engine: cotton T-shirts
+    /// (HTSUS 6109.10.00, MFN 16.5%) are free under USMCA for Mexico; Viet Nam keeps MFN.
+    @Test func smartScenarioTakesTheAgreementsRateFromTheEngine() throws {
+        let db = try self.tarif()
+        let registry = try db.registry()
+        let rows: [(product: String, flow: SMARTFlow, newTariff: Double?)] = [
+            ("6109.10.00", SMARTFlow(partner: try CountryCode("MEX"), imports: 800, tariffBefore: 0, tariffAfter: 0), nil),
+            ("6109.10.00", SMARTFlow(partner: try CountryCode("VNM"), imports: 1_500, tariffBefore: 0, tariffAfter: 0), nil),
+        ]
+        let scenario = try SimulationData.agreementScenario(rows, tarif: db, importer: try CountryCode("USA"), agreement: "USMCA", on: try Day(iso: "2026-03-01"), registry: registry)
+        #expect(scenario.rows.count == 2 && scenario.notes.isEmpty)
+        #expect(abs(scenario.rows[0].flow.tariffBefore - 0.165) < 1e-12 && scenario.rows[0].flow.tariffAfter == 0)
+        #expect(abs(scenario.rows[1].flow.tariffBefore - 0.165) < 1e-12 && abs(scenario.rows[1].flow.tariffAfter - 0.165) < 1e-12)
+        let result = try SMART.simulate(scenario.rows.map { $0.flow }, parameters: SMARTParameters(importDemandElasticity: -1.5))
+        #expect(result.partners[0].totalEffect > 0 && result.partners[1].tradeDiversion < 0)
+        #expect(throws: TarifError.self) {
+            try SimulationData.agreementScenario(rows, tarif: db, importer: try CountryCode("USA"), agreement: "NO-SUCH", on: try Day(iso: "2026-03-01"), registry: registry)
+        }
     }
 }
 
