@@ -5,10 +5,17 @@ public import TarifSimulation
 
 /// Reads gravity panels and coefficient files.
 public enum GravityData {
+    /// Reads a CSV panel and keeps the rows that pass every filter (`year in 1986,1990`).
+    /// - Throws: ``TarifError`` naming the file, line and column of a non-number in a numeric
+    ///   column, a short row, or an empty file; or a malformed filter.
+    public static func panel(at path: String, where filters: [String]) throws -> Panel {
+        var panel = try self.panel(at: path)
+        for text in filters { panel = panel.subset(try PanelFilter(parsing: text).mask(panel)) }
+        return panel
+    }
+
     /// Reads a CSV panel (`.csv` or `.csv.gz`). A column whose first non-empty cell is a number
     /// is numeric (empty cells and `NA` are missing); any other column holds labels.
-    /// - Throws: ``TarifError`` naming the file, line and column of a non-number in a numeric
-    ///   column, a short row, or an empty file.
     public static func panel(at path: String) throws -> Panel {
         let source = try ByteSource(path: path)
         let csv = try CSVReader(source: source)

@@ -36,11 +36,7 @@ struct GravityCommand: ParsableCommand {
 
         func execute() throws {
             let spec = try GravityFormula(parsing: formula)
-            var panel = try GravityData.panel(at: data)
-            for text in filters {
-                let filter = try PanelFilter(parsing: text)
-                panel = panel.subset(try filter.mask(panel))
-            }
+            let panel = try GravityData.panel(at: data, where: filters)
             let clusters = cluster.flatMap { $0.split(separator: ",") }.map { $0.split(separator: "^").map { String($0).trimming(" ") } }
             var options = PPML.Options()
             options.tolerance = tolerance

@@ -38,8 +38,7 @@ extension SimulateCommand {
         func run() throws { try TarifCLI.run { try execute() } }
 
         func execute() throws {
-            var panel = try GravityData.panel(at: data)
-            for text in filters { panel = panel.subset(try PanelFilter(parsing: text).mask(panel)) }
+            let panel = try GravityData.panel(at: data, where: filters)
             let shocks = try shock.map(GEShock.init(parsing:))
             guard !shocks.isEmpty else { throw TarifError(.missingInput, "give the counterfactual with --shock (e.g. pta=1@CAN,JPN)") }
             let costs: [(GravityFormula.Regressor, Double)]

@@ -25,8 +25,7 @@ enum Peers {
 @Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"))
 struct GravityRealTests {
     func estimate(_ spec: [String: Any]) throws -> GravityEstimate {
-        var panel = try GravityData.panel(at: TestData.path(try #require(spec["data"] as? String)))
-        for text in try #require(spec["where"] as? [String]) { panel = panel.subset(try PanelFilter(parsing: text).mask(panel)) }
+        let panel = try GravityData.panel(at: TestData.path(try #require(spec["data"] as? String)), where: try #require(spec["where"] as? [String]))
         let cluster = try #require(spec["cluster"] as? String).split(separator: "^").map(String.init)
         var options = PPML.Options()
         options.vcov = .cluster

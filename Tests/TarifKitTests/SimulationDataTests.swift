@@ -37,4 +37,36 @@ import Testing
             try SimulationData.smartFlows(at: path, registry: try Self.registry())
         } throws: { ($0 as? TarifError)?.description.contains(location) ?? false }
     }
+
+    @Test func readsGravityPanelsWithTypesAndMissingValues() throws {
+        let path = try TestData.fixture("panel.csv", "exporter,importer,year,trade,rta\nIDN,VNM,2006,12.5,1\nVNM,IDN,2006,NA,1\nIDN,IDN,2006,,0\n")
+        let panel = try GravityData.panel(at: path, where: ["exporter != importer"])
+        #expect(panel.rowCount == 2)
+        #expect(panel.lines == [2, 3])
+        let trade = try panel.numbers("trade")
+        #expect(trade[0] == 12.5 && trade[1].isNaN)
+        #expect(try panel.categories("exporter").levels == ["IDN", "VNM"])
+        #expect(throws: TarifError.self) { try panel.numbers("exporter") }
+    }
+
+    @Test func aTextInANumericColumnNamesLineAndColumn() throws {
+        let path = try TestData.fixture("panel.csv", "exporter,importer,trade\nIDN,VNM,12\nVNM,IDN,lots\n")
+        #expect {
+            try GravityData.panel(at: path)
+        } throws: { error in
+            (error as? TarifError)?.location?.description.hasSuffix("panel.csv:3:3 (trade)") == true
+        }
+    }
+
+    @Test func readsCostCoefficients() throws {
+        let path = try TestData.fixture("costs.csv", "variable,coefficient\nlog(dist),-0.84\npta,0.47\n")
+        let costs = try GravityData.coefficients(at: path)
+        #expect(costs.map { $0.0.description } == ["log(dist)", "pta"] && costs.map(\.1) == [-0.84, 0.47])
+        let bad = try TestData.fixture("costs.csv", "variable,coefficient\npta,high\n")
+        #expect {
+            try GravityData.coefficients(at: bad)
+        } throws: { error in
+            (error as? TarifError)?.location?.description.hasSuffix("costs.csv:2:2 (coefficient)") == true
+        }
+    }
 }

@@ -10,6 +10,22 @@ public struct FixedEffectIndex: Sendable {
         self.ids = ids
         self.levels = levels
     }
+
+    /// The groups of the interaction of two codings (`exporter^year`): one code per distinct
+    /// pair, in order of first appearance; −1 where either side is −1.
+    static func interact(_ a: [Int32], _ b: [Int32], levelsOfB: Int) -> (ids: [Int32], levels: Int) {
+        var index: [Int64: Int32] = [:]
+        var ids = [Int32](repeating: -1, count: a.count)
+        for i in a.indices where a[i] >= 0 && b[i] >= 0 {
+            let key = Int64(a[i]) * Int64(levelsOfB) + Int64(b[i])
+            if let c = index[key] { ids[i] = c } else {
+                let c = Int32(index.count)
+                index[key] = c
+                ids[i] = c
+            }
+        }
+        return (ids, index.count)
+    }
 }
 
 /// Weighted projection of variables off any number of fixed effects (the within

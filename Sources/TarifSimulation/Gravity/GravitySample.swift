@@ -53,16 +53,7 @@ public struct GravitySample: Sendable {
             guard names.count > 1 else { return codes }
             for name in names.dropFirst() {
                 let (next, levels) = try panel.categories(name)
-                var index: [Int64: Int32] = [:]
-                for i in 0..<n {
-                    guard codes[i] >= 0, next[i] >= 0 else { codes[i] = -1; continue }
-                    let key = Int64(codes[i]) * Int64(levels.count) + Int64(next[i])
-                    if let c = index[key] { codes[i] = c } else {
-                        let c = Int32(index.count)
-                        index[key] = c
-                        codes[i] = c
-                    }
-                }
+                codes = FixedEffectIndex.interact(codes, next, levelsOfB: levels.count).ids
             }
             return codes
         }

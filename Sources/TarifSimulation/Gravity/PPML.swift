@@ -287,13 +287,8 @@ public enum PPML {
             let c = sample.clusters
             for cl in c { add(meat(cl.ids, levels: cl.levels), 1) }
             if c.count == 2 {
-                var index: [Int64: Int32] = [:]
-                var ids = [Int32](repeating: 0, count: n)
-                for i in 0..<n {
-                    let key = Int64(c[0].ids[i]) * Int64(c[1].levels) + Int64(c[1].ids[i])
-                    if let v = index[key] { ids[i] = v } else { let v = Int32(index.count); index[key] = v; ids[i] = v }
-                }
-                add(meat(ids, levels: index.count), -1)
+                let both = FixedEffectIndex.interact(c[0].ids, c[1].ids, levelsOfB: c[1].levels)
+                add(meat(both.ids, levels: both.levels), -1)
             } else if c.count > 2 {
                 throw TarifError(.badInput, "at most two cluster dimensions (got \(c.count))")
             }
