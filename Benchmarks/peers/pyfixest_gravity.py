@@ -40,11 +40,15 @@ def run(spec, data_dir, repeat, panel=None):
     df = load(panel or f"{data_dir}/{spec['data']}", spec["where"])
     fml = to_pyfixest(spec["formula"], df)
     cluster = spec.get("cluster")
-    if cluster and "^" in cluster:
-        parts = cluster.split("^")
-        name = "_".join(parts)
-        df[name] = df[parts].astype(str).agg("_".join, axis=1)
-        cluster = name
+    if cluster:
+        # "a^b" is an interaction (a new column); "x+y" two-way clustering.
+        names = []
+        for part in cluster.split("+"):
+            cols = part.split("^")
+            if len(cols) > 1:
+                df["_".join(cols)] = df[cols].astype(str).agg("_".join, axis=1)
+            names.append("_".join(cols))
+        cluster = "+".join(names)
     vcov = {"CRV1": cluster} if cluster else "iid"
     best = None
     for _ in range(repeat):

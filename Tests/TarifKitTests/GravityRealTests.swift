@@ -26,10 +26,11 @@ enum Peers {
 struct GravityRealTests {
     func estimate(_ spec: [String: Any]) throws -> GravityEstimate {
         let panel = try GravityData.panel(at: TestData.path(try #require(spec["data"] as? String)), where: try #require(spec["where"] as? [String]))
-        let cluster = try #require(spec["cluster"] as? String).split(separator: "^").map(String.init)
+        // "a^b" an interaction, "x+y" two-way clustering.
+        let clusters = try #require(spec["cluster"] as? String).split(separator: "+").map { $0.split(separator: "^").map(String.init) }
         var options = PPML.Options()
         options.vcov = .cluster
-        return try PPML.fit(try GravitySample(panel: panel, formula: GravityFormula(parsing: try #require(spec["formula"] as? String)), clusters: [cluster]), options: options)
+        return try PPML.fit(try GravitySample(panel: panel, formula: GravityFormula(parsing: try #require(spec["formula"] as? String)), clusters: clusters), options: options)
     }
 
     @Test func everySpecificationAgreesWithPyfixestTo1e4() throws {
