@@ -67,4 +67,36 @@ struct StructuralGETests {
             #expect(throws: TarifError.self) { try GEShock(parsing: bad) }
         }
     }
+
+    /// A tariff change through a logged cost variable: tᵢⱼ^{1−σ} = exp(β log(1 + tariff)), so
+    /// raising USA→CHN from 1.05 to 1.25 multiplies that cost by (1.25/1.05)^β and nothing else.
+    @Test func tariffShockThroughALoggedCostVariable() throws {
+        let names = ["CHN", "USA"]
+        var ex: [Int32] = [], im: [Int32] = [], factor: [Double] = []
+        for i in 0..<2 { for j in 0..<2 { ex.append(Int32(i)); im.append(Int32(j)); factor.append(i == j ? 1 : 1.05) } }
+        let panel = try Panel(columns: [
+            ("exporter", .labels(codes: ex, levels: names)), ("importer", .labels(codes: im, levels: names)),
+            ("Y", .numbers([100, 100, 300, 300])), ("E", .numbers([120, 280, 120, 280])), ("tariff_factor", .numbers(factor)),
+        ], source: "fixture")
+        let beta = -4.0
+        let economy = try StructuralGE.economy(
+            panel: panel, output: "Y", expenditure: "E", costs: [(.init(column: "tariff_factor", logarithm: true), beta)],
+            shocks: [try GEShock(parsing: "tariff_factor=1.25@USA>CHN")])
+        #expect(economy.countries == ["CHN", "USA"])
+        #expect(economy.output == [100, 300] && economy.expenditure == [120, 280])
+        #expect(abs(economy.experimentCosts[1][0] / economy.baselineCosts[1][0] - pow(1.25 / 1.05, beta)) < 1e-12)
+        #expect(economy.experimentCosts[0][1] == economy.baselineCosts[0][1])
+        #expect(economy.experimentCosts[0][0] == 1 && economy.experimentCosts[1][1] == 1)
+        let r = try StructuralGE.simulate(economy, parameters: .init(sigma: 5, referenceImporter: "USA"))
+        #expect(try #require(r.country("CHN")).foreignExportsChange < 0)
+        // A shock on a variable that is not a cost, or a country not in the data, is refused.
+        #expect(throws: TarifError.self) {
+            try StructuralGE.economy(panel: panel, output: "Y", expenditure: "E", costs: [(.init(column: "tariff_factor", logarithm: true), beta)],
+                                     shocks: [try GEShock(parsing: "pta=1@USA,CHN")])
+        }
+        #expect(throws: TarifError.self) {
+            try StructuralGE.economy(panel: panel, output: "Y", expenditure: "E", costs: [(.init(column: "tariff_factor", logarithm: true), beta)],
+                                     shocks: [try GEShock(parsing: "tariff_factor=1.2@USA,JPN")])
+        }
+    }
 }
