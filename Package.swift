@@ -17,11 +17,13 @@ let package = Package(
         .library(name: "TarifOrigin", targets: ["TarifOrigin"]),
         .library(name: "TarifSimulation", targets: ["TarifSimulation"]),
         .library(name: "TarifKit", targets: ["TarifKit"]),
+        .library(name: "TarifServer", targets: ["TarifServer"]),
         .executable(name: "tarif", targets: ["tarif"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for gzip-compressed publications.
@@ -51,7 +53,12 @@ let package = Package(
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tarif",
-            dependencies: ["TarifKit", "TarifOrigin", "TarifSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TarifKit", "TarifOrigin", "TarifSimulation", "TarifServer", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strictSettings),
+        // The HTTP service: the JSON API over TarifKit (Hummingbird 2).
+        .target(
+            name: "TarifServer",
+            dependencies: ["TarifKit", "TarifCore", "TarifRegistry", "TarifRules", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictSettings),
         // Shared test support: where the real data is, temporary files for fixtures.
         .target(name: "TarifTesting", dependencies: ["TarifCore"], path: "Tests/TarifTesting", swiftSettings: strictSettings),
@@ -62,6 +69,10 @@ let package = Package(
         .testTarget(name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "TarifStoreTests", dependencies: ["TarifStore", "TarifImport", "TarifTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TarifServerTests",
+            dependencies: ["TarifServer", "TarifKit", "TarifTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSettings),
         .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifImport", "TarifRegistry", "TarifOrigin", "TarifSimulation", "TarifTesting"], exclude: ["Peers"], swiftSettings: strictSettings),
     ]
 )

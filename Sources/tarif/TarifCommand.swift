@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct TarifCommand: ParsableCommand {
+struct TarifCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tarif",
         abstract: "Tariff schedules, duties, and the agreements and institutions of international trade, from official sources.",
@@ -21,6 +21,6 @@ struct TarifCommand: ParsableCommand {
             """,
         subcommands: [
             DataCommand.self, LinesCommand.self, RateCommand.self, DutyCommand.self, MarketsCommand.self, OriginsCommand.self, AuditCommand.self, OriginCommand.self, SimulateCommand.self, GravityCommand.self, CountryCommand.self, AgreementsCommand.self,
-            AgreementCommand.self, CommonCommand.self, EligibleCommand.self, InstitutionsCommand.self, InstitutionCommand.self,
+            AgreementCommand.self, CommonCommand.self, EligibleCommand.self, InstitutionsCommand.self, InstitutionCommand.self, ServeCommand.self,
         ])
 }

@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import TarifCore
+
+/// The error body of every route: `{"error": {"code", "message", "field"}}`.
+struct APIErrorBody: Encodable {
+    struct Detail: Encodable {
+        var code: String
+        var message: String
+        var field: String?
+    }
+    var error: Detail
+}
+
+/// Turns thrown errors into JSON error bodies with the right status: a ``TarifError`` by its
+/// code (bad input 400, unknown things 404, storage 500), Hummingbird's own errors (an
+/// unknown route, a body too large) by theirs.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as TarifError {
+            return JSON.response(APIErrorBody(error: .init(code: error.code.rawValue, message: error.message, field: error.location?.field)),
+                                 status: Self.status(for: error.code))
+        } catch let error as any HTTPResponseError {
+            let code: String
+            switch error.status {
+            case .notFound: code = "not_found"
+            case .contentTooLarge: code = "too_large"
+            case .unauthorized: code = "unauthorized"
+            case .methodNotAllowed: code = "method_not_allowed"
+            default: code = "http_\(error.status.code)"
+            }
+            let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            return JSON.response(APIErrorBody(error: .init(code: code, message: message, field: nil)), status: error.status)
+        } catch {
+            return JSON.response(APIErrorBody(error: .init(code: "internal", message: "\(error)", field: nil)), status: .internalServerError)
+        }
+    }
+
+    static func status(for code: TarifError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .notFound, .unknownImporter: .notFound
+        case .io, .database: .internalServerError
+        default: .badRequest
+        }
+    }
+}
+
+enum JSON {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+public import Hummingbird
+import TarifCore
+public import TarifKit
+public import TarifRegistry
+import TarifRules
+
+/// The JSON API over the library, under `/v1`: countries, agreements, schedules (browse and
+/// search), rates, duty resolution and the markets for an exporter.
+public struct TarifAPI: Sendable {
+    public let tarif: Tarif
+    public let registry: Registry
+
+    public init(tarif: Tarif) throws {
+        self.tarif = tarif
+        self.registry = try tarif.registry()
+    }
+
+    /// A router with every route and the error middleware.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: APIErrorMiddleware())
+        router.get("/healthz") { _, _ in JSON.response(["status": "ok"]) }
+        let v1 = router.group("v1")
+        v1.get("countries") { _, _ in
+            JSON.response(registry.countries.values.sorted { $0.code.rawValue < $1.code.rawValue }.map { CountrySummary(code: $0.code.rawValue, name: $0.name) })
+        }
+        v1.get("countries/:country") { request, context in
+            let country = try registry.country(named: try context.parameters.require("country"))
+            let day = try Query(request).day()
+            return JSON.response(CountryAnswer(country: country, agreements: registry.agreements(matching: AgreementFilter(party: country.code, inForceOn: day)).map { $0.0.id }))
+        }
+        v1.get("agreements") { request, _ in
+            let q = Query(request)
+            let day = try q.day()
+            if let a = q["country"], let b = q["partner"] {
+                let one = try registry.country(named: a).code, two = try registry.country(named: b).code
+                return JSON.response(registry.common(one, two, on: day))
+            }
+            return JSON.response(registry.agreements.map(\.id))
+        }
+        v1.get("lines/:importer") { request, context in
+            let q = Query(request)
+            let importer = try registry.country(named: try context.parameters.require("importer")).code
+            guard let text = q["q"], !text.isEmpty else { throw TarifError(.missingInput, "search words or a code: ?q=rice", at: .init(file: "query", field: "q")) }
+            let (schedule, lines) = try tarif.search(importer: importer, text, on: try q.day(), limit: try q.int("limit", default: 50))
+            return JSON.response(LinesAnswer(schedule: schedule.info.title, lines: lines.map { .init(code: $0.code.formatted, description: $0.descriptionEnglish, descriptionLocal: $0.descriptionLocal) }))
+        }
+        v1.get("rates/:importer/:code") { request, context in
+            let importer = try registry.country(named: try context.parameters.require("importer")).code
+            let code = try Query.code(try context.parameters.require("code"))
+            return JSON.response(try tarif.rate(importer: importer, code: code, on: try Query(request).day()))
+        }
+        v1.get("duty") { request, _ in
+            let q = Query(request)
+            let importer = try registry.country(named: try q.require("importer")).code
+            let origin = try q["origin"].map { try registry.country(named: $0).code }
+            let code = try Query.code(try q.require("code"))
+            let value = try q.decimal("value")
+            return JSON.response(try tarif.duty(importer: importer, origin: origin, code: code, on: try q.day(), customsValue: value, registry: registry))
+        }
+        v1.get("markets") { request, _ in
+            let q = Query(request)
+            let origin = try registry.country(named: try q.require("origin")).code
+            let product = try Query.code(try q.require("product"))
+            let index = try tarif.resolutionIndex(origins: [origin], registry: registry)
+            return JSON.response(index.markets(from: origin, product: product, on: try q.day()))
+        }
+        return router
+    }
+}
+
+struct CountrySummary: Encodable {
+    var code: String
+    var name: String
+}
+
+struct CountryAnswer: Encodable {
+    var country: Country
+    var agreements: [String]
+}
+
+struct LinesAnswer: Encodable {
+    struct Line: Encodable {
+        var code: String
+        var description: String
+        var descriptionLocal: String?
+    }
+    var schedule: String
+    var lines: [Line]
+}
+
+/// The query string of a request, read with errors that name the parameter.
+struct Query {
+    let parameters: [String: String]
+
+    init(_ request: Request) {
+        var p: [String: String] = [:]
+        for (k, v) in request.uri.queryParameters { p[String(k)] = String(v).removingPercentEncoding ?? String(v) }
+        parameters = p
+    }
+
+    subscript(_ name: String) -> String? { parameters[name] }
+
+    func require(_ name: String) throws -> String {
+        guard let v = parameters[name], !v.isEmpty else {
+            throw TarifError(.missingInput, "the query parameter '\(name)' is required", at: SourceLocation(file: "query", field: name))
+        }
+        return v
+    }
+
+    /// `on` as YYYY-MM-DD; today when absent.
+    func day() throws -> Day {
+        guard let text = parameters["on"] else { return Self.today() }
+        do { return try Day(iso: text) } catch {
+            throw TarifError(.badDate, "'\(text)' is not a date; write YYYY-MM-DD", at: SourceLocation(file: "query", field: "on"))
+        }
+    }
+
+    func int(_ name: String, default value: Int) throws -> Int {
+        guard let text = parameters[name] else { return value }
+        guard let v = Int(text), v > 0, v <= 1_000 else {
+            throw TarifError(.badNumber, "'\(text)' is not a whole number from 1 to 1000", at: SourceLocation(file: "query", field: name))
+        }
+        return v
+    }
+
+    func decimal(_ name: String) throws -> ExactDecimal? {
+        guard let text = parameters[name] else { return nil }
+        guard let v = ExactDecimal(text) else {
+            throw TarifError(.badNumber, "'\(text)' is not a number", at: SourceLocation(file: "query", field: name))
+        }
+        return v
+    }
+
+    /// Today in UTC: the clock is read only here, at the server's edge.
+    static func today() -> Day {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+
+    static func code(_ text: String) throws -> TariffCode {
+        do { return try TariffCode(text) } catch let e as TarifError {
+            throw TarifError(e.code, e.message, at: SourceLocation(file: "path", field: "code"))
+        }
+    }
+}
