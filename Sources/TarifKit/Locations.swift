@@ -1,5 +1,5 @@
 public import Foundation
-import TarifCore
+public import TarifCore
 
 /// Where Tarif finds the official data and keeps its database.
 public enum Locations {
@@ -47,5 +47,14 @@ public enum Locations {
         let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
         return base + "/tarif/tarif.sqlite"
+    }
+}
+
+extension Day {
+    /// Today in UTC. The clock is read only by the programs' edges (the command line, the
+    /// server) through this; the library's questions always take their day as an argument.
+    public static func today() -> Day {
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }

@@ -111,7 +111,7 @@ struct Query {
 
     /// `on` as YYYY-MM-DD; today when absent.
     func day() throws -> Day {
-        guard let text = parameters["on"] else { return Self.today() }
+        guard let text = parameters["on"] else { return Day.today() }
         do { return try Day(iso: text) } catch {
             throw TarifError(.badDate, "'\(text)' is not a date; write YYYY-MM-DD", at: SourceLocation(file: "query", field: "on"))
         }
@@ -131,12 +131,6 @@ struct Query {
             throw TarifError(.badNumber, "'\(text)' is not a number", at: SourceLocation(file: "query", field: name))
         }
         return v
-    }
-
-    /// Today in UTC: the clock is read only here, at the server's edge.
-    static func today() -> Day {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
     static func code(_ text: String) throws -> TariffCode {

@@ -44,13 +44,6 @@ struct QueryOptions: ParsableArguments {
     func open() throws -> Tarif { try store.open() }
 }
 
-extension Day {
-    /// Today in UTC: the clock is read only here, at the command line's edge.
-    static func today() -> Day {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return Day(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-}
 
 enum TarifCLI {
     /// Runs a command body, turning Tarif's errors into a clear message and exit code 1.
