@@ -28,11 +28,14 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .notFound: code = "not_found"
             case .contentTooLarge: code = "too_large"
             case .unauthorized: code = "unauthorized"
+            case .forbidden: code = "forbidden"
             case .methodNotAllowed: code = "method_not_allowed"
             default: code = "http_\(error.status.code)"
             }
             let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
-            return JSON.response(APIErrorBody(error: .init(code: code, message: message, field: nil)), status: error.status)
+            var response = JSON.response(APIErrorBody(error: .init(code: code, message: message, field: nil)), status: error.status)
+            if let extra = (error as? HTTPError)?.headers { for field in extra { response.headers.append(field) } }
+            return response
         } catch {
             return JSON.response(APIErrorBody(error: .init(code: "internal", message: "\(error)", field: nil)), status: .internalServerError)
         }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Hummingbird
 import TarifCore
 public import TarifKit
@@ -10,10 +10,18 @@ import TarifRules
 public struct TarifAPI: Sendable {
     public let tarif: Tarif
     public let registry: Registry
+    /// The bearer token admin routes require; `nil`: admin routes are off (403).
+    public let adminToken: String?
+    /// Where `POST /v1/admin/data/build` reads the official data from.
+    public let dataDirectory: URL?
+    /// Largest request body accepted (413 beyond).
+    public static let maxBody = 1 << 20
 
-    public init(tarif: Tarif) throws {
+    public init(tarif: Tarif, adminToken: String? = nil, dataDirectory: URL? = nil) throws {
         self.tarif = tarif
         self.registry = try tarif.registry()
+        self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : $0 }
+        self.dataDirectory = dataDirectory
     }
 
     /// A router with every route and the error middleware.
@@ -66,8 +74,77 @@ public struct TarifAPI: Sendable {
             let index = try tarif.resolutionIndex(origins: [origin], registry: registry)
             return JSON.response(index.markets(from: origin, product: product, on: try q.day()))
         }
+        v1.post("duty/batch") { request, _ in
+            // Up to 1,000 questions in one body; each answered or given its own error.
+            let body = try await request.body.collect(upTo: Self.maxBody)
+            let questions: [DutyQuestion]
+            do { questions = try JSONDecoder().decode([DutyQuestion].self, from: Data(buffer: body)) } catch {
+                throw TarifError(.badInput, "the body must be a JSON array of {importer, code, origin?, on?, value?}: \(error)", at: SourceLocation(file: "body"))
+            }
+            guard questions.count <= 1_000 else { throw TarifError(.badInput, "at most 1,000 questions per request (got \(questions.count))", at: SourceLocation(file: "body")) }
+            let answers = questions.enumerated().map { i, q -> BatchAnswer in
+                do {
+                    let importer = try registry.country(named: q.importer).code
+                    let origin = try q.origin.map { try registry.country(named: $0).code }
+                    let day = try q.on.map { text in
+                        do { return try Day(iso: text) } catch { throw TarifError(.badDate, "'\(text)' is not a date", at: SourceLocation(file: "body[\(i)]", field: "on")) }
+                    } ?? Day.today()
+                    let value = try q.value.map { text in
+                        guard let v = ExactDecimal(text) else { throw TarifError(.badNumber, "'\(text)' is not a number", at: SourceLocation(file: "body[\(i)]", field: "value")) }
+                        return v
+                    }
+                    let r = try tarif.duty(importer: importer, origin: origin, code: try Query.code(q.code), on: day, customsValue: value, registry: registry)
+                    return BatchAnswer(resolution: r, error: nil)
+                } catch let e as TarifError {
+                    return BatchAnswer(resolution: nil, error: .init(code: e.code.rawValue, message: e.message, field: e.location?.field))
+                } catch {
+                    return BatchAnswer(resolution: nil, error: .init(code: "internal", message: "\(error)", field: nil))
+                }
+            }
+            return JSON.response(answers)
+        }
+        v1.post("admin/data/build") { request, _ in
+            try authorize(request)
+            guard let dataDirectory else {
+                throw TarifError(.missingInput, "the server was started without a data directory (--data)")
+            }
+            let reports = try DataBuilder(database: tarif.database).build(from: dataDirectory, catalog: try Catalog.bundled())
+            return JSON.response(["loaded": reports.count])
+        }
         return router
     }
+
+    /// Admin routes need `Authorization: Bearer <token>` matching the server's token.
+    func authorize(_ request: Request) throws {
+        guard let adminToken else {
+            throw HTTPError(.forbidden, message: "admin routes are off: start the server with TARIF_ADMIN_TOKEN set")
+        }
+        let header = request.headers[.authorization] ?? ""
+        guard header.hasPrefix("Bearer "), Self.constantTimeEqual(String(header.dropFirst(7)), adminToken) else {
+            throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Bearer"], message: "a bearer token is required (Authorization: Bearer …)")
+        }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in x.indices { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+struct DutyQuestion: Decodable {
+    var importer: String
+    var code: String
+    var origin: String?
+    var on: String?
+    var value: String?
+}
+
+struct BatchAnswer: Encodable {
+    var resolution: DutyResolution?
+    var error: APIErrorBody.Detail?
 }
 
 struct CountrySummary: Encodable {

@@ -17,8 +17,9 @@ struct APITests {
     }
 
     /// Runs `body` against a live server on 127.0.0.1 (an ephemeral port).
-    func live(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
-        let api = try Self.built.get()
+    func live(adminToken: String? = nil, _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+        let built = try Self.built.get()
+        let api = try TarifAPI(tarif: built.tarif, adminToken: adminToken)
         let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live, body)
     }
@@ -100,6 +101,51 @@ struct APITests {
             try await client.execute(uri: "/v1/no-such-route", method: .get) { r throws in
                 #expect(r.status == .notFound)
                 #expect(try Self.error(r).code == "not_found")
+            }
+        }
+    }
+
+    @Test func batchAnswersEachQuestionAndLimitsTheBody() async throws {
+        try await live { client in
+            let questions = #"[{"importer":"USA","origin":"MEX","code":"6109.10.00","on":"2026-03-01","value":"100"},{"importer":"USA","code":"6109.10.00","on":"2026-02-30"}]"#
+            try await client.execute(uri: "/v1/duty/batch", method: .post, body: ByteBuffer(string: questions)) { r throws in
+                #expect(r.status == .ok)
+                let answers = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [[String: Any]])
+                #expect(answers.count == 2)
+                #expect(answers[0]["resolution"] != nil && answers[0]["error"] == nil)
+                let e = try #require(answers[1]["error"] as? [String: Any])
+                #expect(e["code"] as? String == "bad_date" && e["field"] as? String == "on")
+            }
+            try await client.execute(uri: "/v1/duty/batch", method: .post, body: ByteBuffer(string: "{not json")) { r throws in
+                #expect(r.status == .badRequest)
+            }
+            let big = ByteBuffer(repeating: UInt8(ascii: " "), count: TarifAPI.maxBody + 1)
+            try await client.execute(uri: "/v1/duty/batch", method: .post, body: big) { r throws in
+                #expect(r.status == .contentTooLarge)
+                #expect(try Self.error(r).code == "too_large")
+            }
+        }
+    }
+
+    @Test func adminRoutesNeedTheBearerToken() async throws {
+        try await live { client in
+            try await client.execute(uri: "/v1/admin/data/build", method: .post) { r throws in
+                #expect(r.status == .forbidden)
+            }
+        }
+        try await live(adminToken: "s3cret") { client in
+            try await client.execute(uri: "/v1/admin/data/build", method: .post) { r throws in
+                #expect(r.status == .unauthorized)
+                #expect(r.headers[.wwwAuthenticate] == "Bearer")
+                #expect(try Self.error(r).code == "unauthorized")
+            }
+            try await client.execute(uri: "/v1/admin/data/build", method: .post, headers: [.authorization: "Bearer wrong"]) { r throws in
+                #expect(r.status == .unauthorized)
+            }
+            // The right token passes authorisation; this server has no data directory to build from.
+            try await client.execute(uri: "/v1/admin/data/build", method: .post, headers: [.authorization: "Bearer s3cret"]) { r throws in
+                #expect(r.status == .badRequest)
+                #expect(try Self.error(r).code == "missing_input")
             }
         }
     }
