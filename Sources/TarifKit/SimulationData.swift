@@ -66,7 +66,7 @@ extension SimulationData {
                 throw TarifError(.badCode, "product '\(row.product)' is not a tariff code (flow \(index + 1)); with --agreement each product is a line of \(importer)'s schedule")
             }
             let resolution = try tarif.duty(importer: importer, origin: row.flow.partner, code: code, on: day, customsValue: ExactDecimal(100), registry: registry)
-            func share(_ t: Treatment) -> Double? { t.adValoremEquivalent.flatMap { Double($0.description) }.map { $0 / 100 } }
+            func share(_ t: Treatment) -> Double? { t.adValoremEquivalent.map { $0.doubleValue / 100 } }
             let applicable = resolution.treatments.filter { $0.excludedBecause == nil }
             let others = applicable.filter { $0.agreement != agreement }.compactMap(share)
             guard let without = others.min() else {

@@ -61,11 +61,8 @@ public struct TarifAPI: Sendable {
         }
         v1.get("duty") { request, _ in
             let q = Query(request)
-            let importer = try registry.country(named: try q.require("importer")).code
-            let origin = try q["origin"].map { try registry.country(named: $0).code }
-            let code = try Query.code(try q.require("code"))
-            let value = try q.decimal("value")
-            return JSON.response(try tarif.duty(importer: importer, origin: origin, code: code, on: try q.day(), customsValue: value, registry: registry))
+            let question = DutyQuestion(importer: try q.require("importer"), code: try q.require("code"), origin: q["origin"], on: q["on"], value: q["value"])
+            return JSON.response(try duty(question, from: "query"))
         }
         v1.get("markets") { request, _ in
             let q = Query(request)
@@ -84,17 +81,7 @@ public struct TarifAPI: Sendable {
             guard questions.count <= 1_000 else { throw TarifError(.badInput, "at most 1,000 questions per request (got \(questions.count))", at: SourceLocation(file: "body")) }
             let answers = questions.enumerated().map { i, q -> BatchAnswer in
                 do {
-                    let importer = try registry.country(named: q.importer).code
-                    let origin = try q.origin.map { try registry.country(named: $0).code }
-                    let day = try q.on.map { text in
-                        do { return try Day(iso: text) } catch { throw TarifError(.badDate, "'\(text)' is not a date", at: SourceLocation(file: "body[\(i)]", field: "on")) }
-                    } ?? Day.today()
-                    let value = try q.value.map { text in
-                        guard let v = ExactDecimal(text) else { throw TarifError(.badNumber, "'\(text)' is not a number", at: SourceLocation(file: "body[\(i)]", field: "value")) }
-                        return v
-                    }
-                    let r = try tarif.duty(importer: importer, origin: origin, code: try Query.code(q.code), on: day, customsValue: value, registry: registry)
-                    return BatchAnswer(resolution: r, error: nil)
+                    return BatchAnswer(resolution: try duty(q, from: "body[\(i)]"), error: nil)
                 } catch let e as TarifError {
                     return BatchAnswer(resolution: nil, error: .init(code: e.code.rawValue, message: e.message, field: e.location?.field))
                 } catch {
@@ -112,6 +99,16 @@ public struct TarifAPI: Sendable {
             return JSON.response(["loaded": reports.count])
         }
         return router
+    }
+
+    /// One duty question, from the query string (`GET /v1/duty`) or a batch body; errors name
+    /// the parameter and where it came from (`query`, `body[3]`).
+    func duty(_ q: DutyQuestion, from place: String) throws -> DutyResolution {
+        let importer = try registry.country(named: q.importer).code
+        let origin = try q.origin.map { try registry.country(named: $0).code }
+        return try tarif.duty(
+            importer: importer, origin: origin, code: try Query.code(q.code), on: try Query.day(q.on, from: place),
+            customsValue: try Query.decimal(q.value, field: "value", from: place), registry: registry)
     }
 
     /// Admin routes need `Authorization: Bearer <token>` matching the server's token.
@@ -187,10 +184,13 @@ struct Query {
     }
 
     /// `on` as YYYY-MM-DD; today when absent.
-    func day() throws -> Day {
-        guard let text = parameters["on"] else { return Day.today() }
+    func day() throws -> Day { try Self.day(parameters["on"], from: "query") }
+
+    /// A date parameter `on`, today when absent.
+    static func day(_ text: String?, from place: String) throws -> Day {
+        guard let text else { return Day.today() }
         do { return try Day(iso: text) } catch {
-            throw TarifError(.badDate, "'\(text)' is not a date; write YYYY-MM-DD", at: SourceLocation(file: "query", field: "on"))
+            throw TarifError(.badDate, "'\(text)' is not a date; write YYYY-MM-DD", at: SourceLocation(file: place, field: "on"))
         }
     }
 
@@ -202,10 +202,11 @@ struct Query {
         return v
     }
 
-    func decimal(_ name: String) throws -> ExactDecimal? {
-        guard let text = parameters[name] else { return nil }
+    /// A decimal parameter, nil when absent.
+    static func decimal(_ text: String?, field: String, from place: String) throws -> ExactDecimal? {
+        guard let text else { return nil }
         guard let v = ExactDecimal(text) else {
-            throw TarifError(.badNumber, "'\(text)' is not a number", at: SourceLocation(file: "query", field: name))
+            throw TarifError(.badNumber, "'\(text)' is not a number", at: SourceLocation(file: place, field: field))
         }
         return v
     }

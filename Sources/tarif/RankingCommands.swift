@@ -48,7 +48,7 @@ struct MarketsCommand: ParsableCommand {
                     bars: ranking.compactMap { m in
                         m.averageRate.map {
                             SVGBarChart.Bar(
-                                label: "\(m.importer) \(m.name)", value: Double($0.description) ?? 0,
+                                label: "\(m.importer) \(m.name)", value: $0.doubleValue,
                                 note: m.treatments.max { $0.value < $1.value }?.key ?? "")
                         }
                     })

@@ -201,7 +201,9 @@ public enum PPML {
         var l = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
         for j in 0..<k {
             // Variance of the raw column around its weighted mean: the yardstick.
-            let m = dot(original[j], [Double](repeating: 1, count: w.count), w) / sw
+            var m = 0.0
+            for i in w.indices { m += w[i] * original[j][i] }
+            m /= sw
             var raw = 0.0
             for i in w.indices { raw += w[i] * (original[j][i] - m) * (original[j][i] - m) }
             if raw == 0 { raw = dot(original[j], original[j], w) }

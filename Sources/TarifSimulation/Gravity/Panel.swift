@@ -87,12 +87,17 @@ public struct Panel: Sendable {
                 } else {
                     let c = Int32(levels.count)
                     index[key] = c
-                    levels.append(v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v))
+                    levels.append(Self.label(v))
                     codes[i] = c
                 }
             }
             return (codes, levels)
         }
+    }
+
+    /// A number written as a label: whole numbers without a decimal point (years: "2006").
+    static func label(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
     }
 
     /// The rows where `keep` is true, in order.

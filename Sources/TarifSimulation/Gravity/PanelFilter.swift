@@ -48,7 +48,7 @@ public struct PanelFilter: Sendable, Hashable, CustomStringConvertible {
         func text(_ c: PanelColumn, _ i: Int) -> String? {
             switch c {
             case .labels(let codes, let levels): codes[i] < 0 ? nil : levels[Int(codes[i])]
-            case .numbers(let v): v[i].isNaN ? nil : (v[i] == v[i].rounded() && abs(v[i]) < 1e15 ? String(Int64(v[i])) : String(v[i]))
+            case .numbers(let v): v[i].isNaN ? nil : Panel.label(v[i])
             }
         }
         func number(_ c: PanelColumn, _ i: Int) -> Double? {
