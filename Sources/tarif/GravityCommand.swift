@@ -73,6 +73,7 @@ struct GravityCommand: ParsableCommand {
                 "standard errors: \(estimate.variance)" + (estimate.clusters.isEmpty ? "" : " by " + estimate.clusters.map { "\($0.name) (\($0.levels))" }.joined(separator: " and ")),
                 String(format: "converged in %d iterations (relative deviance change %.1e) in %.3f s; deviance %.4f, pseudo-R² %.4f", estimate.iterations, estimate.criterion, seconds, estimate.deviance, estimate.pseudoR2),
             ]
+            footer += estimate.notes
             if !estimate.collinear.isEmpty { footer.append("dropped as collinear with the fixed effects or other regressors: \(estimate.collinear.joined(separator: ", "))") }
             if let svg {
                 try SVGCoefficientPlot(

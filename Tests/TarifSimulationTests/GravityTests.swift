@@ -3,6 +3,19 @@ import TarifCore
 import Testing
 @testable import TarifSimulation
 
+/// A reproducible generator (SplitMix64), so a failing case can be run again.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 /// A panel from rows of (exporter, importer, year, trade, x) written here.
 private func panel(_ rows: [(String, String, Double, Double, Double)], extra: [(String, [Double])] = []) throws -> Panel {
     func labels(_ v: [String]) -> PanelColumn {
@@ -79,7 +92,7 @@ struct DemeanerTests {
     /// Alternating projections against the exact weighted least squares on dummy variables.
     @Test func matchesTheExactProjectionOnThreeDimensions() throws {
         let n = 60
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: 20261123)
         let a = (0..<n).map { Int32($0 % 5) }
         let b = (0..<n).map { Int32(($0 / 5) % 4) }
         let c = (0..<n).map { Int32(($0 * 7) % 6) }
@@ -183,7 +196,7 @@ struct PPMLTests {
     @Test func collinearRegressorIsDroppedByName() throws {
         var rows: [(String, String, Double, Double, Double)] = []
         var size: [Double] = []
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: 20261123)
         for (e, s) in [("A", 1.0), ("B", 2.0), ("C", 3.0), ("D", 4.0)] {
             for m in ["W", "X", "Y", "Z"] where m != e {
                 rows.append((e, m, 0, Double.random(in: 1...50, using: &rng).rounded(), Double.random(in: 0...1, using: &rng)))
@@ -199,7 +212,7 @@ struct PPMLTests {
     /// Two-way clustering on the same variable twice is one-way: V₁ + V₁ − V₁₁ = V₁.
     @Test func twoWayClusteringReducesToOneWayOnTheSameVariable() throws {
         var rows: [(String, String, Double, Double, Double)] = []
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: 20261123)
         for e in ["A", "B", "C", "D", "E"] {
             for m in ["V", "W", "X", "Y", "Z"] {
                 rows.append((e, m, 0, Double.random(in: 0...40, using: &rng).rounded(), Double.random(in: 0...1, using: &rng)))
@@ -215,5 +228,31 @@ struct PPMLTests {
         let other = try PPML.fit(try GravitySample(panel: data, formula: formula, clusters: [["exporter"], ["importer"]]), options: options)
         #expect(other.coefficients[0].standardError != one.coefficients[0].standardError)
         #expect(other.coefficients[0].standardError > 0)
+        #expect(other.notes.isEmpty)
+    }
+
+    /// Cameron–Gelbach–Miller's V₁ + V₂ − V₁₂ need not be positive: with importer fixed
+    /// effects the importer scores sum to zero, so V ≈ V_exporter − V_hetero, negative here.
+    /// The standard error is then undefined (NaN, `null` in JSON) and a note says why, as
+    /// pyfixest leaves it (no eigenvalue fix).
+    @Test func aNegativeTwoWayVarianceIsReportedNotHidden() throws {
+        let trade: [Double] = [15, 20, 1, 28, 26, 21, 10, 11, 1, 11, 2, 36, 13, 33, 38, 21, 14, 2, 29, 33, 39, 4, 16, 17, 10]
+        let x: [Double] = [0.619, 0.816, 0.348, 0.030, 0.492, 0.058, 0.542, 0.113, 0.457, 0.953, 0.589, 0.938, 0.321,
+                           0.252, 0.963, 0.948, 0.690, 0.805, 0.980, 0.499, 0.813, 0.964, 0.054, 0.824, 0.364]
+        var rows: [(String, String, Double, Double, Double)] = []
+        for (i, e) in ["A", "B", "C", "D", "E"].enumerated() {
+            for (j, m) in ["V", "W", "X", "Y", "Z"].enumerated() { rows.append((e, m, 0, trade[5 * i + j], x[5 * i + j])) }
+        }
+        var options = PPML.Options()
+        options.vcov = .cluster
+        let fit = try PPML.fit(try GravitySample(panel: try panel(rows), formula: GravityFormula(parsing: "trade ~ x | importer"),
+                                                 clusters: [["exporter"], ["importer"]]), options: options)
+        #expect(fit.covariance[0][0] < 0)
+        #expect(fit.coefficients[0].standardError.isNaN)
+        #expect(fit.notes.count == 1 && fit.notes[0].contains("not positive"))
+        let json = String(decoding: try JSONEncoder().encode(fit), as: UTF8.self)
+        #expect(json.contains("\"standardError\":null"))
+        let back = try JSONDecoder().decode(GravityEstimate.self, from: Data(json.utf8))
+        #expect(back.coefficients[0].standardError.isNaN && back.notes == fit.notes)
     }
 }

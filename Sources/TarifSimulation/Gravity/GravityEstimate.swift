@@ -7,6 +7,36 @@ public struct GravityEstimate: Sendable, Codable {
         /// estimate / standard error; `p` from the normal distribution (two-sided).
         public var z: Double
         public var p: Double
+
+        private enum CodingKeys: String, CodingKey { case name, estimate, standardError, z, p }
+
+        init(name: String, estimate: Double, standardError: Double, z: Double, p: Double) {
+            self.name = name
+            self.estimate = estimate
+            self.standardError = standardError
+            self.z = z
+            self.p = p
+        }
+
+        /// A standard error that is not defined (a variance that is not positive) is `null`
+        /// in JSON, which has no NaN.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            estimate = try c.decode(Double.self, forKey: .estimate)
+            standardError = try c.decodeIfPresent(Double.self, forKey: .standardError) ?? .nan
+            z = try c.decodeIfPresent(Double.self, forKey: .z) ?? .nan
+            p = try c.decodeIfPresent(Double.self, forKey: .p) ?? .nan
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(estimate, forKey: .estimate)
+            for (value, key) in [(standardError, CodingKeys.standardError), (z, .z), (p, .p)] {
+                if value.isFinite { try c.encode(value, forKey: key) } else { try c.encodeNil(forKey: key) }
+            }
+        }
     }
 
     public struct Dimension: Sendable, Hashable, Codable {
@@ -31,6 +61,53 @@ public struct GravityEstimate: Sendable, Codable {
     public var logLikelihood: Double
     /// McFadden's pseudo-R² against the constant-only model.
     public var pseudoR2: Double
+    /// What the reader must know about the numbers (e.g. a variance that is not positive).
+    public var notes: [String]
+
+    init(coefficients: [Coefficient], covariance: [[Double]], collinear: [String], observations: Int, dropped: GravitySample.Dropped,
+         fixedEffects: [Dimension], clusters: [Dimension], variance: PPML.VarianceKind, iterations: Int, deviance: Double,
+         criterion: Double, logLikelihood: Double, pseudoR2: Double, notes: [String]) {
+        self.coefficients = coefficients
+        self.covariance = covariance
+        self.collinear = collinear
+        self.observations = observations
+        self.dropped = dropped
+        self.fixedEffects = fixedEffects
+        self.clusters = clusters
+        self.variance = variance
+        self.iterations = iterations
+        self.deviance = deviance
+        self.criterion = criterion
+        self.logLikelihood = logLikelihood
+        self.pseudoR2 = pseudoR2
+        self.notes = notes
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case coefficients, covariance, collinear, observations, dropped, fixedEffects, clusters, variance
+        case iterations, deviance, criterion, logLikelihood, pseudoR2, notes
+    }
+
+    /// Reads what `tarif gravity estimate --format json` wrote, including files written
+    /// before `notes` existed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            coefficients: try c.decode([Coefficient].self, forKey: .coefficients),
+            covariance: try c.decode([[Double]].self, forKey: .covariance),
+            collinear: try c.decode([String].self, forKey: .collinear),
+            observations: try c.decode(Int.self, forKey: .observations),
+            dropped: try c.decode(GravitySample.Dropped.self, forKey: .dropped),
+            fixedEffects: try c.decode([Dimension].self, forKey: .fixedEffects),
+            clusters: try c.decode([Dimension].self, forKey: .clusters),
+            variance: try c.decode(PPML.VarianceKind.self, forKey: .variance),
+            iterations: try c.decode(Int.self, forKey: .iterations),
+            deviance: try c.decode(Double.self, forKey: .deviance),
+            criterion: try c.decode(Double.self, forKey: .criterion),
+            logLikelihood: try c.decode(Double.self, forKey: .logLikelihood),
+            pseudoR2: try c.decode(Double.self, forKey: .pseudoR2),
+            notes: try c.decodeIfPresent([String].self, forKey: .notes) ?? [])
+    }
 
     public func coefficient(_ name: String) -> Coefficient? { coefficients.first { $0.name == name } }
 }

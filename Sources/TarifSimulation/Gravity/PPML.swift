@@ -146,8 +146,14 @@ public enum PPML {
         let vcov = try covariance(demeanedX, y: y, mu: mu, sample: sample, kind: options.vcov)
         let k = beta.count
         var coefficients: [GravityEstimate.Coefficient] = []
+        var notes: [String] = []
         for j in 0..<k {
             let se = vcov[j][j] > 0 ? vcov[j][j].squareRoot() : .nan
+            if !(vcov[j][j] > 0) {
+                notes.append(options.vcov == .cluster && sample.clusters.count == 2
+                    ? "the two-way clustered variance of \(names[j]) is not positive (V₁ + V₂ − V₁₂ is not positive semi-definite here); its standard error is not defined"
+                    : "the variance of \(names[j]) is not positive; its standard error is not defined")
+            }
             let zStat = beta[j] / se
             coefficients.append(.init(name: names[j], estimate: beta[j], standardError: se, z: zStat, p: erfc(abs(zStat) / 2.0.squareRoot())))
         }
@@ -162,7 +168,7 @@ public enum PPML {
             fixedEffects: sample.effects.map { .init(name: $0.name, levels: $0.levels) },
             clusters: sample.clusters.map { .init(name: $0.name, levels: $0.levels) },
             variance: options.vcov, iterations: iterations, deviance: last, criterion: criterion,
-            logLikelihood: loglik, pseudoR2: 1 - loglik / nullLoglik)
+            logLikelihood: loglik, pseudoR2: 1 - loglik / nullLoglik, notes: notes)
     }
 
     /// Poisson deviance 2 Σ [y log(y/μ) − (y − μ)].
