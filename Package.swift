@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for gzip-compressed publications.
@@ -58,7 +59,11 @@ let package = Package(
         // The HTTP service: the JSON API over TarifKit (Hummingbird 2).
         .target(
             name: "TarifServer",
-            dependencies: ["TarifKit", "TarifCore", "TarifRegistry", "TarifRules", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "TarifKit", "TarifCore", "TarifRegistry", "TarifRules", "TarifStore", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            resources: [.copy("Web")],
             swiftSettings: strictSettings),
         // Shared test support: where the real data is, temporary files for fixtures.
         .target(name: "TarifTesting", dependencies: ["TarifCore"], path: "Tests/TarifTesting", swiftSettings: strictSettings),

@@ -21,9 +21,14 @@ public struct Tarif: Sendable {
     /// - Throws: ``TarifError`` `.unknownImporter` naming the importers there are, or
     ///   `.notFound` when no version holds on that day.
     public func schedule(for importer: CountryCode, on day: Day) throws -> StoredSchedule {
-        let versions = try database.schedules().filter { $0.info.series == ScheduleInfo.mfnSeries(for: importer) }
+        try Self.schedule(for: importer, on: day, among: try database.schedules())
+    }
+
+    /// The MFN schedule of `importer` in force on `day` among `all` the stored versions.
+    static func schedule(for importer: CountryCode, on day: Day, among all: [StoredSchedule]) throws -> StoredSchedule {
+        let versions = all.filter { $0.info.series == ScheduleInfo.mfnSeries(for: importer) }
         guard !versions.isEmpty else {
-            let known = try database.importers().map(\.rawValue)
+            let known = Set(all.map(\.info.importer.rawValue)).sorted()
             let hint = known.isEmpty ? "the database is empty; run `tarif data build` first" : "importers with schedules: \(known.joined(separator: ", "))"
             throw TarifError(.unknownImporter, "no tariff schedule for \(importer) (\(hint))")
         }
@@ -48,7 +53,11 @@ public struct Tarif: Sendable {
 
     /// A line, its published rates (all kinds) and notes, as in force on `day`.
     public func rate(importer: CountryCode, code: TariffCode, on day: Day) throws -> RateAnswer {
-        let s = try schedule(for: importer, on: day)
+        try rate(code: code, in: try schedule(for: importer, on: day))
+    }
+
+    /// A line, its published rates and notes in the schedule version `s`.
+    public func rate(code: TariffCode, in s: StoredSchedule) throws -> RateAnswer {
         let line = try requireLine(code, in: s)
         let (publishedOn, rates) = try database.rates(for: code, in: s) ?? (code, [])
         return RateAnswer(schedule: s, line: line, publishedOn: publishedOn, rates: rates, notes: try database.notes(for: code, in: s))
@@ -81,8 +90,13 @@ public struct Tarif: Sendable {
     /// What the schedule in force on `day` publishes for a line: its rates, the stages of
     /// loaded preferential schedules, and the chapter 99 headings its footnotes point to.
     public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day, registry: Registry) throws -> LineTariff {
-        let answer = try rate(importer: importer, code: code, on: day)
-        let lookup = CountryLookup(Array(registry.countries.values))
+        try lineTariff(code: code, in: try schedule(for: importer, on: day), on: day, lookup: CountryLookup(Array(registry.countries.values)))
+    }
+
+    /// The same, in the schedule version `schedule`, naming countries through `lookup`.
+    func lineTariff(code: TariffCode, in schedule: StoredSchedule, on day: Day, lookup: CountryLookup) throws -> LineTariff {
+        let importer = schedule.info.importer
+        let answer = try rate(code: code, in: schedule)
         var layers: [AdditionalDuty] = []
         for heading in Self.chapter99References(in: answer.notes) {
             guard let line = try database.line(heading, in: answer.schedule), let (on, rates) = try database.rates(for: heading, in: answer.schedule),

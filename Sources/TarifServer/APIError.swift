@@ -1,4 +1,5 @@
 import Foundation
+import CompressNIO
 import Hummingbird
 import TarifCore
 
@@ -29,6 +30,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge: code = "too_large"
             case .unauthorized: code = "unauthorized"
             case .forbidden: code = "forbidden"
+            case .tooManyRequests: code = "rate_limited"
+            case .conflict: code = "conflict"
             case .methodNotAllowed: code = "method_not_allowed"
             default: code = "http_\(error.status.code)"
             }
@@ -45,6 +48,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch code {
         case .notFound, .unknownImporter: .notFound
         case .io, .database: .internalServerError
+        case .timeout: .serviceUnavailable
         default: .badRequest
         }
     }
@@ -59,6 +63,21 @@ enum JSON {
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return raw(ByteBuffer(bytes: data), contentType: "application/json; charset=utf-8", status: status)
+    }
+
+    /// A body as it is, gzip-compressed when the client accepts it and the body is long
+    /// enough to gain from it.
+    static func raw(_ body: ByteBuffer, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [.contentType: contentType, .vary: "Accept-Encoding"]
+        var body = body
+        if ResponseEncoding.acceptsGzip, body.readableBytes >= ResponseEncoding.gzipThreshold {
+            var input = body
+            if let compressed = try? input.compress(with: .gzip()) {
+                headers[.contentEncoding] = "gzip"
+                body = compressed
+            }
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }

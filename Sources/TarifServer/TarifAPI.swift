@@ -1,77 +1,203 @@
 public import Foundation
 public import Hummingbird
+public import Logging
+import Synchronization
+import TarifStore
 import TarifCore
 public import TarifKit
 public import TarifRegistry
 import TarifRules
 
-/// The JSON API over the library, under `/v1`: countries, agreements, schedules (browse and
-/// search), rates, duty resolution and the markets for an exporter.
-public struct TarifAPI: Sendable {
-    public let tarif: Tarif
-    public let registry: Registry
+/// How the server behaves: admin token, data directory, limits, logs.
+public struct ServerOptions: Sendable {
     /// The bearer token admin routes require; `nil`: admin routes are off (403).
-    public let adminToken: String?
+    public var adminToken: String?
     /// Where `POST /v1/admin/data/build` reads the official data from.
-    public let dataDirectory: URL?
+    public var dataDirectory: URL?
+    /// Requests a second each client may make on average (0: no limit), and the burst.
+    public var rateLimit: Double
+    public var burst: Int
+    /// Longest a batch or ranking may take, in seconds (503 `timeout` beyond).
+    public var timeLimit: Double
+    /// Take the client's address from `X-Forwarded-For` (behind a trusted load balancer).
+    public var trustForwardedFor: Bool
+    /// Where access-log lines go; `nil`: none.
+    public var accessLog: AccessLog?
+
+    public init(
+        adminToken: String? = nil, dataDirectory: URL? = nil, rateLimit: Double = 50, burst: Int = 100, timeLimit: Double = 30,
+        trustForwardedFor: Bool = false, accessLog: AccessLog? = nil
+    ) {
+        self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : $0 }
+        self.dataDirectory = dataDirectory
+        self.rateLimit = rateLimit
+        self.burst = burst
+        self.timeLimit = timeLimit
+        self.trustForwardedFor = trustForwardedFor
+        self.accessLog = accessLog
+    }
+}
+
+/// The JSON API over the library, under `/v1`: countries, institutions, agreements,
+/// schedules (browse and search), rates, duty resolution, markets for an exporter and
+/// origins into a market; `/openapi.json`, `/healthz`, `/metrics` and the page at `/`.
+public final class TarifAPI: Sendable {
+    /// The binary's API version, part of every ETag.
+    public static let version = "1.0.0"
     /// Largest request body accepted (413 beyond).
     public static let maxBody = 1 << 20
 
-    public init(tarif: Tarif, adminToken: String? = nil, dataDirectory: URL? = nil) throws {
-        self.tarif = tarif
-        self.registry = try tarif.registry()
-        self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : $0 }
-        self.dataDirectory = dataDirectory
+    public let options: ServerOptions
+    public let metrics = ServiceMetrics()
+    private let current: Mutex<DutyService>
+    private let build = Mutex<BuildStatus>(.idle)
+    private let limiter: RateLimiter?
+
+    /// The service answering now (replaced after an admin data build).
+    public var service: DutyService { current.withLock { $0 } }
+
+    public init(tarif: Tarif, options: ServerOptions = ServerOptions()) throws {
+        self.options = options
+        current = Mutex(try DutyService(tarif: tarif))
+        limiter = options.rateLimit > 0 ? RateLimiter(rate: options.rateLimit, burst: options.burst) : nil
     }
 
-    /// A router with every route and the error middleware.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// The application on `host:port`: HTTP/1.1 with idle connections closed after 60 s.
+    public func application(host: String, port: Int, logger: Logger? = nil) -> some ApplicationProtocol {
+        Application(
+            router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "tarif"), logger: logger)
+    }
+
+    /// A router with every route and the middleware: logs and metrics, errors as JSON,
+    /// per-client rate limits, ETags and gzip.
+    public func router() -> Router<TarifRequestContext> {
+        let router = Router(context: TarifRequestContext.self)
+        router.add(middleware: ObservabilityMiddleware(metrics: metrics, log: options.accessLog, trustForwardedFor: options.trustForwardedFor))
         router.add(middleware: APIErrorMiddleware())
+        if let limiter { router.add(middleware: RateLimitMiddleware(limiter: limiter, trustForwardedFor: options.trustForwardedFor)) }
+        router.add(middleware: ConditionalMiddleware(dataTag: { [self] in service.dataTag }))
+
         router.get("/healthz") { _, _ in JSON.response(["status": "ok"]) }
-        let v1 = router.group("v1")
-        v1.get("countries") { _, _ in
-            JSON.response(registry.countries.values.sorted { $0.code.rawValue < $1.code.rawValue }.map { CountrySummary(code: $0.code.rawValue, name: $0.name) })
+        router.get("/metrics") { [self] _, _ in
+            let s = service
+            let text = metrics.render(extra: [
+                ("tarif_data_info", "The loaded data's tag (changes with a data build).", ["tag": s.dataTag], 1),
+                ("tarif_cached_lines", "Lines whose published tariff is kept in memory.", [:], Double(s.cachedLines)),
+                ("tarif_schedules", "Schedule versions loaded.", [:], Double(s.schedules.count)),
+            ])
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        v1.get("countries/:country") { request, context in
+        WebPage.add(to: router)
+
+        let v1 = router.group("v1")
+        v1.get("countries") { [self] _, _ in
+            JSON.response(service.registry.countries.values.sorted { $0.code.rawValue < $1.code.rawValue }.map { CountrySummary(code: $0.code.rawValue, name: $0.name) })
+        }
+        v1.get("countries/:country") { [self] request, context in
+            let registry = service.registry
             let country = try registry.country(named: try context.parameters.require("country"))
             let day = try Query(request).day()
-            return JSON.response(CountryAnswer(country: country, agreements: registry.agreements(matching: AgreementFilter(party: country.code, inForceOn: day)).map { $0.0.id }))
+            return JSON.response(try registry.profile(country.code, on: day))
         }
-        v1.get("agreements") { request, _ in
+        v1.get("institutions") { [self] _, _ in JSON.response(service.registry.institutions) }
+        v1.get("agreements") { [self] request, _ in
+            let registry = service.registry
             let q = Query(request)
             let day = try q.day()
             if let a = q["country"], let b = q["partner"] {
                 let one = try registry.country(named: a).code, two = try registry.country(named: b).code
                 return JSON.response(registry.common(one, two, on: day))
             }
+            if let a = q["country"] {
+                let one = try registry.country(named: a).code
+                return JSON.response(registry.agreements(matching: AgreementFilter(party: one, inForceOn: day)).map { $0.0.id })
+            }
             return JSON.response(registry.agreements.map(\.id))
         }
-        v1.get("lines/:importer") { request, context in
+        v1.get("agreements/:id") { [self] _, context in
+            let id = try context.parameters.require("id")
+            let agreements = service.registry.agreements
+            guard let agreement = agreements.first(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame }) else {
+                let close = Suggest.closest(to: id, among: agreements.map(\.id))
+                throw TarifError(.notFound, "no agreement '\(id)'" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"), at: .init(file: "path", field: "id"))
+            }
+            return JSON.response(agreement)
+        }
+        v1.get("schedules") { [self] _, _ in
+            JSON.response(service.schedules.map {
+                ScheduleSummary(importer: $0.info.importer.rawValue, name: service.registry.countries[$0.info.importer]?.name, series: $0.info.series,
+                                title: $0.info.title, validFrom: $0.validity.start.description, validTo: $0.validity.end?.description, lines: $0.lineCount)
+            })
+        }
+        v1.get("lines/:importer") { [self] request, context in
+            let s = service
             let q = Query(request)
-            let importer = try registry.country(named: try context.parameters.require("importer")).code
-            guard let text = q["q"], !text.isEmpty else { throw TarifError(.missingInput, "search words or a code: ?q=rice", at: .init(file: "query", field: "q")) }
-            let (schedule, lines) = try tarif.search(importer: importer, text, on: try q.day(), limit: try q.int("limit", default: 50))
-            return JSON.response(LinesAnswer(schedule: schedule.info.title, lines: lines.map { .init(code: $0.code.formatted, description: $0.descriptionEnglish, descriptionLocal: $0.descriptionLocal) }))
+            let importer = try s.registry.country(named: try context.parameters.require("importer")).code
+            guard let text = q["q"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+                throw TarifError(.missingInput, "search words or a code: ?q=rice", at: .init(file: "query", field: "q"))
+            }
+            let day = try q.day()
+            let schedule = try s.schedule(for: importer, on: day)
+            let limit = try q.int("limit", default: 50)
+            var via: String?
+            var lines: [TariffLine]
+            if let code = try? TariffCode(text) {
+                lines = try s.tarif.database.lines(under: code, in: schedule, limit: limit)
+            } else {
+                lines = try s.tarif.database.search(text, in: schedule, limit: limit)
+                // Words of another language (Indonesian in a US schedule): find them in a
+                // schedule that has both languages, then this market's lines under the same HS subheadings.
+                if lines.isEmpty {
+                    for other in s.schedules where other.info.importer != importer && other.validity.contains(day) && other.info.series == ScheduleInfo.mfnSeries(for: other.info.importer) {
+                        let found = try s.tarif.database.search(text, in: other, limit: 20)
+                        guard !found.isEmpty else { continue }
+                        var seen = Set<String>()
+                        for hs6 in found.map({ $0.code.length > 6 ? $0.code.prefix(6) : $0.code }) where seen.insert(hs6.digits).inserted && lines.count < limit {
+                            lines += try s.tarif.database.lines(under: hs6, in: schedule, limit: limit - lines.count)
+                        }
+                        if !lines.isEmpty { via = other.info.title; break }
+                    }
+                }
+            }
+            return JSON.response(LinesAnswer(
+                schedule: schedule.info.title, matchedVia: via,
+                lines: lines.map { .init(code: $0.code.formatted, description: $0.descriptionEnglish, descriptionLocal: $0.descriptionLocal, path: $0.path) }))
         }
-        v1.get("rates/:importer/:code") { request, context in
-            let importer = try registry.country(named: try context.parameters.require("importer")).code
+        v1.get("rates/:importer/:code") { [self] request, context in
+            let s = service
+            let importer = try s.registry.country(named: try context.parameters.require("importer")).code
             let code = try Query.code(try context.parameters.require("code"))
-            return JSON.response(try tarif.rate(importer: importer, code: code, on: try Query(request).day()))
+            return JSON.response(try s.rate(importer: importer, code: code, on: try Query(request).day()))
         }
-        v1.get("duty") { request, _ in
+        v1.get("duty") { [self] request, _ in
             let q = Query(request)
             let question = DutyQuestion(importer: try q.require("importer"), code: try q.require("code"), origin: q["origin"], on: q["on"], value: q["value"])
-            return JSON.response(try duty(question, from: "query"))
+            return JSON.response(try duty(question, from: "query", service: service))
         }
-        v1.get("markets") { request, _ in
+        v1.get("markets") { [self] request, _ in
+            let s = service
             let q = Query(request)
-            let origin = try registry.country(named: try q.require("origin")).code
-            let product = try Query.code(try q.require("product"))
-            let index = try tarif.resolutionIndex(origins: [origin], registry: registry)
-            return JSON.response(index.markets(from: origin, product: product, on: try q.day()))
+            let origin = try s.registry.country(named: try q.require("origin")).code
+            let product = try Query.code(try q.require("product"), field: "product", from: "query")
+            let day = try q.day()
+            let markets = try await withTimeLimit(options.timeLimit) { try s.index().markets(from: origin, product: product, on: day) }
+            return JSON.response(markets)
         }
-        v1.post("duty/batch") { request, _ in
+        v1.get("origins") { [self] request, _ in
+            let s = service
+            let q = Query(request)
+            let importer = try s.registry.country(named: try q.require("importer")).code
+            let code = try Query.code(try q.require("code"), field: "code", from: "query")
+            let day = try q.day()
+            let value = try Query.decimal(q["value"], field: "value", from: "query")
+            let tariff = try s.lineTariff(importer: importer, code: code, on: day)
+            let currency = tariff.schedule.info.currency
+            let context = DutyContext(currency: currency, customsValue: value.map { Money($0, currency) }, day: day)
+            let origins = try await withTimeLimit(options.timeLimit) { try s.index().origins(to: importer, code: code, on: day, context: context) }
+            return JSON.response(origins)
+        }
+        v1.post("duty/batch") { [self] request, _ in
             // Up to 1,000 questions in one body; each answered or given its own error.
             let body = try await request.body.collect(upTo: Self.maxBody)
             let questions: [DutyQuestion]
@@ -79,41 +205,72 @@ public struct TarifAPI: Sendable {
                 throw TarifError(.badInput, "the body must be a JSON array of {importer, code, origin?, on?, value?}: \(error)", at: SourceLocation(file: "body"))
             }
             guard questions.count <= 1_000 else { throw TarifError(.badInput, "at most 1,000 questions per request (got \(questions.count))", at: SourceLocation(file: "body")) }
-            let answers = questions.enumerated().map { i, q -> BatchAnswer in
-                do {
-                    return BatchAnswer(resolution: try duty(q, from: "body[\(i)]"), error: nil)
-                } catch let e as TarifError {
-                    return BatchAnswer(resolution: nil, error: .init(code: e.code.rawValue, message: e.message, field: e.location?.field))
-                } catch {
-                    return BatchAnswer(resolution: nil, error: .init(code: "internal", message: "\(error)", field: nil))
+            let s = service
+            let answers = try await withTimeLimit(options.timeLimit) {
+                questions.enumerated().map { i, q -> BatchAnswer in
+                    do {
+                        return BatchAnswer(resolution: try Self.duty(q, from: "body[\(i)]", service: s), error: nil)
+                    } catch let e as TarifError {
+                        return BatchAnswer(resolution: nil, error: .init(code: e.code.rawValue, message: e.message, field: e.location?.field))
+                    } catch {
+                        return BatchAnswer(resolution: nil, error: .init(code: "internal", message: "\(error)", field: nil))
+                    }
                 }
             }
             return JSON.response(answers)
         }
-        v1.post("admin/data/build") { request, _ in
+        v1.post("admin/data/build") { [self] request, _ in
             try authorize(request)
-            guard let dataDirectory else {
+            guard let dataDirectory = options.dataDirectory else {
                 throw TarifError(.missingInput, "the server was started without a data directory (--data)")
             }
-            let reports = try DataBuilder(database: tarif.database).build(from: dataDirectory, catalog: try Catalog.bundled())
-            return JSON.response(["loaded": reports.count])
+            let started = build.withLock { status -> Bool in
+                if case .running = status { return false }
+                status = .running(since: Date())
+                return true
+            }
+            guard started else { throw HTTPError(.conflict, message: "a data build is already running; GET /v1/admin/data/build tells when it ends") }
+            let tarif = service.tarif
+            Task.detached { [self] in
+                let outcome: BuildStatus
+                do {
+                    let reports = try DataBuilder(database: tarif.database).build(from: dataDirectory, catalog: try Catalog.bundled())
+                    let fresh = try DutyService(tarif: tarif)
+                    current.withLock { $0 = fresh }
+                    outcome = .done(at: Date(), loaded: reports.count, dataTag: fresh.dataTag)
+                } catch {
+                    outcome = .failed(at: Date(), message: (error as? TarifError)?.message ?? "\(error)")
+                }
+                build.withLock { $0 = outcome }
+            }
+            var response = JSON.response(build.withLock { $0 }, status: .accepted)
+            response.headers[.location] = "/v1/admin/data/build"
+            return response
+        }
+        v1.get("admin/data/build") { [self] request, _ in
+            try authorize(request)
+            return JSON.response(build.withLock { $0 })
         }
         return router
     }
 
     /// One duty question, from the query string (`GET /v1/duty`) or a batch body; errors name
     /// the parameter and where it came from (`query`, `body[3]`).
-    func duty(_ q: DutyQuestion, from place: String) throws -> DutyResolution {
-        let importer = try registry.country(named: q.importer).code
-        let origin = try q.origin.map { try registry.country(named: $0).code }
-        return try tarif.duty(
-            importer: importer, origin: origin, code: try Query.code(q.code), on: try Query.day(q.on, from: place),
-            customsValue: try Query.decimal(q.value, field: "value", from: place), registry: registry)
+    static func duty(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution {
+        let importer = try service.registry.country(named: q.importer).code
+        let origin = try q.origin.map { try service.registry.country(named: $0).code }
+        return try service.duty(
+            importer: importer, origin: origin, code: try Query.code(q.code, field: "code", from: place), on: try Query.day(q.on, from: place),
+            customsValue: try Query.decimal(q.value, field: "value", from: place))
+    }
+
+    func duty(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution {
+        try Self.duty(q, from: place, service: service)
     }
 
     /// Admin routes need `Authorization: Bearer <token>` matching the server's token.
     func authorize(_ request: Request) throws {
-        guard let adminToken else {
+        guard let adminToken = options.adminToken else {
             throw HTTPError(.forbidden, message: "admin routes are off: start the server with TARIF_ADMIN_TOKEN set")
         }
         let header = request.headers[.authorization] ?? ""
@@ -128,6 +285,36 @@ public struct TarifAPI: Sendable {
         var diff: UInt8 = 0
         for i in x.indices { diff |= x[i] ^ y[i] }
         return diff == 0
+    }
+}
+
+/// Where the admin data build stands.
+enum BuildStatus: Encodable, Sendable {
+    case idle
+    case running(since: Date)
+    case done(at: Date, loaded: Int, dataTag: String)
+    case failed(at: Date, message: String)
+
+    private enum Keys: String, CodingKey { case status, since, at, loaded, dataTag, message }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        let iso = ISO8601DateFormatter()
+        switch self {
+        case .idle: try c.encode("idle", forKey: .status)
+        case .running(let since):
+            try c.encode("running", forKey: .status)
+            try c.encode(iso.string(from: since), forKey: .since)
+        case .done(let at, let loaded, let tag):
+            try c.encode("done", forKey: .status)
+            try c.encode(iso.string(from: at), forKey: .at)
+            try c.encode(loaded, forKey: .loaded)
+            try c.encode(tag, forKey: .dataTag)
+        case .failed(let at, let message):
+            try c.encode("failed", forKey: .status)
+            try c.encode(iso.string(from: at), forKey: .at)
+            try c.encode(message, forKey: .message)
+        }
     }
 }
 
@@ -149,19 +336,30 @@ struct CountrySummary: Encodable {
     var name: String
 }
 
-struct CountryAnswer: Encodable {
-    var country: Country
-    var agreements: [String]
-}
 
 struct LinesAnswer: Encodable {
     struct Line: Encodable {
         var code: String
         var description: String
         var descriptionLocal: String?
+        /// The headings above the line, outermost first.
+        var path: [String]
     }
     var schedule: String
+    /// When the words were found in another schedule's descriptions (another language) and
+    /// this market's lines are those under the same HS subheadings: that schedule's title.
+    var matchedVia: String?
     var lines: [Line]
+}
+
+struct ScheduleSummary: Encodable {
+    var importer: String
+    var name: String?
+    var series: String
+    var title: String
+    var validFrom: String
+    var validTo: String?
+    var lines: Int
 }
 
 /// The query string of a request, read with errors that name the parameter.
@@ -211,9 +409,9 @@ struct Query {
         return v
     }
 
-    static func code(_ text: String) throws -> TariffCode {
+    static func code(_ text: String, field: String = "code", from place: String = "path") throws -> TariffCode {
         do { return try TariffCode(text) } catch let e as TarifError {
-            throw TarifError(e.code, e.message, at: SourceLocation(file: "path", field: "code"))
+            throw TarifError(e.code, e.message, at: SourceLocation(file: place, field: field))
         }
     }
 }

@@ -201,3 +201,16 @@ extension TarifDatabase {
         do { return try writer.read(body) } catch let error as DatabaseError { throw StoreError.database(error, "reading") }
     }
 }
+
+extension TarifDatabase {
+    /// What identifies the loaded data: every source file's format and content hash, in
+    /// load order. Two databases built from the same files give the same list; a data
+    /// build that loads anything new changes it (HTTP ETags are made from it).
+    public func sourceFingerprint() throws -> [String] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT format, content_hash FROM source_file ORDER BY id").map { row in
+                "\(row["format"] as String):\(row["content_hash"] as String)"
+            }
+        }
+    }
+}

@@ -8,11 +8,11 @@ import TarifServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the JSON API over HTTP (/v1/…, /healthz).",
+        abstract: "Serve the JSON API and the page for exporters over HTTP.",
         discussion: """
             tarif serve --port 8080
             curl 'localhost:8080/v1/duty?importer=USA&origin=VNM&code=6109.10.00&on=2026-03-01&value=10000'
-            Routes: /healthz, /v1/countries, /v1/countries/{country}, /v1/agreements[?country=&partner=&on=],
+            The page: http://localhost:8080/  The API: /openapi.json (OpenAPI 3.1). Routes: /healthz, /metrics, /v1/countries, /v1/countries/{country}, /v1/agreements[?country=&partner=&on=],
             /v1/lines/{importer}?q=, /v1/rates/{importer}/{code}, /v1/duty?importer=&code=[&origin=&value=&on=],
             /v1/markets?origin=&product=[&on=], POST /v1/duty/batch (a JSON array, up to 1,000 questions, 1 MB),
             POST /v1/admin/data/build (needs Authorization: Bearer $TARIF_ADMIN_TOKEN; off when the variable is unset).
@@ -23,15 +23,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port (default 8080).") var port = 8080
     @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).") var db: String?
     @Option(name: .long, help: "Data directory for POST /v1/admin/data/build (default: $TARIF_DATA, else ../shared/data).") var data: String?
+    @Option(name: .long, help: "Requests a second each client may make on average; 0: no limit (default 50).") var rateLimit = 50.0
+    @Option(name: .long, help: "Requests a client may make at once before the limit applies (default 100).") var burst = 100
+    @Option(name: .long, help: "Longest a batch or ranking may take, in seconds (default 30).") var timeLimit = 30.0
+    @Flag(name: .long, help: "Take the client's address from X-Forwarded-For (behind a load balancer you trust).") var trustForwardedFor = false
+    @Option(name: .long, help: "Access log: a file, '-' for standard output, or 'off' (default '-').") var accessLog = "-"
 
     func run() async throws {
         let path = Locations.database(explicit: db)
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); build it with `tarif data build` (or give --db)")
         }
-        let token = ProcessInfo.processInfo.environment["TARIF_ADMIN_TOKEN"]
-        let api = try TarifAPI(tarif: try Tarif(path: path), adminToken: token, dataDirectory: try? Locations.dataDirectory(explicit: data))
-        let app = Application(router: api.router(), configuration: .init(address: .hostname(host, port: port), serverName: "tarif"))
-        try await app.runService()
+        guard rateLimit >= 0, burst >= 1, timeLimit > 0 else {
+            throw ValidationError("--rate-limit must be 0 or more, --burst 1 or more and --time-limit more than 0")
+        }
+        let log: AccessLog?
+        switch accessLog {
+        case "off": log = nil
+        case "-": log = AccessLog(handle: .standardOutput)
+        default:
+            if !FileManager.default.fileExists(atPath: accessLog) { FileManager.default.createFile(atPath: accessLog, contents: nil) }
+            guard let handle = FileHandle(forWritingAtPath: accessLog) else { throw ValidationError("cannot write the access log \(accessLog)") }
+            handle.seekToEndOfFile()
+            log = AccessLog(handle: handle)
+        }
+        let options = ServerOptions(
+            adminToken: ProcessInfo.processInfo.environment["TARIF_ADMIN_TOKEN"], dataDirectory: try? Locations.dataDirectory(explicit: data),
+            rateLimit: rateLimit, burst: burst, timeLimit: timeLimit, trustForwardedFor: trustForwardedFor, accessLog: log)
+        let api = try TarifAPI(tarif: try Tarif(path: path), options: options)
+        try await api.application(host: host, port: port).runService()
     }
 }

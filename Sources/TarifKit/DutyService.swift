@@ -1,0 +1,123 @@
+public import TarifCore
+public import TarifRegistry
+public import TarifRules
+public import TarifStore
+import Synchronization
+
+/// Answers rate and duty questions from memory, for a long-running process such as the
+/// HTTP server: the schedule versions, the registry and the country names are read once,
+/// and each line's published tariff is kept after its first use. The data change only
+/// with a data build, after which the process makes a new service. Safe from any thread.
+public final class DutyService: Sendable {
+    public let tarif: Tarif
+    public let registry: Registry
+    /// Every stored schedule version (MFN series and others), as `tarif schedules` lists them.
+    public let schedules: [StoredSchedule]
+    /// A short digest of the loaded source files (``TarifDatabase/sourceFingerprint()``):
+    /// equal for equal data, different after a build that loads anything new.
+    public let dataTag: String
+    let lookup: CountryLookup
+    private let cache: Mutex<LineCache>
+    private let rankingIndex = Mutex<ResolutionIndex?>(nil)
+
+    /// - Parameter capacity: lines kept in memory (two generations of `capacity / 2`; a line
+    ///   used in either generation stays).
+    public init(tarif: Tarif, capacity: Int = 100_000) throws {
+        self.tarif = tarif
+        registry = try tarif.registry()
+        schedules = try tarif.database.schedules()
+        lookup = CountryLookup(Array(registry.countries.values))
+        dataTag = Self.digest(try tarif.database.sourceFingerprint().joined(separator: "\n"))
+        cache = Mutex(LineCache(generation: max(1, capacity / 2)))
+    }
+
+    /// The MFN schedule of `importer` in force on `day` (as ``Tarif/schedule(for:on:)``).
+    public func schedule(for importer: CountryCode, on day: Day) throws -> StoredSchedule {
+        try Tarif.schedule(for: importer, on: day, among: schedules)
+    }
+
+    /// What the schedule in force publishes for a line (as ``Tarif/lineTariff(importer:code:on:registry:)``),
+    /// from memory after the first time.
+    public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff {
+        let schedule = try schedule(for: importer, on: day)
+        let key = LineCache.Key(schedule: schedule.id, code: code, day: day)
+        if let hit = cache.withLock({ $0.find(key) }) { return hit }
+        let tariff = try tarif.lineTariff(code: code, in: schedule, on: day, lookup: lookup)
+        cache.withLock { $0.insert(tariff, for: key) }
+        return tariff
+    }
+
+    /// A line's published rates and notes (as ``Tarif/rate(importer:code:on:)``).
+    public func rate(importer: CountryCode, code: TariffCode, on day: Day) throws -> RateAnswer {
+        try tarif.rate(code: code, in: try schedule(for: importer, on: day))
+    }
+
+    /// Every treatment, the applied one and why (as ``Tarif/duty(importer:origin:code:on:customsValue:quantities:facts:components:exchangeRates:alternative:registry:)``).
+    public func duty(
+        importer: CountryCode, origin: CountryCode?, code: TariffCode, on day: Day, customsValue: ExactDecimal?,
+        quantities: [Quantity] = []
+    ) throws -> DutyResolution {
+        if let origin, registry.countries[origin] == nil { _ = try registry.country(named: origin.rawValue) }
+        let tariff = try lineTariff(importer: importer, code: code, on: day)
+        let currency = tariff.schedule.info.currency
+        let context = DutyContext(
+            currency: currency, customsValue: customsValue.map { Money($0, currency) }, quantities: quantities,
+            componentValues: [:], facts: [:], day: day, exchangeRates: [:], alternative: nil)
+        return try DutyResolver(registry: registry).resolve(tariff, origin: origin, day: day, context: context)
+    }
+
+    /// The in-memory index over every schedule and origin that ranks markets and origins,
+    /// built on first use (a second or two) and kept.
+    public func index() throws -> ResolutionIndex {
+        try rankingIndex.withLock { built in
+            if let built { return built }
+            let index = try tarif.resolutionIndex(registry: registry)
+            built = index
+            return index
+        }
+    }
+
+    /// Lines kept in memory now.
+    public var cachedLines: Int { cache.withLock { $0.newer.count + $0.older.count } }
+
+    /// Lines kept in memory: when the newer generation is full it becomes the older one and
+    /// the older one is dropped; a hit in the older generation moves the line back.
+    struct LineCache: ~Copyable {
+        struct Key: Hashable {
+            var schedule: Int64
+            var code: TariffCode
+            var day: Day
+        }
+        let generation: Int
+        var newer: [Key: LineTariff] = [:]
+        var older: [Key: LineTariff] = [:]
+
+        init(generation: Int) { self.generation = generation }
+
+        mutating func find(_ key: Key) -> LineTariff? {
+            if let hit = newer[key] { return hit }
+            guard let hit = older.removeValue(forKey: key) else { return nil }
+            insert(hit, for: key)
+            return hit
+        }
+
+        mutating func insert(_ value: LineTariff, for key: Key) {
+            if newer.count >= generation {
+                older = newer
+                newer = [:]
+            }
+            newer[key] = value
+        }
+    }
+
+    /// FNV-1a, 64 bits, in hexadecimal: a short tag, not a security digest.
+    static func digest(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,254 @@
+public import Foundation
+public import Hummingbird
+public import HTTPTypes
+public import NIOCore
+import TarifCore
+import TarifKit
+import Synchronization
+
+/// The request context of every route: Hummingbird's core storage and the peer's address
+/// (for per-client rate limits and access logs).
+public struct TarifRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    public var maxUploadSize: Int { TarifAPI.maxBody }
+}
+
+/// What a response may be encoded with, set per request by ``ConditionalMiddleware`` and read
+/// by ``JSON/response(_:status:)`` and the page routes.
+enum ResponseEncoding {
+    @TaskLocal static var acceptsGzip = false
+    /// Bodies shorter than this are sent as they are (gzip would not pay).
+    static let gzipThreshold = 1_024
+}
+
+/// Who is asking: the peer's IP address, or the first `X-Forwarded-For` address when the
+/// server is told it sits behind a proxy it trusts.
+func clientKey(_ request: Request, _ context: TarifRequestContext, trustForwardedFor: Bool) -> String {
+    if trustForwardedFor, let forwarded = request.headers[.xForwardedFor], let first = forwarded.split(separator: ",").first {
+        return first.trimmingCharacters(in: .whitespaces)
+    }
+    return context.remoteAddress?.ipAddress ?? "unknown"
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    static let rateLimitLimit = Self("RateLimit-Limit")!
+    static let rateLimitRemaining = Self("RateLimit-Remaining")!
+}
+
+/// Counts and times every request (Prometheus at `/metrics`) and writes one access-log line
+/// per request as JSON: time, client, method, path, route, status, bytes, milliseconds.
+struct ObservabilityMiddleware: RouterMiddleware {
+    let metrics: ServiceMetrics
+    let log: AccessLog?
+    let trustForwardedFor: Bool
+
+    func handle(_ request: Request, context: TarifRequestContext, next: (Request, TarifRequestContext) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        metrics.begin()
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // The error middleware inside answers every error; this is a last resort.
+            response = JSON.response(APIErrorBody(error: .init(code: "internal", message: "\(error)", field: nil)), status: .internalServerError)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let route = context.endpointPath ?? "NotFound"
+        metrics.finished(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        if let log {
+            log.write(AccessLog.Entry(
+                time: Date(), client: clientKey(request, context, trustForwardedFor: trustForwardedFor), method: request.method.rawValue,
+                path: request.uri.path, query: request.uri.query, route: route, status: response.status.code,
+                bytes: response.body.contentLength, milliseconds: seconds * 1000, userAgent: request.headers[.userAgent]))
+        }
+        return response
+    }
+}
+
+/// A token bucket per client: `rate` requests a second on average, bursts up to `burst`.
+/// Beyond it: 429 with `Retry-After`. Health and metrics are not limited.
+struct RateLimitMiddleware: RouterMiddleware {
+    let limiter: RateLimiter
+    let trustForwardedFor: Bool
+
+    func handle(_ request: Request, context: TarifRequestContext, next: (Request, TarifRequestContext) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path == "/healthz" || path == "/metrics" { return try await next(request, context) }
+        let key = clientKey(request, context, trustForwardedFor: trustForwardedFor)
+        switch limiter.take(key, now: ContinuousClock.now) {
+        case .allowed(let remaining):
+            var response = try await next(request, context)
+            response.headers[.rateLimitLimit] = String(limiter.burst)
+            response.headers[.rateLimitRemaining] = String(remaining)
+            return response
+        case .refused(let retryAfter):
+            throw HTTPError(
+                .tooManyRequests, headers: [.retryAfter: String(retryAfter), .rateLimitLimit: String(limiter.burst), .rateLimitRemaining: "0"],
+                message: "too many requests from \(key): at most \(limiter.rate) a second (bursts of \(limiter.burst)); retry in \(retryAfter) s")
+        }
+    }
+}
+
+/// Per-client token buckets. Buckets that have filled up again are forgotten when the
+/// table grows, so memory stays bounded by the clients of the last few seconds.
+final class RateLimiter: Sendable {
+    enum Decision: Equatable {
+        case allowed(remaining: Int)
+        case refused(retryAfter: Int)
+    }
+    struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+    let rate: Double
+    let burst: Int
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(rate: Double, burst: Int) {
+        self.rate = rate
+        self.burst = max(1, burst)
+    }
+
+    func take(_ key: String, now: ContinuousClock.Instant) -> Decision {
+        buckets.withLock { table in
+            if table.count > 50_000 {
+                table = table.filter { Self.tokens($0.value, now: now, rate: rate, burst: burst) < Double(burst) }
+            }
+            var bucket = table[key] ?? Bucket(tokens: Double(burst), updated: now)
+            bucket.tokens = Self.tokens(bucket, now: now, rate: rate, burst: burst)
+            bucket.updated = now
+            guard bucket.tokens >= 1 else {
+                table[key] = bucket
+                return .refused(retryAfter: max(1, Int(((1 - bucket.tokens) / rate).rounded(.up))))
+            }
+            bucket.tokens -= 1
+            table[key] = bucket
+            return .allowed(remaining: Int(bucket.tokens))
+        }
+    }
+
+    static func tokens(_ b: Bucket, now: ContinuousClock.Instant, rate: Double, burst: Int) -> Double {
+        let d = now - b.updated
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        return min(Double(burst), b.tokens + seconds * rate)
+    }
+}
+
+/// ETags and compression. Answers from the data (every GET under `/v1`, the OpenAPI document
+/// and the page) carry a weak ETag made of the data's tag, the binary's version, the request
+/// URI and, when the request names no date, today's date; a matching `If-None-Match` is
+/// answered 304 before any work. `Accept-Encoding: gzip` lets the body be compressed.
+struct ConditionalMiddleware: RouterMiddleware {
+    let dataTag: @Sendable () -> String
+
+    func handle(_ request: Request, context: TarifRequestContext, next: (Request, TarifRequestContext) async throws -> Response) async throws -> Response {
+        let gzip = request.headers[.acceptEncoding].map(Self.acceptsGzip) ?? false
+        let path = request.uri.path
+        guard request.method == .get || request.method == .head, path.hasPrefix("/v1/") || path == "/openapi.json" || path == "/" || path.hasPrefix("/page/") else {
+            return try await ResponseEncoding.$acceptsGzip.withValue(gzip) { try await next(request, context) }
+        }
+        var key = "\(dataTag())|\(TarifAPI.version)|\(request.uri.description)"
+        if request.uri.queryParameters["on"] == nil { key += "|\(Day.today())" }
+        let etag = "W/\"\(Self.digest(key))\""
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
+            return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache", .vary: "Accept-Encoding"])
+        }
+        var response = try await ResponseEncoding.$acceptsGzip.withValue(gzip) { try await next(request, context) }
+        if response.status == .ok {
+            response.headers[.eTag] = etag
+            response.headers[.cacheControl] = "no-cache"
+        }
+        return response
+    }
+
+    /// Whether an `Accept-Encoding` value accepts gzip (and does not refuse it with q=0).
+    static func acceptsGzip(_ header: String) -> Bool {
+        for item in header.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard let name = parts.first, name == "gzip" || name == "*" else { continue }
+            let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return q > 0
+        }
+        return false
+    }
+
+    static func digest(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return String(h, radix: 16)
+    }
+}
+
+/// Runs long work (a batch, a ranking over every market) under the server's time limit:
+/// past `seconds` the client gets 503 `timeout`. A computation cannot be stopped in the
+/// middle; its result is then dropped.
+func withTimeLimit<T: Sendable>(_ seconds: Double, _ work: @Sendable @escaping () throws -> T) async throws -> T {
+    return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+        let once = Once()
+        let timer = Task {
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            if !Task.isCancelled, once.claim() {
+                continuation.resume(throwing: TarifError(.timeout, "the request took longer than the server's limit of \(seconds) s"))
+            }
+        }
+        Task.detached {
+            let result = Result { try work() }
+            timer.cancel()
+            if once.claim() { continuation.resume(with: result) }
+        }
+    }
+}
+
+/// True for the first caller only.
+private final class Once: Sendable {
+    let done = Mutex(false)
+    func claim() -> Bool { done.withLock { d in defer { d = true }; return !d } }
+}
+
+extension TarifError.Code {
+    static let timeout = Self(rawValue: "timeout")
+}
+
+/// Access-log lines (JSON, one per request) written to a file handle.
+public final class AccessLog: Sendable {
+    struct Entry: Encodable {
+        var time: Date
+        var client: String
+        var method: String
+        var path: String
+        var query: String?
+        var route: String
+        var status: Int
+        var bytes: Int?
+        var milliseconds: Double
+        var userAgent: String?
+    }
+    private let handle: Mutex<FileHandle>
+    private let encoder: JSONEncoder
+
+    public init(handle: FileHandle) {
+        self.handle = Mutex(handle)
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder = e
+    }
+
+    func write(_ entry: Entry) {
+        guard var line = try? encoder.encode(entry) else { return }
+        line.append(0x0A)
+        handle.withLock { $0.write(line) }
+    }
+}

@@ -1,0 +1,272 @@
+// Tarif's page for exporters: plain JavaScript over the JSON API (/v1/...), no framework.
+"use strict";
+
+const TEXT = {
+  en: {
+    title: "What does my product pay?",
+    lead: "Find the duty on your product in a market, every treatment with its legal basis, and the proof of origin a preference needs.",
+    market: "Market (importing country)", origin: "Origin of the goods", product: "Product: words or a tariff code",
+    productHelp: "For example “cotton t-shirts”, “kemeja”, “rice” or 6109.10.", search: "Search",
+    pick: "Pick the line that describes your product", date: "Date of import",
+    value: "Customs value (optional, in the market's currency)", resolve: "Find the duty",
+    resultTitle: "The duty", treatments: "Every treatment",
+    treatmentsCaption: "Every treatment the market's tariff gives this line, with its legal basis",
+    colTreatment: "Treatment", colRate: "Rate", colDuty: "Duty", colMargin: "Margin of preference", colBasis: "Legal basis", colStatus: "Status",
+    proof: "Proof of origin", marketsTitle: "Markets where this product pays least",
+    footer: "Tarif applies WTO most-favoured-nation treatment (GATT 1994 Art. I:1) and its exceptions to published tariffs. Check with the importing country's customs before you ship.",
+    searching: "Searching…", found: (n) => `${n} line(s) found.`, none: "No line matches; try other words or a code.",
+    via: (t) => `Found through the descriptions of ${t}.`, pickFirst: "Search for your product and pick a line first.",
+    resolving: "Finding the duty…", done: "Done.", applies: "applies", available: "available",
+    appliedLabel: "Applied", fallbackLabel: "If origin is not proved", dutyOn: (v) => `on a customs value of ${v}`,
+    noProof: "None: this rate applies to goods of any origin.", points: "points", chooseOrigin: "Choose the origin",
+    kinds: { mfn: "MFN", preferential: "Preference", column2: "Column 2 (non-MFN)", gsp: "GSP", ldc: "LDC preference", staged: "Staged preference" },
+    marketsNone: "No market to compare for this product.", average: "average applied rate",
+  },
+  id: {
+    title: "Berapa bea masuk produk saya?",
+    lead: "Temukan bea masuk produk Anda di suatu pasar, setiap perlakuan tarif beserta dasar hukumnya, dan bukti asal barang yang diperlukan untuk preferensi.",
+    market: "Pasar (negara pengimpor)", origin: "Asal barang", product: "Produk: kata atau pos tarif",
+    productHelp: "Misalnya “kaos katun”, “kemeja”, “beras” atau 6109.10.", search: "Cari",
+    pick: "Pilih pos tarif yang sesuai dengan produk Anda", date: "Tanggal impor",
+    value: "Nilai pabean (opsional, dalam mata uang pasar)", resolve: "Cari bea masuk",
+    resultTitle: "Bea masuk", treatments: "Semua perlakuan tarif",
+    treatmentsCaption: "Setiap perlakuan tarif untuk pos ini beserta dasar hukumnya",
+    colTreatment: "Perlakuan", colRate: "Tarif", colDuty: "Bea masuk", colMargin: "Margin preferensi", colBasis: "Dasar hukum", colStatus: "Status",
+    proof: "Bukti asal barang", marketsTitle: "Pasar dengan bea masuk terendah untuk produk ini",
+    footer: "Tarif menerapkan perlakuan negara paling disukai WTO (GATT 1994 Pasal I:1) dan pengecualiannya pada tarif yang diterbitkan. Periksa kembali dengan pabean negara pengimpor sebelum mengirim.",
+    searching: "Mencari…", found: (n) => `${n} pos ditemukan.`, none: "Tidak ada pos yang cocok; coba kata lain atau kode.",
+    via: (t) => `Ditemukan melalui uraian ${t}.`, pickFirst: "Cari produk Anda dan pilih satu pos terlebih dahulu.",
+    resolving: "Menghitung bea masuk…", done: "Selesai.", applies: "berlaku", available: "tersedia",
+    appliedLabel: "Yang berlaku", fallbackLabel: "Jika asal barang tidak dapat dibuktikan", dutyOn: (v) => `atas nilai pabean ${v}`,
+    noProof: "Tidak perlu: tarif ini berlaku untuk barang dari negara mana pun.", points: "poin", chooseOrigin: "Pilih negara asal",
+    kinds: { mfn: "MFN", preferential: "Preferensi", column2: "Kolom 2 (non-MFN)", gsp: "GSP", ldc: "Preferensi LDC", staged: "Preferensi bertahap" },
+    marketsNone: "Tidak ada pasar pembanding untuk produk ini.", average: "rata-rata tarif yang berlaku",
+  },
+};
+
+const state = { lang: "en", code: null, resolution: null, markets: null };
+const $ = (id) => document.getElementById(id);
+const t = (key) => TEXT[state.lang][key];
+
+async function api(path) {
+  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+  return body;
+}
+
+function setStatus(text, isError) {
+  const s = $("status");
+  s.textContent = text;
+  s.classList.toggle("error", !!isError);
+}
+
+function applyLanguage(lang) {
+  state.lang = lang;
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll("[data-t]")) {
+    const v = t(el.dataset.t);
+    if (typeof v === "string") el.textContent = v;
+  }
+  $("lang-en").setAttribute("aria-pressed", String(lang === "en"));
+  $("lang-id").setAttribute("aria-pressed", String(lang === "id"));
+  try { localStorage.setItem("tarif-lang", lang); } catch (e) { /* private mode */ }
+  if (state.lines) renderLines(state.lines);
+  if (state.resolution) renderResolution(state.resolution);
+  if (state.markets) renderMarkets(state.markets);
+}
+
+function option(value, text) {
+  const o = document.createElement("option");
+  o.value = value;
+  o.textContent = text;
+  return o;
+}
+
+async function loadChoices(params) {
+  const [schedules, countries] = await Promise.all([api("/v1/schedules"), api("/v1/countries")]);
+  const markets = new Map();
+  for (const s of schedules) if (s.series === `${s.importer}-MFN`) markets.set(s.importer, s.name || s.importer);
+  const market = $("market");
+  for (const [code, name] of [...markets].sort((a, b) => a[1].localeCompare(b[1]))) market.append(option(code, `${name} (${code})`));
+  const origin = $("origin");
+  origin.append(option("", t("chooseOrigin")));
+  for (const c of countries) origin.append(option(c.code, `${c.name} (${c.code})`));
+  market.value = params.get("market") || (markets.has("USA") ? "USA" : market.options[0]?.value || "");
+  origin.value = params.get("origin") || "IDN";
+}
+
+async function search() {
+  const q = $("q").value.trim();
+  if (!q) { $("q").focus(); return; }
+  setStatus(t("searching"));
+  try {
+    const answer = await api(`/v1/lines/${encodeURIComponent($("market").value)}?q=${encodeURIComponent(q)}&on=${$("on").value}&limit=40`);
+    state.lines = answer;
+    renderLines(answer);
+    setStatus(answer.lines.length ? t("found")(answer.lines.length) : t("none"), !answer.lines.length);
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+function renderLines(answer) {
+  const box = $("lines");
+  box.replaceChildren();
+  $("lines-box").hidden = answer.lines.length === 0;
+  $("lines-note").textContent = answer.matchedVia ? t("via")(answer.matchedVia) : "";
+  answer.lines.forEach((line, i) => {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = "line";
+    input.value = line.code;
+    input.checked = line.code === state.code || (!state.code && i === 0);
+    if (input.checked) state.code = line.code;
+    input.addEventListener("change", () => { state.code = line.code; });
+    const code = document.createElement("code");
+    code.textContent = line.code;
+    const text = document.createElement("span");
+    const description = state.lang === "id" && line.descriptionLocal ? line.descriptionLocal : line.description;
+    text.textContent = [...(line.path || []), description].join(" › ");
+    label.append(input, code, text);
+    box.append(label);
+  });
+}
+
+async function resolve(event) {
+  if (event) event.preventDefault();
+  if (!state.code) { setStatus(t("pickFirst"), true); $("q").focus(); return; }
+  setStatus(t("resolving"));
+  const params = new URLSearchParams({ importer: $("market").value, code: state.code, on: $("on").value });
+  if ($("origin").value) params.set("origin", $("origin").value);
+  if ($("value").value.trim()) params.set("value", $("value").value.trim());
+  try {
+    state.resolution = await api(`/v1/duty?${params}`);
+    renderResolution(state.resolution);
+    $("result").hidden = false;
+    $("result-title").focus();
+    setStatus(t("done"));
+    const share = new URLSearchParams({ market: $("market").value, origin: $("origin").value, q: $("q").value, code: state.code, on: $("on").value, lang: state.lang });
+    history.replaceState(null, "", `?${share}`);
+    if ($("origin").value) {
+      const product = state.code.replace(/\./g, "").slice(0, 6);
+      state.markets = await api(`/v1/markets?origin=${$("origin").value}&product=${product}&on=${$("on").value}`);
+      renderMarkets(state.markets);
+    }
+  } catch (e) {
+    setStatus(e.message, true);
+  }
+}
+
+function money(m) {
+  if (!m) return "—";
+  const n = Number(m.amount);
+  return `${n.toLocaleString(state.lang === "id" ? "id-ID" : "en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${m.currency}`;
+}
+
+function treatmentName(tr) {
+  const kind = t("kinds")[tr.kind] || tr.kind;
+  const name = tr.agreement || tr.program;
+  return name ? `${kind}: ${name}${tr.program && tr.agreement ? ` (${tr.program})` : ""}` : kind;
+}
+
+function renderResolution(r) {
+  const applied = r.applied.map((i) => r.treatments[i]);
+  const first = applied[0];
+  const box = $("applied");
+  box.replaceChildren();
+  const head = document.createElement("div");
+  head.className = "big";
+  head.id = "applied-rate";
+  head.textContent = first ? `${first.rateText || "—"}` : "—";
+  const what = document.createElement("div");
+  what.textContent = `${t("appliedLabel")}: ${applied.map(treatmentName).join(" = ")}` +
+    (first && first.duty ? ` — ${money(first.duty)} ${r.customsValue ? t("dutyOn")(money(r.customsValue)) : ""}` : "");
+  box.append(head, what);
+  if (r.fallback !== undefined && r.fallback !== null && !r.applied.includes(r.fallback)) {
+    const fb = r.treatments[r.fallback];
+    const line = document.createElement("div");
+    line.textContent = `${t("fallbackLabel")}: ${treatmentName(fb)} ${fb.rateText || ""}${fb.duty ? ` (${money(fb.duty)})` : ""}`;
+    box.append(line);
+  }
+  $("explanation").textContent = state.lang === "id" ? r.explanation.indonesian : r.explanation.english;
+  const body = $("treatments").tBodies[0];
+  body.replaceChildren();
+  r.treatments.forEach((tr, i) => {
+    const row = body.insertRow();
+    row.className = r.applied.includes(i) ? "applies" : tr.excludedBecause ? "excluded" : "";
+    const margin = tr.marginPoints !== undefined && tr.marginPoints !== null
+      ? `${tr.marginPoints} ${t("points")}${tr.marginOfPreference ? ` (${money(tr.marginOfPreference)})` : ""}` : "—";
+    const basis = tr.legalBasis ? [tr.legalBasis.article, tr.legalBasis.instrument].filter(Boolean).join(" — ") : "";
+    const status = r.applied.includes(i) ? t("applies") : tr.excludedBecause || t("available");
+    for (const text of [treatmentName(tr), tr.rateText || "—", money(tr.duty), margin, basis, status]) row.insertCell().textContent = text;
+  });
+  const proof = $("proof");
+  proof.replaceChildren();
+  const conditions = first ? first.conditions : [];
+  for (const c of conditions.length ? conditions : [t("noProof")]) {
+    const li = document.createElement("li");
+    li.textContent = c;
+    proof.append(li);
+  }
+}
+
+function renderMarkets(markets) {
+  const chart = $("markets");
+  chart.replaceChildren();
+  const rows = markets.filter((m) => m.averageRate !== undefined && m.averageRate !== null).slice(0, 12);
+  if (!rows.length) { chart.textContent = t("marketsNone"); return; }
+  const ns = "http://www.w3.org/2000/svg";
+  const width = 640, bar = 26, left = 200, height = rows.length * bar + 30;
+  const max = Math.max(1, ...rows.map((m) => Number(m.averageRate)));
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${t("marketsTitle")} (${t("average")})`);
+  rows.forEach((m, i) => {
+    const y = 10 + i * bar;
+    const label = document.createElementNS(ns, "text");
+    label.setAttribute("x", left - 8); label.setAttribute("y", y + 17); label.setAttribute("text-anchor", "end"); label.setAttribute("font-size", "13");
+    label.textContent = `${m.name} (${m.importer})`;
+    const w = Math.max(2, (Number(m.averageRate) / max) * (width - left - 70));
+    const rect = document.createElementNS(ns, "rect");
+    rect.setAttribute("x", left); rect.setAttribute("y", y + 4); rect.setAttribute("width", w); rect.setAttribute("height", bar - 8);
+    rect.setAttribute("fill", i === 0 ? "#1f7a3a" : "#0b5fa5");
+    const value = document.createElementNS(ns, "text");
+    value.setAttribute("x", left + w + 6); value.setAttribute("y", y + 17); value.setAttribute("font-size", "13");
+    value.textContent = `${m.averageRate}%`;
+    svg.append(label, rect, value);
+  });
+  chart.append(svg);
+}
+
+async function start() {
+  const params = new URLSearchParams(location.search);
+  let lang = params.get("lang");
+  if (!lang) { try { lang = localStorage.getItem("tarif-lang"); } catch (e) { lang = null; } }
+  if (!lang) lang = (navigator.language || "en").toLowerCase().startsWith("id") ? "id" : "en";
+  applyLanguage(lang === "id" ? "id" : "en");
+  $("lang-en").addEventListener("click", () => applyLanguage("en"));
+  $("lang-id").addEventListener("click", () => applyLanguage("id"));
+  $("on").value = params.get("on") || new Date().toISOString().slice(0, 10);
+  if (params.get("value")) $("value").value = params.get("value");
+  $("search").addEventListener("click", search);
+  $("q").addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); search(); } });
+  $("market").addEventListener("change", () => { state.code = null; if ($("q").value.trim()) search(); });
+  $("question").addEventListener("submit", resolve);
+  try {
+    await loadChoices(params);
+  } catch (e) {
+    setStatus(e.message, true);
+    return;
+  }
+  if (params.get("q")) {
+    $("q").value = params.get("q");
+    state.code = params.get("code");
+    await search();
+    if (params.get("code")) await resolve();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", start);
