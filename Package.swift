@@ -76,7 +76,10 @@ let package = Package(
             name: "TarifStoreTests", dependencies: ["TarifStore", "TarifImport", "TarifTesting"], swiftSettings: strictSettings),
         .testTarget(
             name: "TarifServerTests",
-            dependencies: ["TarifServer", "TarifKit", "TarifTesting", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "TarifServer", "TarifKit", "TarifTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings),
         .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifImport", "TarifRegistry", "TarifOrigin", "TarifSimulation", "TarifTesting"], exclude: ["Peers"], swiftSettings: strictSettings),
     ]

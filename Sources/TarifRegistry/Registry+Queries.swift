@@ -354,8 +354,24 @@ extension Registry {
     /// Every agreement `country` takes part in, directly or through a bloc, with its status on `day`.
     public func participations(_ country: CountryCode, on day: Day) -> [Participation] {
         var out: [Participation] = []
-        for i in agreements.indices {
-            for (c, p) in participations(inAgreement: i, on: day) where c == country { out.append(p) }
+        // Only the agreements that cover the country at some time (the cover index), in order.
+        var seen = Set<Int32>()
+        for i in (cover[country] ?? []).map(\.agreement) where seen.insert(i).inserted {
+            let a = agreements[Int(i)]
+            for p in a.parties {
+                // Only the party entries that can cover the country: itself, or a bloc it belongs to.
+                switch p.party {
+                case .country(let c): if c != country { continue }
+                case .bloc(let b):
+                    guard let j = institutionIndex[Self.key(b)], institutions[j].members.contains(where: { $0.member == country }) else { continue }
+                }
+                for (c, v, via) in Self.coverage(of: p, in: a, institutions: institutions, index: institutionIndex) where c == country {
+                    let status: Participation.Status = v.contains(day) ? .inForce : (day < v.start ? .notYet : .ended)
+                    out.append(Participation(
+                        agreement: a.id, shortName: a.shortName, name: a.name, form: forms[Int(i)], type: a.type, role: p.effectiveRole,
+                        side: p.effectiveSide, from: v.start, to: v.end, status: status, via: via))
+                }
+            }
         }
         return out.sorted { ($0.from, $0.shortName) < ($1.from, $1.shortName) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import TarifKit
@@ -9,19 +10,9 @@ import Testing
 /// The API served on loopback over the real schedules, every route and the errors.
 @Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
 struct APITests {
-    static let built: Result<TarifAPI, any Error> = Result {
-        let path = try TestData.temporaryDirectory().appendingPathComponent("tarif.sqlite").path
-        let tarif = try Tarif(path: path)
-        _ = try DataBuilder(database: tarif.database).build(from: TestData.directory, catalog: try Catalog.bundled())
-        return try TarifAPI(tarif: tarif)
-    }
-
-    /// Runs `body` against a live server on 127.0.0.1 (an ephemeral port).
-    func live(adminToken: String? = nil, _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
-        let built = try Self.built.get()
-        let api = try TarifAPI(tarif: built.tarif, adminToken: adminToken)
-        let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live, body)
+    /// Runs `body` against a live server on 127.0.0.1 (an ephemeral port) over the real data.
+    func live(_ options: ServerOptions = ServerOptions(rateLimit: 0), _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+        try await ServerFixture.live(options, body)
     }
 
     static func json(_ r: TestResponse) throws -> [String: Any] {
@@ -56,8 +47,11 @@ struct APITests {
                 #expect(lines.contains { ($0["code"] as? String)?.hasPrefix("1006") == true })
             }
             try await client.execute(uri: "/v1/countries/IDN?on=2024-01-01", method: .get) { r throws in
-                let agreements = try #require(try Self.json(r)["agreements"] as? [String])
-                #expect(agreements.contains("ATIGA") && agreements.contains("RCEP"))
+                let body = try Self.json(r)
+                let agreements = try #require(body["agreements"] as? [[String: Any]])
+                let inForce = agreements.filter { $0["status"] as? String == "in-force" }.compactMap { $0["agreement"] as? String }
+                #expect(inForce.contains("ATIGA") && inForce.contains("RCEP"))
+                #expect(body["wtoStatus"] != nil)
             }
             try await client.execute(uri: "/v1/agreements?country=IDN&partner=VNM&on=2022-06-01", method: .get) { r throws in
                 let shared = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [[String: Any]])
@@ -133,7 +127,7 @@ struct APITests {
                 #expect(r.status == .forbidden)
             }
         }
-        try await live(adminToken: "s3cret") { client in
+        try await live(ServerOptions(adminToken: "s3cret", rateLimit: 0)) { client in
             try await client.execute(uri: "/v1/admin/data/build", method: .post) { r throws in
                 #expect(r.status == .unauthorized)
                 #expect(r.headers[.wwwAuthenticate] == "Bearer")
@@ -148,5 +142,148 @@ struct APITests {
                 #expect(try Self.error(r).code == "missing_input")
             }
         }
+        // With a data directory: 202, the status while it runs, a second build refused (409), done with the
+        // data's tag. On a copy of the database, so the other suites' servers read theirs undisturbed.
+        let copy = try TestData.temporaryDirectory().appendingPathComponent("copy.sqlite")
+        try ServerFixture.built.get().database.writer.backup(to: try DatabaseQueue(path: copy.path))
+        let api = try TarifAPI(tarif: try Tarif(path: copy.path), options: ServerOptions(adminToken: "s3cret", dataDirectory: TestData.directory, rateLimit: 0))
+        try await Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { client in
+            let auth: HTTPFields = [.authorization: "Bearer s3cret"]
+            try await client.execute(uri: "/v1/admin/data/build", method: .get, headers: auth) { r throws in
+                #expect(try Self.json(r)["status"] as? String == "idle")
+            }
+            try await client.execute(uri: "/v1/admin/data/build", method: .post, headers: auth) { r throws in
+                #expect(r.status == .accepted)
+                #expect(r.headers[.location] == "/v1/admin/data/build")
+                #expect(try Self.json(r)["status"] as? String == "running")
+            }
+            try await client.execute(uri: "/v1/admin/data/build", method: .post, headers: auth) { r throws in
+                #expect(r.status == .conflict || r.status == .accepted)  // 202 only if the first build already ended
+            }
+            var status = "running"
+            for _ in 0..<600 where status == "running" {
+                try await Task.sleep(for: .milliseconds(250))
+                try await client.execute(uri: "/v1/admin/data/build", method: .get, headers: auth) { r throws in
+                    let body = try Self.json(r)
+                    status = body["status"] as? String ?? "?"
+                    if status == "done" { #expect((body["dataTag"] as? String)?.count == 16) }
+                    if status == "failed" { Issue.record("the build failed: \(body["message"] ?? "")") }
+                }
+            }
+            #expect(status == "done")
+            try await client.execute(uri: "/v1/duty?importer=USA&origin=MEX&code=6109.10.00&on=2026-03-01", method: .get) { r throws in
+                #expect(r.status == .ok)
+            }
+        }
+    }
+
+    @Test func rateLimitsApplyPerClient() async throws {
+        try await live(ServerOptions(rateLimit: 0.5, burst: 3)) { client in
+            for _ in 0..<3 {
+                try await client.execute(uri: "/v1/countries", method: .get) { r throws in
+                    #expect(r.status == .ok)
+                    #expect(r.headers[.init("RateLimit-Limit")!] == "3")
+                }
+            }
+            try await client.execute(uri: "/v1/countries", method: .get) { r throws in
+                #expect(r.status == .tooManyRequests)
+                #expect(try Self.error(r).code == "rate_limited")
+                #expect(Int(r.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            }
+            // Health and metrics stay open.
+            try await client.execute(uri: "/healthz", method: .get) { r throws in #expect(r.status == .ok) }
+            try await client.execute(uri: "/metrics", method: .get) { r throws in
+                let text = String(buffer: r.body)
+                #expect(text.contains(#"tarif_http_requests_total{method="GET",route="/v1/countries",status="429"} 1"#))
+                #expect(text.contains(#"tarif_http_requests_total{method="GET",route="/v1/countries",status="200"} 3"#))
+                #expect(text.contains("tarif_http_request_duration_seconds_bucket{route=\"/v1/countries\",le=\"+Inf\"} 4"))
+            }
+        }
+    }
+
+    @Test func etagsAndGzip() async throws {
+        try await live { client in
+            let uri = "/v1/duty?importer=USA&origin=VNM&code=6109.10.00&on=2026-03-01&value=100"
+            let etag = try await client.execute(uri: uri, method: .get) { r throws -> String in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentEncoding] == nil)
+                return try #require(r.headers[.eTag])
+            }
+            #expect(etag.hasPrefix("W/\""))
+            try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: etag]) { r throws in
+                #expect(r.status == .notModified)
+                #expect(r.body.readableBytes == 0)
+            }
+            // Another question, another tag; no date: today's answer, another tag again.
+            try await client.execute(uri: uri.replacingOccurrences(of: "VNM", with: "MEX"), method: .get, headers: [.ifNoneMatch: etag]) { r throws in
+                #expect(r.status == .ok && r.headers[.eTag] != etag)
+            }
+            try await client.execute(uri: uri, method: .get, headers: [.acceptEncoding: "gzip, deflate"]) { r throws in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentEncoding] == "gzip")
+                #expect(r.headers[.vary] == "Accept-Encoding")
+                let bytes = Array(r.body.readableBytesView)
+                #expect(bytes.starts(with: [0x1F, 0x8B]))  // the gzip magic number
+            }
+            try await client.execute(uri: uri, method: .get, headers: [.acceptEncoding: "gzip;q=0"]) { r throws in
+                #expect(r.headers[.contentEncoding] == nil)
+            }
+        }
+    }
+
+    @Test func thePageAndItsFilesAreServed() async throws {
+        try await live { client in
+            try await client.execute(uri: "/", method: .get) { r throws in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
+                let html = String(buffer: r.body)
+                #expect(html.contains(#"<label for="q""#) && html.contains("/page/app.js"))
+                #expect(r.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+            }
+            for (path, type) in [("/page/app.js", "text/javascript"), ("/page/app.css", "text/css"), ("/openapi.json", "application/json")] {
+                try await client.execute(uri: path, method: .get) { r throws in
+                    #expect(r.status == .ok)
+                    #expect(r.headers[.contentType]?.hasPrefix(type) == true)
+                }
+            }
+        }
+    }
+
+    @Test func searchFindsIndonesianWordsInAnotherMarket() async throws {
+        try await live { client in
+            try await client.execute(uri: "/v1/lines/USA?q=kemeja&on=2026-03-01&limit=10", method: .get) { r throws in
+                let body = try Self.json(r)
+                #expect((body["matchedVia"] as? String)?.contains("BTKI") == true)
+                let lines = try #require(body["lines"] as? [[String: Any]])
+                #expect(!lines.isEmpty && lines.allSatisfy { ($0["code"] as? String)?.hasPrefix("62") == true })
+            }
+            try await client.execute(uri: "/v1/origins?importer=USA&code=6109.10.00&on=2026-03-01&value=1000", method: .get) { r throws in
+                let list = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [[String: Any]])
+                let mex = try #require(list.firstIndex { $0["origin"] as? String == "MEX" })
+                let cub = try #require(list.firstIndex { $0["origin"] as? String == "CUB" })
+                #expect(mex < cub)  // USMCA free before column 2
+            }
+            try await client.execute(uri: "/v1/agreements/ATIGX", method: .get) { r throws in
+                #expect(r.status == .notFound)
+                let e = try Self.error(r)
+                #expect(e.field == "id" && e.message.contains("ATIGA"))
+            }
+        }
+    }
+}
+
+/// The real database, built once for every server test, and live servers over it.
+enum ServerFixture {
+    static let built: Result<Tarif, any Error> = Result {
+        let path = try TestData.temporaryDirectory().appendingPathComponent("tarif.sqlite").path
+        let tarif = try Tarif(path: path)
+        _ = try DataBuilder(database: tarif.database).build(from: TestData.directory, catalog: try Catalog.bundled())
+        return tarif
+    }
+
+    static func live(_ options: ServerOptions, _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+        let api = try TarifAPI(tarif: try built.get(), options: options)
+        let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live, body)
     }
 }

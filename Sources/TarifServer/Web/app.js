@@ -131,6 +131,7 @@ function renderLines(answer) {
     text.textContent = [...(line.path || []), description].join(" › ");
     label.append(input, code, text);
     box.append(label);
+    if (input.checked) requestAnimationFrame(() => label.scrollIntoView({ block: "nearest" }));
   });
 }
 

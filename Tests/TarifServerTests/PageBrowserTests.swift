@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TarifKit
+import TarifServer
+import TarifTesting
+import Testing
+
+/// The exporters' page in a real headless Chromium (Debian's `chromium`): it loads, searches
+/// for a product in words, picks the line, resolves the duty and draws the markets chart;
+/// the rendered page is read back (its DOM) and photographed.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct PageBrowserTests {
+    static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    /// `scripts/test` installs Chromium and sets this, so the test cannot pass by being skipped.
+    static let required = ProcessInfo.processInfo.environment["TARIF_REQUIRE_BROWSER"] == "1"
+
+    /// Runs Chromium headless on `url` with `arguments`; its standard output.
+    static func chromium(_ arguments: [String], url: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium!)
+        let profile = try TestData.temporaryDirectory().path
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--hide-scrollbars",
+            "--user-data-dir=\(profile)", "--virtual-time-budget=60000", "--run-all-compositor-stages-before-draw",
+        ] + arguments + [url]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The text of the element with `id` in a DOM dump (tags removed, spaces collapsed).
+    static func text(of id: String, in html: String) -> String? {
+        guard let start = html.range(of: "id=\"\(id)\"") else { return nil }
+        var depth = 0
+        var out = ""
+        var inTag = false
+        var tag = ""
+        for ch in html[start.upperBound...] {
+            if ch == "<" { inTag = true; tag = ""; continue }
+            if inTag {
+                if ch == ">" {
+                    inTag = false
+                    if tag.hasPrefix("/") { depth -= 1; if depth < 0 { break } } else if !tag.hasSuffix("/") && !["br", "input", "img", "meta", "link"].contains(String(tag.split(separator: " ").first ?? "")) { depth += 1 }
+                    out += " "
+                } else { tag.append(ch) }
+                continue
+            }
+            if depth >= 0, !inTag, out.count < 100_000 { out.append(ch) }
+        }
+        return out.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    @Test func searchResolveAndChartInARealBrowser() async throws {
+        guard Self.chromium != nil else {
+            if Self.required { Issue.record("Chromium is not installed (apt-get install chromium)") }
+            print("skipped: no Chromium (install the Debian package chromium to run the page test)")
+            return
+        }
+        try await ServerFixture.live(ServerOptions(rateLimit: 0)) { client in
+            let port = try #require(client.port)
+            let base = "http://127.0.0.1:\(port)/?market=USA&origin=MEX&q=cotton%20t-shirts&code=6109.10.00&on=2026-03-01&value=10000"
+            let dom = try Self.chromium(["--dump-dom"], url: base + "&lang=en")
+            // The search listed the line, the resolution shows USMCA free against MFN 16.5%.
+            #expect(dom.contains(#"value="6109.10.00""#), "the search did not list 6109.10.00")
+            let applied = try #require(Self.text(of: "applied", in: dom), "no result on the page")
+            #expect(applied.contains("Free") && applied.contains("USMCA"), "applied: \(applied)")
+            let table = try #require(Self.text(of: "treatments", in: dom))
+            #expect(table.contains("16.5%") && table.contains("GATT 1994 Art. I:1") && table.contains("GATT 1994 Art. XXIV"), "table: \(table.prefix(400))")
+            #expect(table.contains("16.5 points"), "margin of preference: \(table.prefix(400))")
+            let proof = try #require(Self.text(of: "proof", in: dom))
+            #expect(proof.contains("certification of origin"), "proof: \(proof)")
+            let chart = try #require(Self.text(of: "markets", in: dom))
+            #expect(dom.contains("<svg") && !chart.isEmpty, "no markets chart")
+            #expect(Self.text(of: "status", in: dom)?.contains("Done") == true)
+
+            // The same in Indonesian.
+            let id = try Self.chromium(["--dump-dom"], url: base + "&lang=id")
+            #expect(id.contains(#"<html lang="id""#))
+            #expect(Self.text(of: "result-title", in: id)?.contains("Bea masuk") == true)
+            #expect(Self.text(of: "explanation", in: id)?.contains("Bea masuk yang terutang") == true)
+
+            // A screenshot of the rendered result: a real PNG of the window's size with a picture in it.
+            let png = try TestData.temporaryDirectory().appendingPathComponent("page.png")
+            _ = try Self.chromium(["--screenshot=\(png.path)", "--window-size=1200,1800"], url: base + "&lang=en")
+            let bytes = try Data(contentsOf: png)
+            #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            #expect(width == 1200 && height == 1800)
+            #expect(bytes.count > 40_000, "the screenshot is nearly empty (\(bytes.count) bytes)")
+            Attachment.record(Array(bytes), named: "tarif-page.png")
+            print("screenshot: \(png.path)")
+        }
+    }
+}
