@@ -16,7 +16,7 @@ latest = db.execute(
 questions = []
 for schedule_id, importer in latest:
     codes = [r[0] for r in db.execute(
-        "select distinct code from rate where schedule_id = ? and kind = 'mfn' and length(replace(code, '.', '')) >= 8", (schedule_id,))]
+        "select distinct code from rate where schedule_id = ? and kind = 'mfn' and length(replace(code, '.', '')) >= 8 and code not like '99%'", (schedule_id,))]
     for code in random.sample(codes, min(len(codes), count // len(latest))):
         origin = random.choice([o for o in origins if o != importer])
         questions.append(f"/v1/duty?importer={importer}&code={code}&origin={origin}&on=2026-03-01&value=10000")
