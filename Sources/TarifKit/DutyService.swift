@@ -111,7 +111,7 @@ public final class DutyService: Sendable {
     }
 
     /// FNV-1a, 64 bits, in hexadecimal: a short tag, not a security digest.
-    static func digest(_ text: String) -> String {
+    public static func digest(_ text: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 {
             h ^= UInt64(b)

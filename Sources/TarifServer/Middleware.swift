@@ -158,7 +158,7 @@ struct ConditionalMiddleware: RouterMiddleware {
         }
         var key = "\(dataTag())|\(TarifAPI.version)|\(request.uri.description)"
         if request.uri.queryParameters["on"] == nil { key += "|\(Day.today())" }
-        let etag = "W/\"\(Self.digest(key))\""
+        let etag = "W/\"\(DutyService.digest(key))\""
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
             return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache", .vary: "Accept-Encoding"])
         }
@@ -179,15 +179,6 @@ struct ConditionalMiddleware: RouterMiddleware {
             return q > 0
         }
         return false
-    }
-
-    static func digest(_ text: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        return String(h, radix: 16)
     }
 }
 
