@@ -153,7 +153,7 @@ struct ConditionalMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: TarifRequestContext, next: (Request, TarifRequestContext) async throws -> Response) async throws -> Response {
         let gzip = request.headers[.acceptEncoding].map(Self.acceptsGzip) ?? false
         let path = request.uri.path
-        guard request.method == .get || request.method == .head, path.hasPrefix("/v1/") || path == "/openapi.json" || path == "/" || path.hasPrefix("/page/") else {
+        guard request.method == .get || request.method == .head, path.hasPrefix("/v1/") && !path.hasPrefix("/v1/admin/") || path == "/openapi.json" || path == "/" || path.hasPrefix("/page/") else {
             return try await ResponseEncoding.$acceptsGzip.withValue(gzip) { try await next(request, context) }
         }
         var key = "\(dataTag())|\(TarifAPI.version)|\(request.uri.description)"
