@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "TarifOrigin", targets: ["TarifOrigin"]),
         .library(name: "TarifSimulation", targets: ["TarifSimulation"]),
         .library(name: "TarifKit", targets: ["TarifKit"]),
+        .library(name: "TarifPostgres", targets: ["TarifPostgres"]),
         .library(name: "TarifServer", targets: ["TarifServer"]),
         .executable(name: "tarif", targets: ["tarif"]),
     ],
@@ -25,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for gzip-compressed publications.
@@ -37,6 +42,15 @@ let package = Package(
         .target(
             name: "TarifStore",
             dependencies: ["TarifCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings),
+        // The same tables in PostgreSQL, for deployments that share one database (postgres-nio).
+        .target(
+            name: "TarifPostgres",
+            dependencies: [
+                "TarifCore", "TarifStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings),
         // The cooperation registry: WTO membership, institutions, agreements, programs (no I/O).
         .target(name: "TarifRegistry", dependencies: ["TarifCore"], swiftSettings: strictSettings),
@@ -54,7 +68,7 @@ let package = Package(
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tarif",
-            dependencies: ["TarifKit", "TarifOrigin", "TarifSimulation", "TarifServer", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["TarifKit", "TarifOrigin", "TarifSimulation", "TarifServer", "TarifPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictSettings),
         // The HTTP service: the JSON API over TarifKit (Hummingbird 2).
         .target(
@@ -77,7 +91,8 @@ let package = Package(
         .testTarget(
             name: "TarifServerTests",
             dependencies: [
-                "TarifServer", "TarifKit", "TarifTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "TarifServer", "TarifKit", "TarifTesting", "TarifPostgres", "TarifStore", "TarifCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings),

@@ -25,9 +25,9 @@ public final class DutyService: Sendable {
     public init(tarif: Tarif, capacity: Int = 100_000) throws {
         self.tarif = tarif
         registry = try tarif.registry()
-        schedules = try tarif.database.schedules()
+        schedules = try tarif.store.schedules()
         lookup = CountryLookup(Array(registry.countries.values))
-        dataTag = Self.digest(try tarif.database.sourceFingerprint().joined(separator: "\n"))
+        dataTag = Self.digest(try tarif.store.sourceFingerprint().joined(separator: "\n"))
         cache = Mutex(LineCache(generation: max(1, capacity / 2)))
     }
 

@@ -8,7 +8,7 @@ extension Tarif {
     /// 99 headings its footnotes name, parsed once each.
     public func auditInput(importer: CountryCode, on day: Day, registry: Registry) throws -> AuditInput {
         let s = try schedule(for: importer, on: day)
-        let (lines, rates, notes) = try database.allLines(in: s)
+        let (lines, rates, notes) = try store.allLines(in: s)
         let lineByCode = Dictionary(lines.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var ratesByCode: [TariffCode: [LineRate]] = [:]
         var rateLines: Set<TariffCode> = []
@@ -35,7 +35,7 @@ extension Tarif {
             }
         }
         return AuditInput(
-            info: s.info, lines: lines, rates: rates, staged: try database.allStagedRates(importer: importer), layers: layers)
+            info: s.info, lines: lines, rates: rates, staged: try store.allStagedRates(importer: importer), layers: layers)
     }
 
     /// Audits `importer`'s schedule in force on `day` against GATT 1994 Art. I:1 and its exceptions.

@@ -14,12 +14,12 @@ extension Tarif {
         var versions: [ResolutionIndex.VersionInput] = []
         var staged: [(StagedSchedule, StagedRate)] = []
         var seen: Set<CountryCode> = []
-        for s in try database.schedules() where s.info.series == ScheduleInfo.mfnSeries(for: s.info.importer) {
+        for s in try store.schedules() where s.info.series == ScheduleInfo.mfnSeries(for: s.info.importer) {
             if let wanted, !wanted.contains(s.info.importer) { continue }
-            let (lines, rates, _) = try database.allLines(in: s)
+            let (lines, rates, _) = try store.allLines(in: s)
             versions.append(
                 .init(importer: s.info.importer, validFrom: s.info.validFrom, currency: s.info.currency, lines: lines, rates: rates))
-            if seen.insert(s.info.importer).inserted { staged += try database.allStagedRates(importer: s.info.importer) }
+            if seen.insert(s.info.importer).inserted { staged += try store.allStagedRates(importer: s.info.importer) }
         }
         if versions.isEmpty {
             throw TarifError(.notFound, "no tariff schedules to index; run `tarif data build` first")

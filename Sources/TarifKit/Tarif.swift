@@ -4,24 +4,32 @@ public import TarifRegistry
 public import TarifRules
 public import TarifStore
 
-/// The library's entry point: a database of loaded schedules and the questions it answers.
+/// The library's entry point: a store of loaded schedules and the questions it answers.
 public struct Tarif: Sendable {
-    public let database: TarifDatabase
+    /// Where the data are read from: the embedded SQLite database or a shared PostgreSQL one.
+    public let store: any TariffStore
+
+    public init(store: any TariffStore) {
+        self.store = store
+    }
 
     public init(database: TarifDatabase) {
-        self.database = database
+        self.store = database
     }
 
     /// Opens the database at `path` (creating an empty one if needed).
     public init(path: String) throws {
-        self.database = try TarifDatabase(path: path)
+        self.store = try TarifDatabase(path: path)
     }
+
+    /// The embedded database, when the store is one (data builds write to it).
+    public var database: TarifDatabase? { store as? TarifDatabase }
 
     /// The MFN schedule of `importer` in force on `day`.
     /// - Throws: ``TarifError`` `.unknownImporter` naming the importers there are, or
     ///   `.notFound` when no version holds on that day.
     public func schedule(for importer: CountryCode, on day: Day) throws -> StoredSchedule {
-        try Self.schedule(for: importer, on: day, among: try database.schedules())
+        try Self.schedule(for: importer, on: day, among: try store.schedules())
     }
 
     /// The MFN schedule of `importer` in force on `day` among `all` the stored versions.
@@ -42,13 +50,13 @@ public struct Tarif: Sendable {
     /// Lines under a code prefix.
     public func lines(importer: CountryCode, under prefix: TariffCode, on day: Day, limit: Int = 500) throws -> (StoredSchedule, [TariffLine]) {
         let s = try schedule(for: importer, on: day)
-        return (s, try database.lines(under: prefix, in: s, limit: limit))
+        return (s, try store.lines(under: prefix, in: s, limit: limit))
     }
 
     /// Lines whose descriptions match the words of `query`, in English or the importer's language.
     public func search(importer: CountryCode, _ query: String, on day: Day, limit: Int = 50) throws -> (StoredSchedule, [TariffLine]) {
         let s = try schedule(for: importer, on: day)
-        return (s, try database.search(query, in: s, limit: limit))
+        return (s, try store.search(query, in: s, limit: limit))
     }
 
     /// A line, its published rates (all kinds) and notes, as in force on `day`.
@@ -59,8 +67,8 @@ public struct Tarif: Sendable {
     /// A line, its published rates and notes in the schedule version `s`.
     public func rate(code: TariffCode, in s: StoredSchedule) throws -> RateAnswer {
         let line = try requireLine(code, in: s)
-        let (publishedOn, rates) = try database.rates(for: code, in: s) ?? (code, [])
-        return RateAnswer(schedule: s, line: line, publishedOn: publishedOn, rates: rates, notes: try database.notes(for: code, in: s))
+        let (publishedOn, rates) = try store.rates(for: code, in: s) ?? (code, [])
+        return RateAnswer(schedule: s, line: line, publishedOn: publishedOn, rates: rates, notes: try store.notes(for: code, in: s))
     }
 
     /// Every treatment a consignment can get, the one that applies, and why.
@@ -74,7 +82,7 @@ public struct Tarif: Sendable {
         exchangeRates: [Currency: ExactDecimal] = [:], alternative: Int? = nil, registry: Registry? = nil
     ) throws -> DutyResolution {
         // Without an origin and without country data (a database of schedules only), MFN needs no registry.
-        let registry = try registry ?? (origin == nil && database.countries().isEmpty ? Registry(RegistryInput(countries: [])) : self.registry())
+        let registry = try registry ?? (origin == nil && store.countries().isEmpty ? Registry(RegistryInput(countries: [])) : self.registry())
         if let origin, registry.countries[origin] == nil {
             _ = try registry.country(named: origin.rawValue)
         }
@@ -99,7 +107,7 @@ public struct Tarif: Sendable {
         let answer = try rate(code: code, in: schedule)
         var layers: [AdditionalDuty] = []
         for heading in Self.chapter99References(in: answer.notes) {
-            guard let line = try database.line(heading, in: answer.schedule), let (on, rates) = try database.rates(for: heading, in: answer.schedule),
+            guard let line = try store.line(heading, in: answer.schedule), let (on, rates) = try store.rates(for: heading, in: answer.schedule),
                 on == heading,
                 let layer = AdditionalDuty.parse(
                     line: line, rates: rates, legalSource: answer.schedule.info.legalSource, country: { lookup.find($0)?.code })
@@ -108,7 +116,7 @@ public struct Tarif: Sendable {
         }
         return LineTariff(
             schedule: answer.schedule, line: answer.line, publishedOn: answer.publishedOn, rates: answer.rates,
-            staged: try database.stagedRates(importer: importer, code: code, on: day), layers: layers)
+            staged: try store.stagedRates(importer: importer, code: code, on: day), layers: layers)
     }
 
     /// The chapter 99 headings (`9903.88.03`) named in a line's footnotes, in order, once each.
@@ -138,16 +146,16 @@ public struct Tarif: Sendable {
     /// - Throws: ``TarifError`` when the database has no countries yet, or
     ///   ``RegistryProblems`` when the facts break an invariant.
     public func registry() throws -> Registry {
-        let countries = try database.countries()
+        let countries = try store.countries()
         guard !countries.isEmpty else {
             throw TarifError(.notFound, "the database has no countries; load countries/country-codes.csv with `tarif data build`")
         }
-        return try Registry(RegistryLoader.input(countries: countries, schemes: try database.preferenceSchemes()))
+        return try Registry(RegistryLoader.input(countries: countries, schemes: try store.preferenceSchemes()))
     }
 
     func requireLine(_ code: TariffCode, in s: StoredSchedule) throws -> TariffLine {
-        if let line = try database.line(code, in: s) { return line }
-        let below = try database.lines(under: code, in: s, limit: 5)
+        if let line = try store.line(code, in: s) { return line }
+        let below = try store.lines(under: code, in: s, limit: 5)
         let hint: String
         if !below.isEmpty {
             hint = "; lines under it: \(below.map(\.code.formatted).joined(separator: ", "))\(below.count == 5 ? ", …" : "")"
@@ -155,7 +163,7 @@ public struct Tarif: Sendable {
             var nearby: [TariffLine] = []
             var length = Int(code.length) - 2
             while nearby.isEmpty, length >= 4 {
-                nearby = try database.lines(under: code.prefix(length), in: s, limit: 5)
+                nearby = try store.lines(under: code.prefix(length), in: s, limit: 5)
                 length -= 2
             }
             hint = nearby.isEmpty ? "" : "; nearby lines: \(nearby.map(\.code.formatted).joined(separator: ", "))"

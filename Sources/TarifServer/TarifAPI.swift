@@ -2,7 +2,7 @@ public import Foundation
 public import Hummingbird
 public import Logging
 import Synchronization
-import TarifStore
+public import TarifStore
 import TarifCore
 public import TarifKit
 public import TarifRegistry
@@ -23,11 +23,22 @@ public struct ServerOptions: Sendable {
     public var trustForwardedFor: Bool
     /// Where access-log lines go; `nil`: none.
     public var accessLog: AccessLog?
+    /// When the store is not the embedded database (PostgreSQL): the SQLite file a data
+    /// build loads first, and what then copies it into the store.
+    public var buildDatabase: String?
+    public var publish: (@Sendable (TarifDatabase) async throws -> Void)?
+    /// How often, in seconds, the server checks whether another process (a second server,
+    /// `tarif data build`) changed the data, and reloads when it did; 0: never.
+    public var refreshInterval: Double
 
     public init(
         adminToken: String? = nil, dataDirectory: URL? = nil, rateLimit: Double = 50, burst: Int = 100, timeLimit: Double = 30,
-        trustForwardedFor: Bool = false, accessLog: AccessLog? = nil
+        trustForwardedFor: Bool = false, accessLog: AccessLog? = nil, buildDatabase: String? = nil,
+        publish: (@Sendable (TarifDatabase) async throws -> Void)? = nil, refreshInterval: Double = 30
     ) {
+        self.buildDatabase = buildDatabase
+        self.publish = publish
+        self.refreshInterval = refreshInterval
         self.adminToken = adminToken.flatMap { $0.isEmpty ? nil : $0 }
         self.dataDirectory = dataDirectory
         self.rateLimit = rateLimit
@@ -53,8 +64,33 @@ public final class TarifAPI: Sendable {
     private let build = Mutex<BuildStatus>(.idle)
     private let limiter: RateLimiter?
 
-    /// The service answering now (replaced after an admin data build).
-    public var service: DutyService { current.withLock { $0 } }
+    private let lastCheck = Mutex<Date>(Date())
+
+    /// The service answering now (replaced after a data build, here or elsewhere).
+    public var service: DutyService {
+        let now = Date()
+        if options.refreshInterval > 0 {
+            let due = lastCheck.withLock { last -> Bool in
+                guard now.timeIntervalSince(last) >= options.refreshInterval else { return false }
+                last = now
+                return true
+            }
+            if due { Task.detached { [self] in try? refreshIfChanged() } }
+        }
+        return current.withLock { $0 }
+    }
+
+    /// Reloads when the store's data are no longer those the service loaded (a data build
+    /// by another server or by `tarif data build`).
+    /// - Returns: whether it reloaded.
+    @discardableResult
+    public func refreshIfChanged() throws -> Bool {
+        let old = current.withLock { $0 }
+        guard try DutyService.digest(old.tarif.store.sourceFingerprint().joined(separator: "\n")) != old.dataTag else { return false }
+        let fresh = try DutyService(tarif: old.tarif)
+        current.withLock { $0 = fresh }
+        return true
+    }
 
     public init(tarif: Tarif, options: ServerOptions = ServerOptions()) throws {
         self.options = options
@@ -78,7 +114,10 @@ public final class TarifAPI: Sendable {
         if let limiter { router.add(middleware: RateLimitMiddleware(limiter: limiter, trustForwardedFor: options.trustForwardedFor)) }
         router.add(middleware: ConditionalMiddleware(dataTag: { [self] in service.dataTag }))
 
-        router.get("/healthz") { _, _ in JSON.response(["status": "ok"]) }
+        router.get("/healthz") { [self] _, _ in
+            let s = service
+            return JSON.response(["status": "ok", "store": s.tarif.store.storeDescription, "data": s.dataTag])
+        }
         router.get("/metrics") { [self] _, _ in
             let s = service
             let text = metrics.render(extra: [
@@ -143,18 +182,18 @@ public final class TarifAPI: Sendable {
             var via: String?
             var lines: [TariffLine]
             if let code = try? TariffCode(text) {
-                lines = try s.tarif.database.lines(under: code, in: schedule, limit: limit)
+                lines = try s.tarif.store.lines(under: code, in: schedule, limit: limit)
             } else {
-                lines = try s.tarif.database.search(text, in: schedule, limit: limit)
+                lines = try s.tarif.store.search(text, in: schedule, limit: limit)
                 // Words of another language (Indonesian in a US schedule): find them in a
                 // schedule that has both languages, then this market's lines under the same HS subheadings.
                 if lines.isEmpty {
                     for other in s.schedules where other.info.importer != importer && other.validity.contains(day) && other.info.series == ScheduleInfo.mfnSeries(for: other.info.importer) {
-                        let found = try s.tarif.database.search(text, in: other, limit: 20)
+                        let found = try s.tarif.store.search(text, in: other, limit: 20)
                         guard !found.isEmpty else { continue }
                         var seen = Set<String>()
                         for hs6 in found.map({ $0.code.length > 6 ? $0.code.prefix(6) : $0.code }) where seen.insert(hs6.digits).inserted && lines.count < limit {
-                            lines += try s.tarif.database.lines(under: hs6, in: schedule, limit: limit - lines.count)
+                            lines += try s.tarif.store.lines(under: hs6, in: schedule, limit: limit - lines.count)
                         }
                         if !lines.isEmpty { via = other.info.title; break }
                     }
@@ -234,7 +273,11 @@ public final class TarifAPI: Sendable {
             Task.detached { [self] in
                 let outcome: BuildStatus
                 do {
-                    let reports = try DataBuilder(database: tarif.database).build(from: dataDirectory, catalog: try Catalog.bundled())
+                    guard let database = try tarif.database ?? options.buildDatabase.map({ try TarifDatabase(path: $0) }) else {
+                        throw TarifError(.missingInput, "the server has no database to build into (--db)")
+                    }
+                    let reports = try DataBuilder(database: database).build(from: dataDirectory, catalog: try Catalog.bundled())
+                    if let publish = options.publish { try await publish(database) }
                     let fresh = try DutyService(tarif: tarif)
                     current.withLock { $0 = fresh }
                     outcome = .done(at: Date(), loaded: reports.count, dataTag: fresh.dataTag)

@@ -6,6 +6,8 @@ public import GRDB
 /// One value owns one `DatabaseQueue`; it is `Sendable` and may be shared across tasks.
 public struct TarifDatabase: Sendable {
     public let writer: any DatabaseWriter
+    /// The file, or `:memory:`.
+    public let location: String
 
     /// Opens (creating if needed) the database file at `path` and migrates it.
     /// - Throws: ``TarifCore/TarifError`` `.database` when the file cannot be opened or migrated.
@@ -20,6 +22,7 @@ public struct TarifDatabase: Sendable {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
             self.writer = queue
+            self.location = path
             try Self.migrator.migrate(queue)
         } catch let error as DatabaseError {
             throw StoreError.database(error, "opening \(path)")
@@ -28,12 +31,32 @@ public struct TarifDatabase: Sendable {
 
     /// A database in memory, for tests.
     public static func inMemory() throws -> TarifDatabase {
-        try TarifDatabase(writer: DatabaseQueue())
+        try TarifDatabase(writer: DatabaseQueue(), location: ":memory:")
     }
 
-    init(writer: any DatabaseWriter) throws {
+    init(writer: any DatabaseWriter, location: String) throws {
         self.writer = writer
+        self.location = location
         try Self.migrator.migrate(writer)
+    }
+
+    /// The migrations that make this version's tables, as one string: a PostgreSQL copy
+    /// records it, and a server of another version refuses to read that copy.
+    public static var schemaVersion: String {
+        migrator.migrations.map { $0.prefix(while: { $0 != ":" }) }.joined(separator: ",")
+    }
+
+    /// The tables that hold data, in an order that loads parents before children (the
+    /// full-text index, SQLite's own tables and GRDB's migration log excluded).
+    public func dataTables() throws -> [String] {
+        try read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                        AND name NOT LIKE 'line_search%' AND name != 'grdb_migrations' ORDER BY rowid
+                    """)
+        }
     }
 
     static var migrator: DatabaseMigrator {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TarifCore
 import TarifKit
+import TarifPostgres
 
 /// How query results are printed.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -13,11 +14,22 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).")
     var db: String?
 
+    @Option(
+        name: .long,
+        help: "Read a PostgreSQL database instead, postgres://user:password@host:port/database (default: $TARIF_DATABASE_URL).")
+    var databaseURL: String?
+
     @Option(name: .long, help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
 
+    /// The PostgreSQL URL from the option or the environment, if any.
+    var postgresURL: String? {
+        (databaseURL ?? ProcessInfo.processInfo.environment["TARIF_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// The existing database (never creates one: a query on an empty file would only mislead).
     func open() throws -> Tarif {
+        if let url = postgresURL { return Tarif(store: try PostgresStore(url: url)) }
         let path = Locations.database(explicit: db)
         guard FileManager.default.fileExists(atPath: path) else {
             throw TarifError(.io, "no database at \(path); build it with `tarif data build` (or give --db)")

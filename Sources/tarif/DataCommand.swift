@@ -3,34 +3,91 @@ import Foundation
 import TarifCore
 import TarifImport
 import TarifKit
+import TarifPostgres
 import TarifStore
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Build the database from the official publications and inspect what it holds.",
-        subcommands: [Build.self, Import.self, Status.self, Unparsed.self])
+        subcommands: [Build.self, Import.self, Publish.self, Status.self, Unparsed.self])
 
-    struct Build: ParsableCommand {
+    struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load every publication of the catalog from the data directory (skipping files already loaded).")
+            abstract: "Load every publication of the catalog from the data directory (skipping files already loaded).",
+            discussion: """
+                With --database-url (or $TARIF_DATABASE_URL) the embedded database is built first, then copied
+                into PostgreSQL in one transaction (as `tarif data publish`): servers reading it go on answering
+                from the previous data until the copy commits.
+                """)
 
         @Option(name: .long, help: "Data directory (default: $TARIF_DATA, else ../shared/data).")
         var data: String?
 
         @OptionGroup var store: StoreOptions
 
-        func run() throws {
-            try TarifCLI.run {
-                let directory = try Locations.dataDirectory(explicit: data)
-                let path = Locations.database(explicit: store.db)
-                let started = Date()
-                let builder = DataBuilder(database: try TarifDatabase(path: path), progress: TerminalProgress())
+        func run() async throws {
+            let directory: URL
+            let path = Locations.database(explicit: store.db)
+            let started = Date()
+            let database: TarifDatabase
+            do {
+                directory = try Locations.dataDirectory(explicit: data)
+                database = try TarifDatabase(path: path)
+                let builder = DataBuilder(database: database, progress: TerminalProgress())
                 let reports = try builder.build(from: directory, catalog: try Catalog.bundled())
                 let seconds = Date().timeIntervalSince(started)
                 try LoadSummary(reports: reports).print(format: store.format, footer: [
                     "Database: \(path)", "Data: \(directory.path)", String(format: "Time: %.2f s", seconds),
                 ])
+            } catch let error as TarifError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            if let url = store.postgresURL { try await Publish.publish(database, to: url, format: store.format) }
+        }
+    }
+
+    struct Publish: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy the embedded database into PostgreSQL, all or nothing, for servers that share it.",
+            discussion: """
+                tarif data publish --database-url postgres://tarif:secret@db.internal/tarif
+                The tables go to the URL's schema (?schema=, default tarif), made in a schema of their own and
+                put in place of the old one when the copy commits: an error leaves the old data untouched.
+                """)
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            guard let url = store.postgresURL else { throw ValidationError("give --database-url (or set TARIF_DATABASE_URL)") }
+            let path = Locations.database(explicit: store.db)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ValidationError("no database at \(path); build it with `tarif data build` (or give --db)")
+            }
+            let database: TarifDatabase
+            do { database = try TarifDatabase(path: path) } catch let error as TarifError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            try await Self.publish(database, to: url, format: store.format)
+        }
+
+        static func publish(_ database: TarifDatabase, to url: String, format: OutputFormat) async throws {
+            let progress = TerminalProgress()
+            do {
+                let report = try await PostgresPublisher.publish(database, to: url) { table, rows, total in
+                    progress.report(phase: "copying \(table) into PostgreSQL", fraction: total == 0 ? 1 : Double(rows) / Double(total))
+                }
+                progress.finish(phase: "copy")
+                struct Copied: Encodable { var table: String, rows: Int }
+                try Output(format: format).emit(
+                    header: ["table", "rows"], rows: report.tables.map { [$0.table, String($0.rows)] },
+                    json: report.tables.map { Copied(table: $0.table, rows: $0.rows) },
+                    footer: ["Copied into \(report.location.description)", String(format: "Time: %.2f s", report.seconds)])
+            } catch let error as TarifError {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                throw ExitCode.failure
             }
         }
     }
@@ -123,15 +180,15 @@ struct DataCommand: ParsableCommand {
         func run() throws {
             try TarifCLI.run {
                 let tarif = try options.open()
-                let schedules = try tarif.database.schedules()
+                let schedules = try tarif.store.schedules()
                 let rows = schedules.map { s in
                     [
                         s.info.importer.rawValue, s.info.title, s.validity.start.description, s.validity.end.map(\.description) ?? "—",
                         String(s.lineCount), String(s.rateCount), String(s.unparsedCount), s.info.sourceFile,
                     ]
                 }
-                let counts = try tarif.database.referenceCounts()
-                let staged = try tarif.database.stagedSchedules()
+                let counts = try tarif.store.referenceCounts()
+                let staged = try tarif.store.stagedSchedules()
                 var footer = ["HS entries: \(counts["hs_entry"] ?? 0), sections: \(counts["hs_section"] ?? 0), countries: \(counts["country"] ?? 0)"]
                 footer.append(staged.isEmpty ? "No staged preferential schedules loaded." : "Staged preferential schedules:")
                 for s in staged {
@@ -157,7 +214,7 @@ struct DataCommand: ParsableCommand {
             try TarifCLI.run {
                 let tarif = try options.open()
                 let schedule = try tarif.schedule(for: try CountryCode(importer), on: try options.day())
-                let list = try tarif.database.unparsed(in: schedule)
+                let list = try tarif.store.unparsed(in: schedule)
                 try Output(format: options.format).emit(
                     header: ["line", "kind", "text", "where", "reason"],
                     rows: list.map { [$0.code.formatted, $0.kind.rawValue, $0.text, $0.location.description, $0.reason] }, json: list,

@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import TarifCore
 import TarifKit
+import TarifPostgres
+import TarifStore
 import TarifServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -21,7 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Address to listen on (default 127.0.0.1).") var host = "127.0.0.1"
     @Option(name: .long, help: "Port (default 8080).") var port = 8080
-    @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite).") var db: String?
+    @Option(name: .long, help: "Database file (default: $TARIF_DB, else ~/.local/share/tarif/tarif.sqlite); with --database-url, where admin builds load first.") var db: String?
+    @Option(
+        name: .long,
+        help: "Read PostgreSQL instead, postgres://user:password@host:port/database[?schema=tarif] (default: $TARIF_DATABASE_URL).")
+    var databaseURL: String?
+    @Option(name: .long, help: "Seconds between checks that the data changed elsewhere (another server's build); 0: never (default 30).") var refresh = 30.0
     @Option(name: .long, help: "Data directory for POST /v1/admin/data/build (default: $TARIF_DATA, else ../shared/data).") var data: String?
     @Option(name: .long, help: "Requests a second each client may make on average; 0: no limit (default 50).") var rateLimit = 50.0
     @Option(name: .long, help: "Requests a client may make at once before the limit applies (default 100).") var burst = 100
@@ -31,11 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let path = Locations.database(explicit: db)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("no database at \(path); build it with `tarif data build` (or give --db)")
+        let url = (databaseURL ?? ProcessInfo.processInfo.environment["TARIF_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        guard url != nil || FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no database at \(path); build it with `tarif data build` (or give --db or --database-url)")
         }
-        guard rateLimit >= 0, burst >= 1, timeLimit > 0 else {
-            throw ValidationError("--rate-limit must be 0 or more, --burst 1 or more and --time-limit more than 0")
+        guard rateLimit >= 0, burst >= 1, timeLimit > 0, refresh >= 0 else {
+            throw ValidationError("--rate-limit and --refresh must be 0 or more, --burst 1 or more and --time-limit more than 0")
         }
         let log: AccessLog?
         switch accessLog {
@@ -47,10 +55,23 @@ struct ServeCommand: AsyncParsableCommand {
             handle.seekToEndOfFile()
             log = AccessLog(handle: handle)
         }
-        let options = ServerOptions(
+        var options = ServerOptions(
             adminToken: ProcessInfo.processInfo.environment["TARIF_ADMIN_TOKEN"], dataDirectory: try? Locations.dataDirectory(explicit: data),
-            rateLimit: rateLimit, burst: burst, timeLimit: timeLimit, trustForwardedFor: trustForwardedFor, accessLog: log)
-        let api = try TarifAPI(tarif: try Tarif(path: path), options: options)
+            rateLimit: rateLimit, burst: burst, timeLimit: timeLimit, trustForwardedFor: trustForwardedFor, accessLog: log,
+            buildDatabase: path, refreshInterval: refresh)
+        let tarif: Tarif
+        do {
+            if let url {
+                options.publish = { database in _ = try await PostgresPublisher.publish(database, to: url) }
+                tarif = Tarif(store: try PostgresStore(url: url))
+            } else {
+                tarif = try Tarif(path: path)
+            }
+        } catch let error as TarifError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        let api = try TarifAPI(tarif: tarif, options: options)
         try await api.application(host: host, port: port).runService()
     }
 }

@@ -22,7 +22,7 @@ struct LoadingTests {
 
     func load(_ tarif: Tarif, _ text: String, validFrom: String, name: String = "btki.csv") throws -> LoadReport {
         let path = try TestData.fixture(name, text)
-        return try DataBuilder(database: tarif.database).load(path: path, displayName: name, format: "btki-csv") { hash in
+        return try DataBuilder(database: try #require(tarif.database)).load(path: path, displayName: name, format: "btki-csv") { hash in
             [
                 "mfn": ScheduleInfo(
                     series: "IDN-MFN", importer: .indonesia, title: "BTKI from \(validFrom)", nomenclature: "AHTN 2022",
@@ -43,7 +43,7 @@ struct LoadingTests {
         #expect(try riceRate(tarif, on: "2022-04-01") == "450,-/kg")
         #expect(try riceRate(tarif, on: "2024-12-31") == "450,-/kg")
         #expect(try riceRate(tarif, on: "2025-01-01") == "550,-/kg")
-        let versions = try tarif.database.schedules()
+        let versions = try tarif.store.schedules()
         #expect(versions.map(\.validity) == [
             Validity(start: try Day(iso: "2022-04-01"), end: try Day(iso: "2025-01-01")), Validity(start: try Day(iso: "2025-01-01")),
         ])
@@ -63,17 +63,17 @@ struct LoadingTests {
         let first = try load(tarif, Self.btki(riceRate: "450,-/kg"), validFrom: "2022-04-01")
         #expect(!first.alreadyLoaded)
         #expect(first.schedules.first?.lines == 3)
-        let before = try tarif.database.referenceCounts()
+        let before = try tarif.store.referenceCounts()
         let again = try load(tarif, Self.btki(riceRate: "450,-/kg"), validFrom: "2022-04-01", name: "copy.csv")
         #expect(again.alreadyLoaded)
-        #expect(try tarif.database.referenceCounts() == before)
+        #expect(try tarif.store.referenceCounts() == before)
     }
 
     @Test func aFileCorruptedHalfwayLeavesTheDatabaseUnchanged() throws {
         let tarif = Tarif(database: try .inMemory())
         _ = try load(tarif, Self.btki(riceRate: "450,-/kg"), validFrom: "2022-04-01")
-        let before = try tarif.database.referenceCounts()
-        let schedulesBefore = try tarif.database.schedules()
+        let before = try tarif.store.referenceCounts()
+        let schedulesBefore = try tarif.store.schedules()
         // A newer version whose third data row is broken, after two good rows were already written.
         let broken = Self.btki(riceRate: "550,-/kg", extraRows: "XX.YY,10,rusak,broken,5,-,-,-,8")
         #expect {
@@ -82,8 +82,8 @@ struct LoadingTests {
             guard let e = error as? TarifError else { return false }
             return e.code == .badCode && e.location?.line == 4
         }
-        #expect(try tarif.database.referenceCounts() == before)
-        #expect(try tarif.database.schedules() == schedulesBefore)
+        #expect(try tarif.store.referenceCounts() == before)
+        #expect(try tarif.store.schedules() == schedulesBefore)
         // The same version replaced by a broken file keeps the old one whole too.
         #expect(throws: TarifError.self) { try load(tarif, broken, validFrom: "2022-04-01") }
         #expect(try riceRate(tarif, on: "2023-01-01") == "450,-/kg")

@@ -13,14 +13,14 @@ struct RealDatabaseTests {
     static let built: Result<Tarif, any Error> = Result {
         let path = try TestData.temporaryDirectory().appendingPathComponent("tarif.sqlite").path
         let tarif = try Tarif(path: path)
-        _ = try DataBuilder(database: tarif.database).build(from: TestData.directory, catalog: try Catalog.bundled())
+        _ = try DataBuilder(database: try #require(tarif.database)).build(from: TestData.directory, catalog: try Catalog.bundled())
         return tarif
     }
 
     func tarif() throws -> Tarif { try Self.built.get() }
 
     @Test func loadsEveryPublicationWithThePublishedCounts() throws {
-        let db = try tarif().database
+        let db = try tarif().store
         let counts = try db.referenceCounts()
         #expect(counts["hs_section"] == 21)
         #expect(counts["hs_entry"] == 97 + 1_229 + 5_613)
@@ -57,7 +57,7 @@ struct RealDatabaseTests {
         #expect(before.rates.first?.text == "11.5%")
         #expect(before.schedule.info.currency == .eur)
         #expect(after.rates.first?.text == "10.0%")
-        #expect(after.schedule.info.validity(in: try tarif().database) != nil)
+        #expect(after.schedule.info.validity(in: try tarif().store) != nil)
     }
 
     @Test func aUSStatisticalLineTakesItsRateLineRates() throws {
@@ -102,7 +102,7 @@ struct RealDatabaseTests {
 
 extension ScheduleInfo {
     /// The stored span of this schedule version (test helper).
-    func validity(in db: TarifDatabase) -> Validity? {
+    func validity(in db: any TariffStore) -> Validity? {
         try? db.schedules().first { $0.info == self }?.validity
     }
 }

@@ -107,7 +107,7 @@ struct ResolutionTests {
         let r = try resolve("USA", "8715.00.00", from: "AUS", on: "2026-03-01")
         let au = try #require(r.treatments.first { $0.label == "US-AU (AU)" })
         #expect(au.notes.contains { $0.contains("staged commitment") && $0.contains("from 2005-01-01") }, "\(au.notes)")
-        let staged = try RealDatabaseTests.built.get().database.stagedRates(
+        let staged = try RealDatabaseTests.built.get().store.stagedRates(
             importer: .unitedStates, code: try TariffCode("0101.90.20"), on: try Day(iso: "2006-06-01"))
         #expect(staged.first?.rate.text == "3.4%")  // 6.8% base, four-year staging: 5.1, 3.4, 1.7, 0
         #expect(staged.first?.validUntil == (try Day(iso: "2007-01-01")))

@@ -145,7 +145,7 @@ struct APITests {
         // With a data directory: 202, the status while it runs, a second build refused (409), done with the
         // data's tag. On a copy of the database, so the other suites' servers read theirs undisturbed.
         let copy = try TestData.temporaryDirectory().appendingPathComponent("copy.sqlite")
-        try ServerFixture.built.get().database.writer.backup(to: try DatabaseQueue(path: copy.path))
+        try #require(try ServerFixture.built.get().database).writer.backup(to: try DatabaseQueue(path: copy.path))
         let api = try TarifAPI(tarif: try Tarif(path: copy.path), options: ServerOptions(adminToken: "s3cret", dataDirectory: TestData.directory, rateLimit: 0))
         try await Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { client in
             let auth: HTTPFields = [.authorization: "Bearer s3cret"]
@@ -277,7 +277,7 @@ enum ServerFixture {
     static let built: Result<Tarif, any Error> = Result {
         let path = try TestData.temporaryDirectory().appendingPathComponent("tarif.sqlite").path
         let tarif = try Tarif(path: path)
-        _ = try DataBuilder(database: tarif.database).build(from: TestData.directory, catalog: try Catalog.bundled())
+        _ = try DataBuilder(database: try #require(tarif.database)).build(from: TestData.directory, catalog: try Catalog.bundled())
         return tarif
     }
 

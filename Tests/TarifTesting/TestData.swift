@@ -40,3 +40,31 @@ public enum TestData {
         return url.path
     }
 }
+
+/// The PostgreSQL server the tests compare with SQLite: `TARIF_TEST_POSTGRES`, a
+/// `postgres://` URL (scripts/test starts a private server and sets it).
+public enum TestPostgres {
+    public static var url: String? {
+        ProcessInfo.processInfo.environment["TARIF_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// In CI (`CI` set) or under scripts/test (`TARIF_REQUIRE_POSTGRES`), a missing server is
+    /// a failure, not a skip.
+    public static var isRequired: Bool {
+        let env = ProcessInfo.processInfo.environment
+        return env["CI"].map { !$0.isEmpty } == true || env["TARIF_REQUIRE_POSTGRES"] == "1"
+    }
+
+    /// Whether the PostgreSQL tests run: with a server, or where one is required (and they fail).
+    public static var shouldRun: Bool { url != nil || isRequired }
+
+    /// The URL with a schema of the test's own (`?schema=` or `&schema=` appended).
+    public static func url(schema: String) throws -> String {
+        guard let url else { throw PostgresUnavailable() }
+        return url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+    }
+
+    public struct PostgresUnavailable: Error, CustomStringConvertible {
+        public var description: String { "TARIF_TEST_POSTGRES is unset, and a PostgreSQL server is required here (CI or scripts/test)" }
+    }
+}

@@ -1,0 +1,303 @@
+public import TarifCore
+
+/// A value bound to or read from a query: the four storage classes both SQLite and
+/// PostgreSQL hold for Tarif's tables.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// One result row: values by position, with the column names shared by every row of a result.
+public struct StoreRow: Sendable {
+    /// The column names of one result, looked up by name (the first column of a name wins,
+    /// as after `SELECT s.*, r.code AS rcode`).
+    public final class Columns: Sendable {
+        public let names: [String]
+        let positions: [String: Int]
+
+        public init(_ names: [String]) {
+            self.names = names
+            var positions: [String: Int] = [:]
+            for (i, name) in names.enumerated() where positions[name] == nil { positions[name] = i }
+            self.positions = positions
+        }
+    }
+
+    public let columns: Columns
+    public let values: [SQLValue]
+
+    public init(columns: Columns, values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The value of a column; a missing column is a programming error reported as a database error.
+    public func value(_ name: String) throws -> SQLValue {
+        guard let i = columns.positions[name] else {
+            throw TarifError(.database, "the result has no column \(name) (columns: \(columns.names.joined(separator: ", ")))")
+        }
+        return values[i]
+    }
+
+    public func text(_ name: String) throws -> String {
+        guard let text = try optionalText(name) else { throw mismatch(name, expected: "text", found: .null) }
+        return text
+    }
+
+    public func optionalText(_ name: String) throws -> String? {
+        switch try value(name) {
+        case .null: nil
+        case .text(let s): s
+        case let other: throw mismatch(name, expected: "text", found: other)
+        }
+    }
+
+    public func integer(_ name: String) throws -> Int64 {
+        switch try value(name) {
+        case .integer(let i): i
+        case let other: throw mismatch(name, expected: "an integer", found: other)
+        }
+    }
+
+    public func int(_ name: String) throws -> Int { Int(try integer(name)) }
+
+    public func bool(_ name: String) throws -> Bool { try integer(name) != 0 }
+
+    private func mismatch(_ name: String, expected: String, found: SQLValue) -> TarifError {
+        TarifError(.database, "column \(name): expected \(expected), found \(found)")
+    }
+}
+
+/// Where Tarif reads its tariff data from: the embedded SQLite database (``TarifDatabase``)
+/// or a PostgreSQL database shared by several servers. Both hold the same tables; every
+/// query but the full-text search is written once, in the SQL both understand, in this
+/// protocol's extension, so both give the same answers.
+///
+/// Queries use `?` placeholders, bound in order. Text compares byte by byte in both
+/// (SQLite's BINARY collation; `COLLATE "C"` in PostgreSQL), and every ordering names
+/// enough columns to be total, so rows come back in the same order from either.
+public protocol TariffStore: Sendable {
+    /// Runs one read query and returns every row.
+    func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [StoreRow]
+
+    /// Lines whose descriptions (English, the importer's language, or the lines above) match
+    /// every word of `query` as a word prefix, best match first. Each database ranks with its
+    /// own full-text engine, so the order of equally good matches may differ between them.
+    func search(_ query: String, in schedule: StoredSchedule, limit: Int) throws -> [TariffLine]
+
+    /// A short description for messages and `/healthz` ("sqlite /path", "postgresql host/db").
+    var storeDescription: String { get }
+}
+
+extension TariffStore {
+    /// The words of a search query, as the full-text engines see them.
+    public static func searchWords(_ query: String) -> [String] {
+        query.split { !$0.isLetter && !$0.isNumber }.map(String.init)
+    }
+
+    /// Every schedule version, by importer and start day, with the span each holds.
+    public func schedules() throws -> [StoredSchedule] {
+        try fetch(
+            """
+            SELECT s.*, f.name AS file_name,
+                (SELECT count(*) FROM tariff_line l WHERE l.schedule_id = s.id) AS lines,
+                (SELECT count(*) FROM rate r WHERE r.schedule_id = s.id) AS rates,
+                (SELECT count(*) FROM unparsed_rate u WHERE u.schedule_id = s.id) AS unparsed,
+                (SELECT min(n.valid_from) FROM schedule n WHERE n.series = s.series AND n.valid_from > s.valid_from) AS valid_to
+            FROM schedule s JOIN source_file f ON f.id = s.source_file_id
+            ORDER BY s.importer, s.series, s.valid_from
+            """, []
+        ).map(StoreDecoding.schedule(from:))
+    }
+
+    /// The importers with a schedule, for error messages and listings.
+    public func importers() throws -> [CountryCode] {
+        try fetch("SELECT DISTINCT importer FROM schedule ORDER BY importer", []).compactMap { try? CountryCode(try $0.text("importer")) }
+    }
+
+    /// The line with exactly this code in a schedule.
+    public func line(_ code: TariffCode, in schedule: StoredSchedule) throws -> TariffLine? {
+        try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE schedule_id = ? AND code = ?", [.integer(schedule.id), .text(code.digits)])
+            .first.map(StoreDecoding.line(from:))
+    }
+
+    /// The lines whose code starts with `prefix`, in code order.
+    public func lines(under prefix: TariffCode, in schedule: StoredSchedule, limit: Int = 500) throws -> [TariffLine] {
+        try fetch(
+            "SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE schedule_id = ? AND code >= ? AND code < ? ORDER BY code LIMIT ?",
+            [.integer(schedule.id), .text(prefix.digits), .text(prefix.digits + "~"), .integer(Int64(limit))]
+        ).map(StoreDecoding.line(from:))
+    }
+
+    /// The rates of a line, taking them from the nearest line above when the line has
+    /// none of its own (a US 10-digit statistical line carries its 8-digit line's rates).
+    /// - Returns: the rates and the code they are published on.
+    public func rates(for code: TariffCode, in schedule: StoredSchedule) throws -> (TariffCode, [LineRate])? {
+        var length = Int(code.length)
+        while length >= 2 {
+            let candidate = code.prefix(length)
+            let rows = try fetch(
+                "SELECT * FROM rate WHERE schedule_id = ? AND code = ? ORDER BY kind, program NULLS FIRST, id",
+                [.integer(schedule.id), .text(candidate.digits)])
+            if !rows.isEmpty {
+                var decoder = StoreDecoding.Expressions()
+                return (candidate, try rows.map { try StoreDecoding.rate(from: $0, code: candidate, expressions: &decoder) })
+            }
+            length -= 2
+        }
+        return nil
+    }
+
+    /// The publication's notes on a line and the lines above it.
+    public func notes(for code: TariffCode, in schedule: StoredSchedule) throws -> [LineNote] {
+        try fetch(
+            "SELECT * FROM line_note WHERE schedule_id = ? AND ? LIKE code || '%' ORDER BY length(code), kind, rowid",
+            [.integer(schedule.id), .text(code.digits)]
+        ).map(StoreDecoding.note(from:))
+    }
+
+    /// The rates of a schedule that could not be read.
+    public func unparsed(in schedule: StoredSchedule) throws -> [UnparsedRate] {
+        try fetch("SELECT * FROM unparsed_rate WHERE schedule_id = ? ORDER BY code, rowid", [.integer(schedule.id)]).map {
+            UnparsedRate(
+                location: SourceLocation(file: try $0.text("location")), code: try TariffCode(try $0.text("code")),
+                kind: RateKind(rawValue: try $0.text("kind")) ?? .mfn, text: try $0.text("text"), reason: try $0.text("reason"))
+        }
+    }
+
+    /// Counts of the reference tables.
+    public func referenceCounts() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for table in ["hs_section", "hs_entry", "country", "schedule", "tariff_line", "rate"] {
+            counts[table] = try fetch("SELECT count(*) AS n FROM \(table)", []).first?.int("n") ?? 0
+        }
+        return counts
+    }
+
+    /// Every country, by code.
+    public func countries() throws -> [Country] {
+        try fetch("SELECT * FROM country ORDER BY code", []).map(StoreDecoding.country(from:))
+    }
+
+    /// A country by code.
+    public func country(_ code: CountryCode) throws -> Country? {
+        try fetch("SELECT * FROM country WHERE code = ?", [.text(code.rawValue)]).first.map(StoreDecoding.country(from:))
+    }
+
+    /// The preference schemes loaded from importers' publications.
+    public func preferenceSchemes() throws -> [PreferenceScheme] {
+        try fetch("SELECT document FROM preference_scheme ORDER BY importer, code", []).map {
+            try StoreDecoding.json(PreferenceScheme.self, try $0.text("document"))
+        }
+    }
+
+    /// What identifies the loaded data: every source file's format and content hash, in
+    /// load order. Two databases built from the same files give the same list; a data
+    /// build that loads anything new changes it (HTTP ETags are made from it).
+    public func sourceFingerprint() throws -> [String] {
+        try fetch("SELECT format, content_hash FROM source_file ORDER BY id", []).map {
+            "\(try $0.text("format")):\(try $0.text("content_hash"))"
+        }
+    }
+
+    /// Every MFN rate of every schedule version, for the in-memory ``RateIndex``.
+    public func mfnRateIndex() throws -> RateIndex {
+        var builder = RateIndex.Builder()
+        var expressions = StoreDecoding.Expressions()
+        for schedule in try schedules() {
+            let rows = try fetch("SELECT code, expression FROM rate WHERE schedule_id = ? AND kind = 'mfn'", [.integer(schedule.id)])
+            var rates: [TariffCode: DutyExpression] = [:]
+            rates.reserveCapacity(rows.count)
+            for row in rows {
+                rates[try TariffCode(try row.text("code"))] = try expressions.decode(try row.text("expression"))
+            }
+            builder.add(
+                importer: schedule.info.importer, series: schedule.info.series, validFrom: schedule.info.validFrom,
+                currency: schedule.info.currency, rates: rates)
+        }
+        return builder.build()
+    }
+
+    /// The staged preferential schedules loaded, with counts.
+    public func stagedSchedules() throws -> [StagedScheduleSummary] {
+        try fetch(
+            """
+            SELECT s.*, count(DISTINCT r.code) AS lines, count(r.code) AS stages, min(r.valid_from) AS first, max(r.valid_from) AS last
+            FROM staged_schedule s LEFT JOIN staged_rate r ON r.staged_schedule_id = s.id
+            GROUP BY s.id ORDER BY s.importer, s.agreement, s.partner, s.id
+            """, []
+        ).map { row in
+            StagedScheduleSummary(
+                schedule: try StoreDecoding.stagedSchedule(from: row), lines: try row.int("lines"), stages: try row.int("stages"),
+                firstStage: try row.optionalText("first").flatMap { try? Day(iso: $0) },
+                lastStage: try row.optionalText("last").flatMap { try? Day(iso: $0) })
+        }
+    }
+
+    /// For each staged schedule of `importer` with stages on `code` or the nearest line
+    /// above it that has some: the stage in force on `day`, or the first stage when none has started.
+    public func stagedRates(importer: CountryCode, code: TariffCode, on day: Day) throws -> [StagedRateFound] {
+        var prefixes: [SQLValue] = []
+        var length = Int(code.length)
+        while length >= 4 {
+            prefixes.append(.text(code.prefix(length).digits))
+            length -= 2
+        }
+        guard !prefixes.isEmpty else { return [] }
+        let rows = try fetch(
+            """
+            SELECT s.*, r.code AS rcode, r.valid_from, r.text, r.expression, r.base_rate, r.staging
+            FROM staged_rate r JOIN staged_schedule s ON s.id = r.staged_schedule_id
+            WHERE s.importer = ? AND r.code IN (\(prefixes.map { _ in "?" }.joined(separator: ",")))
+            ORDER BY s.id, length(r.code) DESC, r.valid_from, r.rowid
+            """,
+            [.text(importer.rawValue)] + prefixes)
+        var bySchedule: [Int64: [StoreRow]] = [:]
+        var order: [Int64] = []
+        for row in rows {
+            let id = try row.integer("id")
+            if bySchedule[id] == nil { order.append(id) }
+            // Keep only the longest code with stages in each schedule.
+            if let first = bySchedule[id]?.first, try first.text("rcode").count != row.text("rcode").count { continue }
+            bySchedule[id, default: []].append(row)
+        }
+        var expressions = StoreDecoding.Expressions()
+        return try order.map { id in
+            let stages = bySchedule[id]!
+            let schedule = try StoreDecoding.stagedSchedule(from: stages[0])
+            let days = try stages.map { try Day(iso: try $0.text("valid_from")) }
+            let i = days.lastIndex(where: { $0 <= day }) ?? 0
+            let rate = try StoreDecoding.stagedRate(from: stages[i], schedule: schedule, expressions: &expressions)
+            return StagedRateFound(schedule: schedule, rate: rate, validUntil: i + 1 < days.count ? days[i + 1] : nil)
+        }
+    }
+
+    /// Every stage of every staged schedule of `importer`, for the in-memory index.
+    public func allStagedRates(importer: CountryCode) throws -> [(StagedSchedule, StagedRate)] {
+        var expressions = StoreDecoding.Expressions()
+        return try fetch(
+            """
+            SELECT s.*, r.code AS rcode, r.valid_from, r.text, r.expression, r.base_rate, r.staging
+            FROM staged_rate r JOIN staged_schedule s ON s.id = r.staged_schedule_id
+            WHERE s.importer = ? ORDER BY s.id, r.code, r.valid_from, r.rowid
+            """, [.text(importer.rawValue)]
+        ).map { row in
+            let s = try StoreDecoding.stagedSchedule(from: row)
+            return (s, try StoreDecoding.stagedRate(from: row, schedule: s, expressions: &expressions))
+        }
+    }
+
+    /// Every line of a schedule with its rates and notes, for in-memory indexes.
+    public func allLines(in schedule: StoredSchedule) throws -> (lines: [TariffLine], rates: [LineRate], notes: [LineNote]) {
+        let id = SQLValue.integer(schedule.id)
+        let lines = try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE schedule_id = ? ORDER BY code", [id]).map(StoreDecoding.line(from:))
+        var expressions = StoreDecoding.Expressions()
+        let rates = try fetch(
+            "SELECT code, kind, program, text, expression FROM rate WHERE schedule_id = ? ORDER BY code, kind, program NULLS FIRST, id", [id]
+        ).map { row in try StoreDecoding.rate(from: row, code: try TariffCode(try row.text("code")), expressions: &expressions) }
+        let notes = try fetch("SELECT * FROM line_note WHERE schedule_id = ? ORDER BY rowid", [id]).map(StoreDecoding.note(from:))
+        return (lines, rates, notes)
+    }
+}
