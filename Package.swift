@@ -74,7 +74,8 @@ let package = Package(
         .target(
             name: "TarifServer",
             dependencies: [
-                "TarifKit", "TarifCore", "TarifRegistry", "TarifRules", "TarifStore", .product(name: "Hummingbird", package: "hummingbird"),
+                "TarifKit", "TarifCore", "TarifRegistry", "TarifRules", "TarifStore", "TarifOrigin",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Web")],

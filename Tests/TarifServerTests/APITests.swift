@@ -99,6 +99,49 @@ struct APITests {
         }
     }
 
+    @Test func auditAndOriginCheckAnswer() async throws {
+        try await live { client in
+            try await client.execute(uri: "/v1/audit/IDN?on=2024-01-01&origins=VNM,USA&grant=USA:1006.30:0&findings=3", method: .get) { r throws in
+                #expect(r.status == .ok)
+                let body = try Self.json(r)
+                #expect(body["importer"] as? String == "IDN")
+                #expect((body["findings"] as? [Any])?.count ?? 99 <= 3)
+                let whatIf = try #require(body["whatIf"] as? [[String: Any]])
+                #expect(whatIf.count == 1)
+            }
+            try await client.execute(uri: "/v1/audit/IDN?on=2024-01-01&grant=USA:1006.30", method: .get) { r throws in
+                #expect(r.status == .badRequest)
+                #expect(try Self.error(r).field == "grant")
+            }
+            try await client.execute(uri: "/v1/audit/IDN?on=2024-01-01&origins=VNM,Atlantis", method: .get) { r throws in
+                #expect(r.status == .notFound)
+                #expect(try Self.error(r).field == "origins")
+            }
+            let good = #"{"agreement":"ATIGA","product":"1905.90","exporter":"IDN","importer":"VNM","on":"2024-01-01","fob":"10000","materials":[{"code":"1101.00","origin":"AUS","value":"2500"},{"code":"1701.99","origin":"THA","value":900}],"operations":["mixing","baking"]}"#
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: good)) { r throws in
+                #expect(r.status == .ok)
+                let body = try Self.json(r)
+                #expect(body["regime"] != nil && body["criteria"] is [Any])
+                // Thai sugar is originating under ATIGA's cumulation: only the Australian flour is not.
+                #expect(body["nonOriginatingValue"] as? String == "2500")
+            }
+            let badValue = good.replacingOccurrences(of: #""value":900"#, with: #""value":"-9""#)
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: badValue)) { r throws in
+                #expect(r.status == .badRequest)
+                #expect(try Self.error(r).field == "materials[1].value")
+            }
+            let notParty = good.replacingOccurrences(of: #""exporter":"IDN""#, with: #""exporter":"USA""#)
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: notParty)) { r throws in
+                #expect(r.status == .notFound)
+                #expect(try Self.error(r).field == "exporter")
+            }
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: #"{"agreement":"ATIGA"}"#)) { r throws in
+                #expect(r.status == .badRequest)
+                #expect(try Self.error(r).message.contains("product is missing"))
+            }
+        }
+    }
+
     @Test func batchAnswersEachQuestionAndLimitsTheBody() async throws {
         try await live { client in
             let questions = #"[{"importer":"USA","origin":"MEX","code":"6109.10.00","on":"2026-03-01","value":"100"},{"importer":"USA","code":"6109.10.00","on":"2026-02-30"}]"#

@@ -4,7 +4,7 @@ public import TarifRegistry
 /// Whether a difference in treatment between Members is covered by an exception to GATT
 /// 1994 Art. I:1, and the conditions checked to say so.
 public struct Verdict: Sendable, Hashable, Codable {
-    public enum Status: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    public enum Status: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable, Comparable {
         /// An exception covers it, its conditions hold on the day.
         case justified
         /// The data cannot tell (a waiver not recorded, a justification not curated); said plainly.

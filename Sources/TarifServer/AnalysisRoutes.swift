@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import TarifCore
+import TarifKit
+import TarifOrigin
+import TarifRegistry
+import TarifRules
+
+/// The MFN audit and the origin check over HTTP.
+extension TarifAPI {
+    func addAnalysisRoutes(to v1: RouterGroup<TarifRequestContext>) {
+        // GET /v1/audit/{importer}?on=&origins=VNM,THA&grant=VNM:1006.30:0&findings=100
+        v1.get("audit/:importer") { [self] request, context in
+            let s = service
+            let q = Query(request)
+            let importer = try s.registry.country(named: try context.parameters.require("importer")).code
+            let day = try q.day()
+            let limit = try q.int("findings", default: 100)
+            let currency = try s.schedule(for: importer, on: day).info.currency
+            let grants = try request.uri.queryParameters.getAll("grant").map { text in
+                do { return try HypotheticalGrant.parse(String(text).removingPercentEncoding ?? String(text), currency: currency) } catch var e as TarifError {
+                    e.location = SourceLocation(file: "query", field: "grant")
+                    throw e
+                }
+            }
+            let origins = try q["origins"].map { list in
+                try list.split(separator: ",").map { name in
+                    do { return try s.registry.country(named: String(name).trimming(" ")).code } catch var e as TarifError {
+                        e.location = SourceLocation(file: "query", field: "origins")
+                        throw e
+                    }
+                }
+            }
+            var report = try await withTimeLimit(options.timeLimit) {
+                try s.tarif.audit(importer: importer, on: day, origins: origins, grants: grants, registry: s.registry)
+            }
+            if report.findings.count > limit {
+                report.notes.append("findings: the first \(limit) of \(report.findings.count) are listed; ask with findings=\(report.findings.count) for all")
+                report.findings = Array(report.findings.prefix(limit))
+            }
+            return JSON.response(report)
+        }
+        // POST /v1/origin/check with a production (bill of materials, costs, operations) as JSON.
+        v1.post("origin/check") { [self] request, _ in
+            let s = service
+            let body = try await request.body.collect(upTo: Self.maxBody)
+            let question: OriginQuestion
+            do { question = try JSONDecoder().decode(OriginQuestion.self, from: Data(buffer: body)) } catch {
+                throw TarifError(.badInput, "the body must be an origin question (see /openapi.json): \(Self.describe(error))", at: SourceLocation(file: "body"))
+            }
+            return JSON.response(try question.evaluate(registry: s.registry))
+        }
+    }
+
+    /// A JSON decoding error in a sentence: what was wrong and at which key path.
+    static func describe(_ error: any Error) -> String {
+        guard let e = error as? DecodingError else { return "\(error)" }
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingPrefix(".").description
+        }
+        switch e {
+        case .keyNotFound(let key, let c): return "\(path(c.codingPath + [key])) is missing"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
+            return "\(path(c.codingPath)): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// A number given as a JSON string ("1200.50", exact) or a JSON number.
+struct DecimalText: Decodable {
+    let text: String
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { text = s } else { text = "\(try c.decode(Double.self))" }
+    }
+}
+
+/// `POST /v1/origin/check`: a good, how it was made, and the agreement whose rule applies.
+struct OriginQuestion: Decodable {
+    struct MaterialInput: Decodable {
+        var code: String
+        var origin: String?
+        var value: DecimalText
+        var description: String?
+        var originating: Bool?
+    }
+    struct TransitInput: Decodable {
+        var country: String
+        var processed: Bool?
+    }
+    var agreement: String
+    var product: String
+    var exporter: String
+    var importer: String?
+    var on: String?
+    var fob: DecimalText
+    var labour: DecimalText?
+    var overhead: DecimalText?
+    var profit: DecimalText?
+    var otherCosts: DecimalText?
+    var materials: [MaterialInput]
+    var operations: [String]?
+    var processes: [String]?
+    var transits: [TransitInput]?
+    var whollyObtained: Bool?
+
+    func evaluate(registry: Registry) throws -> OriginResult {
+        func at(_ field: String, _ body: () throws -> Void) throws {
+            do { try body() } catch var e as TarifError {
+                e.location = SourceLocation(file: "body", field: field)
+                throw e
+            }
+        }
+        func number(_ value: DecimalText?, _ field: String) throws -> ExactDecimal {
+            guard let value else { return .zero }
+            guard let n = ExactDecimal(value.text), !n.isNegative else {
+                throw TarifError(.badNumber, "\(field) '\(value.text)' is not a non-negative number", at: SourceLocation(file: "body", field: field))
+            }
+            return n
+        }
+        var day = Day.today(), exporter = CountryCode.indonesia, importer: CountryCode?, product = try TariffCode("01")
+        var regime: OriginRegime?, parties: Set<CountryCode> = []
+        try at("on") { day = try Query.day(on, from: "body") }
+        try at("agreement") {
+            regime = try OriginData.regime(named: agreement, registry: registry)
+            parties = try OriginData.parties(of: regime!.agreement, on: day, registry: registry)
+        }
+        try at("exporter") { exporter = try registry.country(named: self.exporter).code }
+        guard let regime else { throw TarifError(.notFound, "no rules of origin for \(agreement)") }
+        guard parties.contains(exporter) else {
+            throw TarifError(.notFound, "\(exporter) is not a party to \(regime.agreement) on \(day)", at: SourceLocation(file: "body", field: "exporter"))
+        }
+        try at("importer") { importer = try self.importer.map { try registry.country(named: $0).code } }
+        try at("product") { product = try TariffCode(self.product) }
+        guard !materials.isEmpty || whollyObtained == true else {
+            throw TarifError(.missingInput, "materials: list the materials used, or set whollyObtained", at: SourceLocation(file: "body", field: "materials"))
+        }
+        var list: [Material] = []
+        for (i, m) in materials.enumerated() {
+            var code = product
+            var origin: CountryCode?
+            try at("materials[\(i)].code") { code = try TariffCode(m.code) }
+            try at("materials[\(i)].origin") { origin = try m.origin.map { try registry.country(named: $0).code } }
+            list.append(
+                Material(
+                    row: i + 1, code: code, origin: origin, value: try number(m.value, "materials[\(i)].value"),
+                    description: m.description ?? "", originating: m.originating))
+        }
+        var transits: [Transit] = []
+        for (i, t) in (self.transits ?? []).enumerated() {
+            try at("transits[\(i)].country") { transits.append(Transit(country: try registry.country(named: t.country).code, processed: t.processed ?? false)) }
+        }
+        let production = Production(
+            product: product, exporter: exporter, importer: importer, materials: list, fob: try number(fob, "fob"),
+            labour: try number(labour, "labour"), overhead: try number(overhead, "overhead"), profit: try number(profit, "profit"),
+            otherCosts: try number(otherCosts, "otherCosts"), operations: operations, processes: processes ?? [],
+            whollyObtained: whollyObtained ?? false, transits: transits)
+        let rule = OriginData.rule(for: product, agreement: regime.agreement, in: [])
+        return try OriginEvaluator(regime: regime, parties: parties).evaluate(production, rule: rule)
+    }
+}
