@@ -16,9 +16,12 @@ struct ServeCommand: AsyncParsableCommand {
             curl 'localhost:8080/v1/duty?importer=USA&origin=VNM&code=6109.10.00&on=2026-03-01&value=10000'
             The page: http://localhost:8080/  The API: /openapi.json (OpenAPI 3.1). Routes: /healthz, /metrics, /v1/countries, /v1/countries/{country}, /v1/agreements[?country=&partner=&on=],
             /v1/lines/{importer}?q=, /v1/rates/{importer}/{code}, /v1/duty?importer=&code=[&origin=&value=&on=],
-            /v1/markets?origin=&product=[&on=], POST /v1/duty/batch (a JSON array, up to 1,000 questions, 1 MB),
+            /v1/markets?origin=&product=[&on=], /v1/origins?importer=&code=, /v1/audit/{importer}?on=[&grant=],
+            POST /v1/origin/check (a bill of materials as JSON), POST /v1/duty/batch (a JSON array, up to 1,000 questions, 1 MB),
             POST /v1/admin/data/build (needs Authorization: Bearer $TARIF_ADMIN_TOKEN; off when the variable is unset).
             Errors: {"error": {"code", "message", "field"}}.
+            With --database-url postgres://… (or $TARIF_DATABASE_URL) it reads PostgreSQL, loaded by `tarif data build --database-url`;
+            several servers can share it, each reloading within --refresh seconds of a new build. See docs/service.md.
             """)
 
     @Option(name: .long, help: "Address to listen on (default 127.0.0.1).") var host = "127.0.0.1"
