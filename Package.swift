@@ -75,7 +75,7 @@ let package = Package(
             name: "TarifServer",
             dependencies: [
                 "TarifKit", "TarifCore", "TarifRegistry", "TarifRules", "TarifStore", "TarifOrigin",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
             resources: [.copy("Web")],
@@ -94,7 +94,7 @@ let package = Package(
             dependencies: [
                 "TarifServer", "TarifKit", "TarifTesting", "TarifPostgres", "TarifStore", "TarifCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: strictSettings),
         .testTarget(name: "TarifKitTests", dependencies: ["TarifKit", "TarifImport", "TarifRegistry", "TarifOrigin", "TarifSimulation", "TarifTesting"], exclude: ["Peers"], swiftSettings: strictSettings),

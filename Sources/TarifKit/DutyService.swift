@@ -19,6 +19,13 @@ public final class DutyService: Sendable {
     let lookup: CountryLookup
     private let cache: Mutex<LineCache>
     private let rankingIndex = Mutex<ResolutionIndex?>(nil)
+    /// The agreements each origin takes part in, by day (the same for every line): at most
+    /// 50,000 pairs, then started again.
+    private let participations = Mutex<[ParticipationKey: Set<String>]>([:])
+    private struct ParticipationKey: Hashable {
+        var origin: CountryCode
+        var day: Day
+    }
 
     /// - Parameter capacity: lines kept in memory (two generations of `capacity / 2`; a line
     ///   used in either generation stays).
@@ -63,7 +70,21 @@ public final class DutyService: Sendable {
         let context = DutyContext(
             currency: currency, customsValue: customsValue.map { Money($0, currency) }, quantities: quantities,
             componentValues: [:], facts: [:], day: day, exchangeRates: [:], alternative: nil)
-        return try DutyResolver(registry: registry).resolve(tariff, origin: origin, day: day, context: context)
+        return try resolver.resolve(tariff, origin: origin, day: day, context: context)
+    }
+
+    /// A resolver that takes the origin's agreements from the memo.
+    private var resolver: DutyResolver {
+        DutyResolver(registry: registry) { [self] origin, day in
+            let key = ParticipationKey(origin: origin, day: day)
+            if let hit = participations.withLock({ $0[key] }) { return hit }
+            let found = DutyResolver.agreements(of: origin, on: day, in: registry)
+            participations.withLock { memo in
+                if memo.count >= 50_000 { memo = [:] }
+                memo[key] = found
+            }
+            return found
+        }
     }
 
     /// The in-memory index over every schedule and origin that ranks markets and origins,

@@ -60,7 +60,8 @@ public final class PostgresStore: TariffStore {
         let query = try Self.query(sql, arguments)
         var attempt = 0
         while true {
-            let connection = try acquire()
+            let connection: PostgresConnection
+            do { connection = try acquire() } catch { throw Self.explain(error, location: location) }
             do {
                 let rows = try wait(connection.query(query, logger: logger).flatMapThrowing(Self.rows(from:)))
                 release(connection)

@@ -12,9 +12,18 @@ public import TarifRegistry
 /// lowest rate of duty provided for any applicable program"), assuming origin is proved.
 public struct DutyResolver: Sendable {
     public let registry: Registry
+    /// The agreements an origin takes part in on a day; a long-running service passes a
+    /// memo (the answer is the same for every line), a one-off resolution asks the registry.
+    public let originAgreements: @Sendable (CountryCode, Day) -> Set<String>
 
-    public init(registry: Registry) {
+    public init(registry: Registry, originAgreements: (@Sendable (CountryCode, Day) -> Set<String>)? = nil) {
         self.registry = registry
+        self.originAgreements = originAgreements ?? { [registry] origin, day in Self.agreements(of: origin, on: day, in: registry) }
+    }
+
+    /// The agreements `origin` takes part in on `day`, as the resolver uses them.
+    public static func agreements(of origin: CountryCode, on day: Day, in registry: Registry) -> Set<String> {
+        Set(registry.participations(origin, on: day).map(\.agreement))
     }
 
     /// - Throws: ``TarifError`` `.notFound` when the line has no MFN rate and no other treatment applies.
@@ -24,7 +33,7 @@ public struct DutyResolver: Sendable {
         var treatments: [Treatment] = []
         var notes: [String] = []
         let withdrawal = origin.flatMap { registry.mfnWithdrawal(importer: importer, origin: $0, on: day) }
-        let originAgreements = origin.map { Set(registry.participations($0, on: day).map(\.agreement)) } ?? []
+        let originAgreements = origin.map { self.originAgreements($0, day) } ?? []
 
         // MFN.
         var originStatus = "origin not stated: MFN assumed; state the origin (--from) to see preferences"

@@ -70,13 +70,19 @@ enum JSON {
     /// enough to gain from it.
     static func raw(_ body: ByteBuffer, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers: HTTPFields = [.contentType: contentType, .vary: "Accept-Encoding"]
+        let plain = body
         var body = body
+        var gzipped: ByteBuffer?
         if ResponseEncoding.acceptsGzip, body.readableBytes >= ResponseEncoding.gzipThreshold {
             var input = body
             if let compressed = try? input.compress(with: .gzip()) {
                 headers[.contentEncoding] = "gzip"
                 body = compressed
+                gzipped = compressed
             }
+        }
+        if status == .ok, let (cache, key) = ResponseEncoding.cache {
+            cache.insert(.init(body: plain, gzipped: gzipped, contentType: contentType), for: key)
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }

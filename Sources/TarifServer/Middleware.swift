@@ -1,7 +1,9 @@
 public import Foundation
+import CompressNIO
 public import Hummingbird
 public import HTTPTypes
 public import NIOCore
+import NIOPosix
 import TarifCore
 import TarifKit
 import Synchronization
@@ -24,6 +26,8 @@ public struct TarifRequestContext: RequestContext, RemoteAddressRequestContext {
 /// by ``JSON/response(_:status:)`` and the page routes.
 enum ResponseEncoding {
     @TaskLocal static var acceptsGzip = false
+    /// Where ``JSON/raw(_:contentType:status:)`` keeps a successful answer, and under which key.
+    @TaskLocal static var cache: (cache: ResponseCache, key: String)?
     /// Bodies shorter than this are sent as they are (gzip would not pay).
     static let gzipThreshold = 1_024
 }
@@ -149,6 +153,7 @@ final class RateLimiter: Sendable {
 /// answered 304 before any work. `Accept-Encoding: gzip` lets the body be compressed.
 struct ConditionalMiddleware: RouterMiddleware {
     let dataTag: @Sendable () -> String
+    let cache: ResponseCache?
 
     func handle(_ request: Request, context: TarifRequestContext, next: (Request, TarifRequestContext) async throws -> Response) async throws -> Response {
         let gzip = request.headers[.acceptEncoding].map(Self.acceptsGzip) ?? false
@@ -162,7 +167,28 @@ struct ConditionalMiddleware: RouterMiddleware {
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
             return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache", .vary: "Accept-Encoding"])
         }
-        var response = try await ResponseEncoding.$acceptsGzip.withValue(gzip) { try await next(request, context) }
+        let headers: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
+        guard let cache, request.method == .get, path.hasPrefix("/v1/") else {
+            var response = try await ResponseEncoding.$acceptsGzip.withValue(gzip) { try await next(request, context) }
+            if response.status == .ok { response.headers.append(contentsOf: headers) }
+            return response
+        }
+        if var hit = cache.find(key) {
+            if gzip, hit.gzipped == nil, hit.body.readableBytes >= ResponseEncoding.gzipThreshold {
+                var input = hit.body
+                hit.gzipped = try? input.compress(with: .gzip())
+                cache.insert(hit, for: key)
+            }
+            var response = Response(
+                status: .ok, headers: [.contentType: hit.contentType, .vary: "Accept-Encoding"],
+                body: .init(byteBuffer: gzip ? hit.gzipped ?? hit.body : hit.body))
+            if gzip, hit.gzipped != nil { response.headers[.contentEncoding] = "gzip" }
+            response.headers.append(contentsOf: headers)
+            return response
+        }
+        var response = try await ResponseEncoding.$acceptsGzip.withValue(gzip) {
+            try await ResponseEncoding.$cache.withValue((cache, key)) { try await next(request, context) }
+        }
         if response.status == .ok {
             response.headers[.eTag] = etag
             response.headers[.cacheControl] = "no-cache"
@@ -194,8 +220,11 @@ func withTimeLimit<T: Sendable>(_ seconds: Double, _ work: @Sendable @escaping (
                 continuation.resume(throwing: TarifError(.timeout, "the request took longer than the server's limit of \(seconds) s"))
             }
         }
+        // The work blocks (it reads the store): on NIO's thread pool, not on one of the few
+        // threads Swift's tasks share, which the other requests need meanwhile.
         Task.detached {
-            let result = Result { try work() }
+            let result: Result<T, any Error>
+            do { result = .success(try await NIOThreadPool.singleton.runIfActive(work)) } catch { result = .failure(error) }
             timer.cancel()
             if once.claim() { continuation.resume(with: result) }
         }
@@ -227,19 +256,61 @@ public final class AccessLog: Sendable {
         var userAgent: String?
     }
     private let handle: Mutex<FileHandle>
-    private let encoder: JSONEncoder
 
     public init(handle: FileHandle) {
         self.handle = Mutex(handle)
-        let e = JSONEncoder()
-        e.dateEncodingStrategy = .iso8601
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder = e
     }
 
     func write(_ entry: Entry) {
-        guard var line = try? encoder.encode(entry) else { return }
+        var line = Data(Self.line(entry).utf8)
         line.append(0x0A)
         handle.withLock { $0.write(line) }
+    }
+
+    /// One JSON object, keys sorted, written by hand: the log is on every request's path and
+    /// a general encoder would cost more than some answers.
+    static func line(_ e: Entry) -> String {
+        var out = "{"
+        if let bytes = e.bytes { out += "\"bytes\":\(bytes)," }
+        out += "\"client\":"; quote(e.client, into: &out)
+        out += ",\"method\":"; quote(e.method, into: &out)
+        let micro = Int((e.milliseconds * 1000).rounded())
+        out += ",\"milliseconds\":\(micro / 1000).\(pad(micro % 1000, 3))"
+        out += ",\"path\":"; quote(e.path, into: &out)
+        if let query = e.query { out += ",\"query\":"; quote(query, into: &out) }
+        out += ",\"route\":"; quote(e.route, into: &out)
+        out += ",\"status\":\(e.status),\"time\":\"\(iso8601(e.time))\""
+        if let agent = e.userAgent { out += ",\"userAgent\":"; quote(agent, into: &out) }
+        out += "}"
+        return out
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += "\\u00" + pad(Int(scalar.value), 2, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+
+    static func pad(_ n: Int, _ width: Int, radix: Int = 10) -> String {
+        let digits = String(n, radix: radix)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// `2026-12-01T04:37:25Z`, in UTC.
+    static func iso8601(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        return "\(t.tm_year + 1900)-\(pad(Int(t.tm_mon) + 1, 2))-\(pad(Int(t.tm_mday), 2))T\(pad(Int(t.tm_hour), 2)):\(pad(Int(t.tm_min), 2)):\(pad(Int(t.tm_sec), 2))Z"
     }
 }

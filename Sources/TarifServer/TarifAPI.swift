@@ -27,6 +27,8 @@ public struct ServerOptions: Sendable {
     /// build loads first, and what then copies it into the store.
     public var buildDatabase: String?
     public var publish: (@Sendable (TarifDatabase) async throws -> Void)?
+    /// Bytes of answers kept by question (``ResponseCache``); 0: none.
+    public var responseCacheBytes: Int
     /// How often, in seconds, the server checks whether another process (a second server,
     /// `tarif data build`) changed the data, and reloads when it did; 0: never.
     public var refreshInterval: Double
@@ -34,8 +36,10 @@ public struct ServerOptions: Sendable {
     public init(
         adminToken: String? = nil, dataDirectory: URL? = nil, rateLimit: Double = 50, burst: Int = 100, timeLimit: Double = 30,
         trustForwardedFor: Bool = false, accessLog: AccessLog? = nil, buildDatabase: String? = nil,
-        publish: (@Sendable (TarifDatabase) async throws -> Void)? = nil, refreshInterval: Double = 30
+        publish: (@Sendable (TarifDatabase) async throws -> Void)? = nil, refreshInterval: Double = 30,
+        responseCacheBytes: Int = 64 << 20
     ) {
+        self.responseCacheBytes = responseCacheBytes
         self.buildDatabase = buildDatabase
         self.publish = publish
         self.refreshInterval = refreshInterval
@@ -63,6 +67,8 @@ public final class TarifAPI: Sendable {
     private let current: Mutex<DutyService>
     private let build = Mutex<BuildStatus>(.idle)
     private let limiter: RateLimiter?
+    /// Answers kept by question, when ``ServerOptions/responseCacheBytes`` is above 0.
+    public let responseCache: ResponseCache?
 
     private let lastCheck = Mutex<Date>(Date())
 
@@ -92,10 +98,16 @@ public final class TarifAPI: Sendable {
         return true
     }
 
-    public init(tarif: Tarif, options: ServerOptions = ServerOptions()) throws {
+    public convenience init(tarif: Tarif, options: ServerOptions = ServerOptions()) throws {
+        self.init(service: try DutyService(tarif: tarif), options: options)
+    }
+
+    /// A server over a service already loaded (its caches and ranking index kept).
+    public init(service: DutyService, options: ServerOptions = ServerOptions()) {
         self.options = options
-        current = Mutex(try DutyService(tarif: tarif))
+        current = Mutex(service)
         limiter = options.rateLimit > 0 ? RateLimiter(rate: options.rateLimit, burst: options.burst) : nil
+        responseCache = options.responseCacheBytes > 0 ? ResponseCache(capacity: options.responseCacheBytes) : nil
     }
 
     /// The application on `host:port`: HTTP/1.1 with idle connections closed after 60 s.
@@ -112,7 +124,7 @@ public final class TarifAPI: Sendable {
         router.add(middleware: ObservabilityMiddleware(metrics: metrics, log: options.accessLog, trustForwardedFor: options.trustForwardedFor))
         router.add(middleware: APIErrorMiddleware())
         if let limiter { router.add(middleware: RateLimitMiddleware(limiter: limiter, trustForwardedFor: options.trustForwardedFor)) }
-        router.add(middleware: ConditionalMiddleware(dataTag: { [self] in service.dataTag }))
+        router.add(middleware: ConditionalMiddleware(dataTag: { [self] in service.dataTag }, cache: responseCache))
 
         router.get("/healthz") { [self] _, _ in
             let s = service
@@ -124,6 +136,8 @@ public final class TarifAPI: Sendable {
                 ("tarif_data_info", "The loaded data's tag (changes with a data build).", ["tag": s.dataTag], 1),
                 ("tarif_cached_lines", "Lines whose published tariff is kept in memory.", [:], Double(s.cachedLines)),
                 ("tarif_schedules", "Schedule versions loaded.", [:], Double(s.schedules.count)),
+                ("tarif_response_cache_entries", "Answers kept by question.", [:], Double(responseCache?.statistics.entries ?? 0)),
+                ("tarif_response_cache_hits", "Questions answered from the kept answers.", [:], Double(responseCache?.statistics.hits ?? 0)),
             ])
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
         }

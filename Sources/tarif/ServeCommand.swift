@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
         name: .long,
         help: "Read PostgreSQL instead, postgres://user:password@host:port/database[?schema=tarif] (default: $TARIF_DATABASE_URL).")
     var databaseURL: String?
+    @Option(name: .long, help: "Megabytes of answers kept by question (a repeated question is answered from memory); 0: none (default 64).") var responseCache = 64
     @Option(name: .long, help: "Seconds between checks that the data changed elsewhere (another server's build); 0: never (default 30).") var refresh = 30.0
     @Option(name: .long, help: "Data directory for POST /v1/admin/data/build (default: $TARIF_DATA, else ../shared/data).") var data: String?
     @Option(name: .long, help: "Requests a second each client may make on average; 0: no limit (default 50).") var rateLimit = 50.0
@@ -45,8 +46,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard url != nil || FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); build it with `tarif data build` (or give --db or --database-url)")
         }
-        guard rateLimit >= 0, burst >= 1, timeLimit > 0, refresh >= 0 else {
-            throw ValidationError("--rate-limit and --refresh must be 0 or more, --burst 1 or more and --time-limit more than 0")
+        guard rateLimit >= 0, burst >= 1, timeLimit > 0, refresh >= 0, responseCache >= 0 else {
+            throw ValidationError("--rate-limit, --refresh and --response-cache must be 0 or more, --burst 1 or more and --time-limit more than 0")
         }
         let log: AccessLog?
         switch accessLog {
@@ -61,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
         var options = ServerOptions(
             adminToken: ProcessInfo.processInfo.environment["TARIF_ADMIN_TOKEN"], dataDirectory: try? Locations.dataDirectory(explicit: data),
             rateLimit: rateLimit, burst: burst, timeLimit: timeLimit, trustForwardedFor: trustForwardedFor, accessLog: log,
-            buildDatabase: path, refreshInterval: refresh)
+            buildDatabase: path, refreshInterval: refresh, responseCacheBytes: responseCache << 20)
         let tarif: Tarif
         do {
             if let url {

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import GRDB
 import Hummingbird
@@ -274,6 +275,54 @@ struct APITests {
         }
     }
 
+    @Test func theAccessLogIsOneJSONObjectPerRequest() async throws {
+        let path = try TestData.temporaryDirectory().appendingPathComponent("access.log").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let log = AccessLog(handle: try #require(FileHandle(forWritingAtPath: path)))
+        try await live(ServerOptions(rateLimit: 0, accessLog: log)) { client in
+            try await client.execute(uri: "/v1/countries/IDN?on=2024-01-01", method: .get, headers: [.userAgent: "probe \"1\" \\ é"]) { _ in }
+            try await client.execute(uri: "/v1/nowhere", method: .get) { _ in }
+        }
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(first["userAgent"] as? String == "probe \"1\" \\ é")
+        #expect(first["path"] as? String == "/v1/countries/IDN" && first["query"] as? String == "on=2024-01-01")
+        #expect(first["status"] as? Int == 200 && first["method"] as? String == "GET")
+        #expect((first["time"] as? String)?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil)
+        #expect(first["milliseconds"] is Double || first["milliseconds"] is Int)
+        let second = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        #expect(second["status"] as? Int == 404)
+    }
+
+    @Test func repeatedQuestionsAreAnsweredFromTheResponseCache() async throws {
+        let api = TarifAPI(service: try await ServerFixture.service.value, options: ServerOptions(rateLimit: 0, refreshInterval: 0))
+        let cache = try #require(api.responseCache)
+        let app = Application(router: api.router())
+        try await app.test(.router) { client in
+            let uri = "/v1/duty?importer=USA&origin=VNM&code=6109.10.00&on=2026-03-01&value=250"
+            let first = try await client.execute(uri: uri, method: .get) { r in (String(buffer: r.body), r.headers[.eTag]) }
+            let before = cache.statistics
+            let second = try await client.execute(uri: uri, method: .get) { r in (String(buffer: r.body), r.headers[.eTag]) }
+            #expect(second == first)
+            #expect(cache.statistics.hits == before.hits + 1)
+            // The kept answer is compressed on demand, and decompresses to the same bytes.
+            try await client.execute(uri: uri, method: .get, headers: [.acceptEncoding: "gzip"]) { r throws in
+                #expect(r.headers[.contentEncoding] == "gzip")
+                var body = r.body
+                let plain = try body.decompress(with: .gzip())
+                #expect(String(buffer: plain) == first.0)
+            }
+            // Errors are not kept; another question is another answer.
+            try await client.execute(uri: "/v1/rates/USA/0101.99?on=2026-03-01", method: .get) { r in #expect(r.status == .notFound) }
+            try await client.execute(uri: "/v1/rates/USA/0101.99?on=2026-03-01", method: .get) { r in #expect(r.status == .notFound) }
+            let other = try await client.execute(uri: uri.replacingOccurrences(of: "250", with: "500"), method: .get) { r in String(buffer: r.body) }
+            #expect(other != first.0 && other.contains("\"500\""))
+        }
+        let off = TarifAPI(service: try await ServerFixture.service.value, options: ServerOptions(rateLimit: 0, refreshInterval: 0, responseCacheBytes: 0))
+        #expect(off.responseCache == nil)
+    }
+
     @Test func thePageAndItsFilesAreServed() async throws {
         try await live { client in
             try await client.execute(uri: "/", method: .get) { r throws in
@@ -324,8 +373,19 @@ enum ServerFixture {
         return tarif
     }
 
+    /// One service over the real data for every live server of the tests, its ranking index
+    /// built once, on a thread of its own (a live request has 15 s; building the index in a
+    /// debug build while other suites run can take longer).
+    static let service: Task<DutyService, any Error> = Task {
+        try await onThread {
+            let service = try DutyService(tarif: try built.get())
+            _ = try service.index()
+            return service
+        }
+    }
+
     static func live(_ options: ServerOptions, _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
-        let api = try TarifAPI(tarif: try built.get(), options: options)
+        let api = TarifAPI(service: try await service.value, options: options)
         let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live, body)
     }

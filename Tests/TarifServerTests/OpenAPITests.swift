@@ -37,7 +37,7 @@ struct OpenAPITests {
 
     @Test func everyRouteIsDocumentedAndAnswersAsDocumented() async throws {
         let options = ServerOptions(adminToken: "t0ken", rateLimit: 0)
-        let api = try TarifAPI(tarif: try ServerFixture.built.get(), options: options)
+        let api = TarifAPI(service: try await ServerFixture.service.value, options: options)
         let served = Self.routes(api)
         try await ServerFixture.live(options) { client in
             let doc = try await document(client)

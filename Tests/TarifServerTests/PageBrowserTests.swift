@@ -65,7 +65,7 @@ struct PageBrowserTests {
         try await ServerFixture.live(ServerOptions(rateLimit: 0)) { client in
             let port = try #require(client.port)
             let base = "http://127.0.0.1:\(port)/?market=USA&origin=MEX&q=cotton%20t-shirts&code=6109.10.00&on=2026-03-01&value=10000"
-            let dom = try Self.chromium(["--dump-dom"], url: base + "&lang=en")
+            let dom = try await onThread { try Self.chromium(["--dump-dom"], url: base + "&lang=en") }
             // The search listed the line, the resolution shows USMCA free against MFN 16.5%.
             #expect(dom.contains(#"value="6109.10.00""#), "the search did not list 6109.10.00")
             let applied = try #require(Self.text(of: "applied", in: dom), "no result on the page")
@@ -80,14 +80,14 @@ struct PageBrowserTests {
             #expect(Self.text(of: "status", in: dom)?.contains("Done") == true)
 
             // The same in Indonesian.
-            let id = try Self.chromium(["--dump-dom"], url: base + "&lang=id")
+            let id = try await onThread { try Self.chromium(["--dump-dom"], url: base + "&lang=id") }
             #expect(id.contains(#"<html lang="id""#))
             #expect(Self.text(of: "result-title", in: id)?.contains("Bea masuk") == true)
             #expect(Self.text(of: "explanation", in: id)?.contains("Bea masuk yang terutang") == true)
 
             // A screenshot of the rendered result: a real PNG of the window's size with a picture in it.
             let png = try TestData.temporaryDirectory().appendingPathComponent("page.png")
-            _ = try Self.chromium(["--screenshot=\(png.path)", "--window-size=1200,1800"], url: base + "&lang=en")
+            _ = try await onThread { try Self.chromium(["--screenshot=\(png.path)", "--window-size=1200,1800"], url: base + "&lang=en") }
             let bytes = try Data(contentsOf: png)
             #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
             let width = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = bytes[20..<24].reduce(0) { $0 << 8 | Int($1) }
