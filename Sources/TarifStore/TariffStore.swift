@@ -152,9 +152,14 @@ extension TariffStore {
 
     /// The publication's notes on a line and the lines above it.
     public func notes(for code: TariffCode, in schedule: StoredSchedule) throws -> [LineNote] {
-        try fetch(
-            "SELECT * FROM line_note WHERE schedule_id = ? AND ? LIKE code || '%' ORDER BY length(code), kind, rowid",
-            [.integer(schedule.id), .text(code.digits)]
+        // The code and each of its prefixes, looked up in the (schedule_id, code) index.
+        let prefixes = (1...code.digits.count).map { SQLValue.text(String(code.digits.prefix($0))) }
+        return try fetch(
+            """
+            SELECT * FROM line_note WHERE schedule_id = ? AND code IN (\(prefixes.map { _ in "?" }.joined(separator: ",")))
+            ORDER BY length(code), kind, rowid
+            """,
+            [.integer(schedule.id)] + prefixes
         ).map(StoreDecoding.note(from:))
     }
 
