@@ -34,7 +34,7 @@ public final class DutyService: Sendable {
         registry = try tarif.registry()
         schedules = try tarif.store.schedules()
         lookup = CountryLookup(Array(registry.countries.values))
-        dataTag = Self.digest(try tarif.store.sourceFingerprint().joined(separator: "\n"))
+        dataTag = try Self.dataTag(of: tarif.store)
         cache = Mutex(LineCache(generation: max(1, capacity / 2)))
     }
 
@@ -129,6 +129,11 @@ public final class DutyService: Sendable {
             }
             newer[key] = value
         }
+    }
+
+    /// The tag of the data a store holds now: the digest of its source fingerprint.
+    public static func dataTag(of store: any TariffStore) throws -> String {
+        digest(try store.sourceFingerprint().joined(separator: "\n"))
     }
 
     /// FNV-1a, 64 bits, in hexadecimal: a short tag, not a security digest.

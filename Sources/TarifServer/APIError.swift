@@ -1,5 +1,4 @@
 import Foundation
-import CompressNIO
 import Hummingbird
 import TarifCore
 
@@ -73,13 +72,10 @@ enum JSON {
         let plain = body
         var body = body
         var gzipped: ByteBuffer?
-        if ResponseEncoding.acceptsGzip, body.readableBytes >= ResponseEncoding.gzipThreshold {
-            var input = body
-            if let compressed = try? input.compress(with: .gzip()) {
-                headers[.contentEncoding] = "gzip"
-                body = compressed
-                gzipped = compressed
-            }
+        if ResponseEncoding.acceptsGzip, let compressed = ResponseEncoding.gzipped(body) {
+            headers[.contentEncoding] = "gzip"
+            body = compressed
+            gzipped = compressed
         }
         if status == .ok, let (cache, key) = ResponseEncoding.cache {
             cache.insert(.init(body: plain, gzipped: gzipped, contentType: contentType), for: key)

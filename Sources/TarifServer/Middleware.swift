@@ -30,6 +30,13 @@ enum ResponseEncoding {
     @TaskLocal static var cache: (cache: ResponseCache, key: String)?
     /// Bodies shorter than this are sent as they are (gzip would not pay).
     static let gzipThreshold = 1_024
+
+    /// The body gzip-compressed, when it is long enough to gain from it and compresses.
+    static func gzipped(_ body: ByteBuffer) -> ByteBuffer? {
+        guard body.readableBytes >= gzipThreshold else { return nil }
+        var input = body
+        return try? input.compress(with: .gzip())
+    }
 }
 
 /// Who is asking: the peer's IP address, or the first `X-Forwarded-For` address when the
@@ -174,9 +181,8 @@ struct ConditionalMiddleware: RouterMiddleware {
             return response
         }
         if var hit = cache.find(key) {
-            if gzip, hit.gzipped == nil, hit.body.readableBytes >= ResponseEncoding.gzipThreshold {
-                var input = hit.body
-                hit.gzipped = try? input.compress(with: .gzip())
+            if gzip, hit.gzipped == nil, let compressed = ResponseEncoding.gzipped(hit.body) {
+                hit.gzipped = compressed
                 cache.insert(hit, for: key)
             }
             var response = Response(

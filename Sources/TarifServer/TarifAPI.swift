@@ -92,7 +92,7 @@ public final class TarifAPI: Sendable {
     @discardableResult
     public func refreshIfChanged() throws -> Bool {
         let old = current.withLock { $0 }
-        guard try DutyService.digest(old.tarif.store.sourceFingerprint().joined(separator: "\n")) != old.dataTag else { return false }
+        guard try DutyService.dataTag(of: old.tarif.store) != old.dataTag else { return false }
         let fresh = try DutyService(tarif: old.tarif)
         current.withLock { $0 = fresh }
         return true
