@@ -68,7 +68,8 @@ let package = Package(
             swiftSettings: strictSettings),
         .executableTarget(
             name: "tarif",
-            dependencies: ["TarifKit", "TarifOrigin", "TarifSimulation", "TarifServer", "TarifPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["TarifKit", "TarifOrigin", "TarifSimulation", "TarifServer", "TarifPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: strictSettings),
         // The HTTP service: the JSON API over TarifKit (Hummingbird 2).
         .target(

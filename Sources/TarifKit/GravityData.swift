@@ -8,16 +8,16 @@ public enum GravityData {
     /// Reads a CSV panel and keeps the rows that pass every filter (`year in 1986,1990`).
     /// - Throws: ``TarifError`` naming the file, line and column of a non-number in a numeric
     ///   column, a short row, or an empty file; or a malformed filter.
-    public static func panel(at path: String, where filters: [String]) throws -> Panel {
-        var panel = try self.panel(at: path)
+    public static func panel(at path: String, where filters: [String], displayName: String? = nil) throws -> Panel {
+        var panel = try self.panel(at: path, displayName: displayName)
         for text in filters { panel = panel.subset(try PanelFilter(parsing: text).mask(panel)) }
         return panel
     }
 
     /// Reads a CSV panel (`.csv` or `.csv.gz`). A column whose first non-empty cell is a number
     /// is numeric (empty cells and `NA` are missing); any other column holds labels.
-    public static func panel(at path: String) throws -> Panel {
-        let source = try ByteSource(path: path)
+    public static func panel(at path: String, displayName: String? = nil) throws -> Panel {
+        let source = try ByteSource(path: path, displayName: displayName)
         let csv = try CSVReader(source: source)
         let header = csv.header.map { $0.trimming(" \u{FEFF}") }
         enum Builder {
@@ -89,11 +89,7 @@ extension GravityData {
     /// or a CSV with `variable` and `coefficient` columns (`log(dist)` for a logged variable).
     /// - Throws: ``TarifError`` for an unreadable file, a bad number or a variable named twice.
     public static func coefficients(at path: String) throws -> [(GravityFormula.Regressor, Double)] {
-        func regressor(_ name: String) throws -> GravityFormula.Regressor {
-            let spec = try GravityFormula(parsing: "y ~ \(name)")
-            guard let r = spec.regressors.first else { throw TarifError(.badInput, "'\(name)' is not a variable", at: SourceLocation(file: path)) }
-            return r
-        }
+        func regressor(_ name: String) throws -> GravityFormula.Regressor { try GEStudy.regressor(name, place: path) }
         if path.hasSuffix(".json") {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {

@@ -61,8 +61,13 @@ enum JSON {
     }()
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
-        return raw(ByteBuffer(bytes: data), contentType: "application/json; charset=utf-8", status: status)
+        do {
+            return raw(ByteBuffer(bytes: try encoder.encode(value)), contentType: "application/json; charset=utf-8", status: status)
+        } catch {
+            let body = APIErrorBody(error: .init(code: "internal", message: "the answer could not be written as JSON: \(error)", field: nil))
+            let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"the answer could not be written as JSON"}}"#.utf8)
+            return raw(ByteBuffer(bytes: data), contentType: "application/json; charset=utf-8", status: .internalServerError)
+        }
     }
 
     /// A body as it is, gzip-compressed when the client accepts it and the body is long

@@ -273,6 +273,7 @@ public final class TarifAPI: Sendable {
             return JSON.response(answers)
         }
         addAnalysisRoutes(to: v1)
+        addSimulationRoutes(to: v1)
         v1.post("admin/data/build") { [self] request, _ in
             try authorize(request)
             guard let dataDirectory = options.dataDirectory else {

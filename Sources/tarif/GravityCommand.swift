@@ -35,26 +35,14 @@ struct GravityCommand: ParsableCommand {
         func run() throws { try TarifCLI.run { try execute() } }
 
         func execute() throws {
-            let spec = try GravityFormula(parsing: formula)
+            let study = try GravityStudy(
+                formula: formula, clusters: cluster, vcov: vcov, keepSingletons: keepSingletons, tolerance: tolerance, maxIterations: maxIterations, place: "options")
+            let spec = study.formula
             let panel = try GravityData.panel(at: data, where: filters)
-            let clusters = cluster.flatMap { $0.split(separator: ",") }.map { $0.split(separator: "^").map { String($0).trimming(" ") } }
-            var options = PPML.Options()
-            options.tolerance = tolerance
-            options.maxIterations = maxIterations
-            switch vcov ?? (clusters.isEmpty ? "iid" : "cluster") {
-            case "iid": options.vcov = .iid
-            case "hetero", "robust", "HC1": options.vcov = .hetero
-            case "cluster", "CRV1": options.vcov = .cluster
-            case let other: throw TarifError(.badInput, "--vcov \(other): write iid, hetero or cluster")
-            }
-            if options.vcov == .cluster && clusters.isEmpty {
-                throw TarifError(.missingInput, "--vcov cluster needs --cluster VARIABLE (e.g. exporter^importer)")
-            }
-            let sample = try GravitySample(panel: panel, formula: spec, clusters: clusters, dropSingletons: !keepSingletons)
             let interactive = isatty(2) == 1
             let verbose = self.verbose
             let started = Date()
-            let estimate = try PPML.fit(sample, options: options) { step in
+            let estimate = try study.estimate(panel) { step in
                 let line = String(format: "iteration %d: deviance %.6f, change %.2e, %d sweeps", step.iteration, step.deviance, step.criterion, step.sweeps)
                 if verbose {
                     FileHandle.standardError.write(Data((line + "\n").utf8))

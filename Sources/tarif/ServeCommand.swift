@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import NIOCore
+import NIOPosix
 import TarifCore
 import TarifKit
 import TarifPostgres
@@ -17,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
             The page: http://localhost:8080/  The API: /openapi.json (OpenAPI 3.1). Routes: /healthz, /metrics, /v1/countries, /v1/countries/{country}, /v1/agreements[?country=&partner=&on=],
             /v1/lines/{importer}?q=, /v1/rates/{importer}/{code}, /v1/duty?importer=&code=[&origin=&value=&on=],
             /v1/markets?origin=&product=[&on=], /v1/origins?importer=&code=, /v1/audit/{importer}?on=[&grant=],
-            POST /v1/origin/check (a bill of materials as JSON), POST /v1/duty/batch (a JSON array, up to 1,000 questions, 1 MB),
+            POST /v1/origin/check (a bill of materials as JSON), POST /v1/simulate/smart (JSON), POST /v1/gravity/estimate and /v1/simulate/ge (a CSV panel),
+            POST /v1/duty/batch (a JSON array, up to 1,000 questions, 1 MB),
             POST /v1/admin/data/build (needs Authorization: Bearer $TARIF_ADMIN_TOKEN; off when the variable is unset).
             Errors: {"error": {"code", "message", "field"}}.
             With --database-url postgres://… (or $TARIF_DATABASE_URL) it reads PostgreSQL, loaded by `tarif data build --database-url`;
@@ -41,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Access log: a file, '-' for standard output, or 'off' (default '-').") var accessLog = "-"
 
     func run() async throws {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let path = Locations.database(explicit: db)
         let url = (databaseURL ?? ProcessInfo.processInfo.environment["TARIF_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
         guard url != nil || FileManager.default.fileExists(atPath: path) else {

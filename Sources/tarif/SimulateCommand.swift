@@ -41,43 +41,23 @@ struct SimulateCommand: ParsableCommand {
             let registry = try tarif.registry()
             let chosen = [set.map { TariffScenario.set($0 / 100) }, cut.map { TariffScenario.cut($0) }, swiss.map { TariffScenario.swiss($0) }].compactMap { $0 }
             let rows = try SimulationData.smartFlows(at: data, registry: registry, tariffOptional: agreement != nil)
-            var engineNotes: [String] = []
-            var resolved: [(product: String, flow: SMARTFlow)]?
+            let scenario: SMARTStudy.Scenario
             if let agreement {
                 guard chosen.isEmpty else { throw TarifError(.badInput, "--agreement is a scenario of its own; leave out --set, --cut and --swiss") }
                 guard let importer else { throw TarifError(.missingInput, "--agreement needs --importer (the market whose schedule gives the rates)") }
-                let market = try registry.country(named: importer).code
-                let scenario = try SimulationData.agreementScenario(rows, tarif: tarif, importer: market, agreement: agreement, on: try options.day(), registry: registry)
-                resolved = scenario.rows
-                engineNotes = scenario.notes
+                scenario = .agreement(agreement, importer: try registry.country(named: importer).code, day: try options.day())
             } else {
-                guard chosen.count == 1 || (chosen.isEmpty && rows.allSatisfy { $0.newTariff != nil }) else {
-                    throw TarifError(.missingInput, "give exactly one scenario (--set, --cut or --swiss), or a new_tariff for every row")
-                }
+                guard chosen.count <= 1 else { throw TarifError(.badInput, "give one scenario: --set, --cut or --swiss") }
+                let targets = try partners.map { try Set($0.split(separator: ",").map { try registry.country(named: String($0).trimming(" ")).code }) }
+                scenario = .rule(chosen.first, partners: targets)
             }
-            if let c = cut, !(0...1).contains(c) { throw TarifError(.badNumber, "--cut \(c): a share from 0 to 1") }
-            let targets = try partners.map { try Set($0.split(separator: ",").map { try registry.country(named: String($0).trimming(" ")).code }) }
             let parameters = try SMARTParameters(importDemandElasticity: elasticity, substitutionElasticity: sigma, supplyElasticity: supplyElasticity)
-            var byProduct: [String: [SMARTFlow]] = [:]
-            var order: [String] = []
-            for var (product, flow, next) in resolved.map({ $0.map { ($0.product, $0.flow, Double?.none) } }) ?? rows {
-                if resolved != nil {
-                    // Rates from the engine: nothing to change.
-                } else if let next {
-                    flow.tariffAfter = next
-                } else if let s = chosen.first, targets?.contains(flow.partner) ?? true {
-                    flow.tariffAfter = s.apply(flow.tariffBefore)
-                }
-                if byProduct[product] == nil { order.append(product) }
-                byProduct[product, default: []].append(flow)
-            }
-            let results = try order.map { ($0, try SMART.simulate(byProduct[$0]!, parameters: parameters)) }
+            let outcome = try SMARTStudy(rows: rows, parameters: parameters, scenario: scenario).run(tarif: tarif, registry: registry)
+            let results = outcome.results.map { ($0.product ?? "", $0.result) }
+            let byProduct = Dictionary(outcome.results.map { ($0.product ?? "", $0.flows) }, uniquingKeysWith: { a, _ in a })
+            let engineNotes = outcome.notes
             func f(_ x: Double) -> String { String(format: "%.2f", abs(x) < 0.005 ? 0 : x) }
-            struct ProductResult: Encodable {
-                var product: String?
-                var result: SMARTResult
-            }
-            let json = results.map { ProductResult(product: $0.0.isEmpty ? nil : $0.0, result: $0.1) }
+            let json = outcome.results
             var table: [[String]] = []
             for (product, r) in results {
                 let flows = byProduct[product] ?? []

@@ -40,25 +40,20 @@ extension SimulateCommand {
         func execute() throws {
             let panel = try GravityData.panel(at: data, where: filters)
             let shocks = try shock.map(GEShock.init(parsing:))
-            guard !shocks.isEmpty else { throw TarifError(.missingInput, "give the counterfactual with --shock (e.g. pta=1@CAN,JPN)") }
-            let costs: [(GravityFormula.Regressor, Double)]
+            let source: GEStudy.Costs
             switch (formula, coefficients) {
-            case (let f?, nil):
-                let spec = try GravityFormula(parsing: f)
-                let estimate = try PPML.fit(try GravitySample(panel: panel, formula: spec))
-                costs = zip(spec.regressors, spec.regressors.map { r in estimate.coefficient(r.description)?.estimate }).compactMap { r, b in b.map { (r, $0) } }
-                if !estimate.collinear.isEmpty {
-                    FileHandle.standardError.write(Data("note: \(estimate.collinear.joined(separator: ", ")) dropped as collinear; not a trade cost\n".utf8))
-                }
-            case (nil, let path?):
-                costs = try GravityData.coefficients(at: path)
-            default:
-                throw TarifError(.missingInput, "give either --formula (estimate the costs) or --coefficients FILE")
+            case (let f?, nil): source = .estimate(try GravityFormula(parsing: f))
+            case (nil, let path?): source = .given(try GravityData.coefficients(at: path))
+            default: throw TarifError(.missingInput, "give either --formula (estimate the costs) or --coefficients FILE")
             }
+            let study = try GEStudy(output: output, expenditure: expenditure, sigma: sigma, reference: reference, costs: source, shocks: shocks)
             let started = Date()
-            let economy = try StructuralGE.economy(panel: panel, exporter: exporter, importer: importer, output: output, expenditure: expenditure, costs: costs, shocks: shocks)
-            let result = try StructuralGE.simulate(economy, parameters: .init(sigma: sigma, referenceImporter: reference))
+            let outcome = try study.run(panel)
             let seconds = Date().timeIntervalSince(started)
+            if !outcome.collinear.isEmpty {
+                FileHandle.standardError.write(Data("note: \(outcome.collinear.joined(separator: ", ")) dropped as collinear; not a trade cost\n".utf8))
+            }
+            let costs = outcome.costs, result = outcome.result
             func f(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
             let costLine = "trade costs: " + costs.map { "\($0.0) \(f($0.1))" }.joined(separator: ", ")
             let diag = result.diagnostics.map { "\($0.stage) \($0.method), residual \(String(format: "%.1e", $0.residual))" }.joined(separator: "; ")

@@ -12,16 +12,16 @@ import Testing
 @Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
 struct APITests {
     /// Runs `body` against a live server on 127.0.0.1 (an ephemeral port) over the real data.
-    func live(_ options: ServerOptions = ServerOptions(rateLimit: 0), _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+    func live(_ options: ServerOptions = ServerOptions(rateLimit: 0), _ body: @Sendable @escaping (LiveClient) async throws -> Void) async throws {
         try await ServerFixture.live(options, body)
     }
 
-    static func json(_ r: TestResponse) throws -> [String: Any] {
+    static func json(_ r: LiveResponse) throws -> [String: Any] {
         let object = try JSONSerialization.jsonObject(with: Data(buffer: r.body))
         return try #require(object as? [String: Any])
     }
 
-    static func error(_ r: TestResponse) throws -> (code: String, message: String, field: String?) {
+    static func error(_ r: LiveResponse) throws -> (code: String, message: String, field: String?) {
         let e = try #require(try json(r)["error"] as? [String: Any])
         return (try #require(e["code"] as? String), try #require(e["message"] as? String), e["field"] as? String)
     }
@@ -191,7 +191,7 @@ struct APITests {
         let copy = try TestData.temporaryDirectory().appendingPathComponent("copy.sqlite")
         try #require(try ServerFixture.built.get().database).writer.backup(to: try DatabaseQueue(path: copy.path))
         let api = try TarifAPI(tarif: try Tarif(path: copy.path), options: ServerOptions(adminToken: "s3cret", dataDirectory: TestData.directory, rateLimit: 0))
-        try await Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0))).test(.live) { client in
+        try await ServerFixture.live(Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))) { client in
             let auth: HTTPFields = [.authorization: "Bearer s3cret"]
             try await client.execute(uri: "/v1/admin/data/build", method: .get, headers: auth) { r throws in
                 #expect(try Self.json(r)["status"] as? String == "idle")
@@ -384,9 +384,54 @@ enum ServerFixture {
         }
     }
 
-    static func live(_ options: ServerOptions, _ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+    static func live(_ options: ServerOptions, _ body: @Sendable @escaping (LiveClient) async throws -> Void) async throws {
         let api = TarifAPI(service: try await service.value, options: options)
-        let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-        try await app.test(.live, body)
+        try await live(Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0))), body)
     }
+
+    /// Runs `body` with a patient client of `app` served on loopback.
+    static func live(_ app: some ApplicationProtocol, _ body: @Sendable @escaping (LiveClient) async throws -> Void) async throws {
+        try await app.test(.live) { framework in
+            let client = LiveClient(port: try #require(framework.port))
+            client.client.connect()
+            do {
+                try await body(client)
+            } catch {
+                try? await client.client.shutdown()
+                throw error
+            }
+            try await client.client.shutdown()
+        }
+    }
+}
+
+/// A client of a live test server that waits up to two minutes for an answer (the framework's
+/// own gives up after 15 s, which a debug build on two loaded cores can exceed).
+struct LiveClient: Sendable {
+    let client: TestClient
+    let port: Int?
+
+    init(port: Int) {
+        self.port = port
+        client = TestClient(host: "localhost", port: port, configuration: .init(timeout: .seconds(120)))
+    }
+
+    @discardableResult
+    func execute<Value>(
+        uri: String, method: HTTPRequest.Method, headers: HTTPFields = [:], body: ByteBuffer? = nil,
+        testCallback: @escaping (LiveResponse) async throws -> Value = { $0 }
+    ) async throws -> Value {
+        var headers = headers
+        headers[.connection] = "keep-alive"
+        let response = try await client.execute(.init(uri, method: method, authority: "localhost", headers: headers, body: body))
+        return try await testCallback(LiveResponse(head: response.head, body: response.body ?? ByteBuffer()))
+    }
+}
+
+/// A live server's answer.
+struct LiveResponse: Sendable {
+    let head: HTTPResponse
+    let body: ByteBuffer
+    var status: HTTPResponse.Status { head.status }
+    var headers: HTTPFields { head.headerFields }
 }

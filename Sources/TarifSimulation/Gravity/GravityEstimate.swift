@@ -94,7 +94,7 @@ public struct GravityEstimate: Sendable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             coefficients: try c.decode([Coefficient].self, forKey: .coefficients),
-            covariance: try c.decode([[Double]].self, forKey: .covariance),
+            covariance: try c.decode([[Double?]].self, forKey: .covariance).map { $0.map { $0 ?? .nan } },
             collinear: try c.decode([String].self, forKey: .collinear),
             observations: try c.decode(Int.self, forKey: .observations),
             dropped: try c.decode(GravitySample.Dropped.self, forKey: .dropped),
@@ -107,6 +107,26 @@ public struct GravityEstimate: Sendable, Codable {
             logLikelihood: try c.decode(Double.self, forKey: .logLikelihood),
             pseudoR2: try c.decode(Double.self, forKey: .pseudoR2),
             notes: try c.decodeIfPresent([String].self, forKey: .notes) ?? [])
+    }
+
+    /// Writes every number JSON can hold; a variance that is not finite (no degrees of freedom
+    /// left, a singular matrix) is null, as the coefficients' standard errors.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(coefficients, forKey: .coefficients)
+        try c.encode(covariance.map { $0.map { $0.isFinite ? $0 : nil } }, forKey: .covariance)
+        try c.encode(collinear, forKey: .collinear)
+        try c.encode(observations, forKey: .observations)
+        try c.encode(dropped, forKey: .dropped)
+        try c.encode(fixedEffects, forKey: .fixedEffects)
+        try c.encode(clusters, forKey: .clusters)
+        try c.encode(variance, forKey: .variance)
+        try c.encode(iterations, forKey: .iterations)
+        try c.encode(deviance, forKey: .deviance)
+        try c.encode(criterion, forKey: .criterion)
+        try c.encode(logLikelihood, forKey: .logLikelihood)
+        try c.encode(pseudoR2, forKey: .pseudoR2)
+        try c.encode(notes, forKey: .notes)
     }
 
     public func coefficient(_ name: String) -> Coefficient? { coefficients.first { $0.name == name } }

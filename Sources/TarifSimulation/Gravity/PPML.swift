@@ -148,8 +148,10 @@ public enum PPML {
         var coefficients: [GravityEstimate.Coefficient] = []
         var notes: [String] = []
         for j in 0..<k {
-            let se = vcov[j][j] > 0 ? vcov[j][j].squareRoot() : .nan
-            if !(vcov[j][j] > 0) {
+            let se = vcov[j][j] > 0 && vcov[j][j].isFinite ? vcov[j][j].squareRoot() : .nan
+            if vcov[j][j].isInfinite {
+                notes.append("the variance of \(names[j]) is not finite (no degrees of freedom are left after the fixed effects and regressors); its standard error is not defined")
+            } else if !(vcov[j][j] > 0) {
                 notes.append(options.vcov == .cluster && sample.clusters.count == 2
                     ? "the two-way clustered variance of \(names[j]) is not positive (V₁ + V₂ − V₁₂ is not positive semi-definite here); its standard error is not defined"
                     : "the variance of \(names[j]) is not positive; its standard error is not defined")
