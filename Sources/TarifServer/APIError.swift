@@ -82,8 +82,8 @@ enum JSON {
             body = compressed
             gzipped = compressed
         }
-        if status == .ok, let (cache, key) = ResponseEncoding.cache {
-            cache.insert(.init(body: plain, gzipped: gzipped, contentType: contentType), for: key)
+        if status == .ok, let (cache, key, route) = ResponseEncoding.cache {
+            cache.insert(.init(body: plain, gzipped: gzipped, contentType: contentType, route: route), for: key)
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }

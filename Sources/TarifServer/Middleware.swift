@@ -27,7 +27,7 @@ public struct TarifRequestContext: RequestContext, RemoteAddressRequestContext {
 enum ResponseEncoding {
     @TaskLocal static var acceptsGzip = false
     /// Where ``JSON/raw(_:contentType:status:)`` keeps a successful answer, and under which key.
-    @TaskLocal static var cache: (cache: ResponseCache, key: String)?
+    @TaskLocal static var cache: (cache: ResponseCache, key: String, route: String)?
     /// Bodies shorter than this are sent as they are (gzip would not pay).
     static let gzipThreshold = 1_024
 
@@ -168,11 +168,10 @@ struct ConditionalMiddleware: RouterMiddleware {
         guard request.method == .get || request.method == .head, path.hasPrefix("/v1/") && !path.hasPrefix("/v1/admin/") || path == "/openapi.json" || path == "/" || path.hasPrefix("/page/") else {
             return try await ResponseEncoding.$acceptsGzip.withValue(gzip) { try await next(request, context) }
         }
-        var key = "\(dataTag())|\(TarifAPI.version)|\(request.uri.description)"
-        if request.uri.queryParameters["on"] == nil { key += "|\(Day.today())" }
-        let etag = "W/\"\(DutyService.digest(key))\""
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }) {
-            return Response(status: .notModified, headers: [.eTag: etag, .cacheControl: "no-cache", .vary: "Accept-Encoding"])
+        let key = Self.key(dataTag: dataTag(), uri: request.uri.description, namesDay: request.uri.queryParameters["on"] != nil)
+        let etag = Self.etag(key)
+        if Self.matches(request.headers[.ifNoneMatch], etag) {
+            return Response(status: .notModified, headers: Self.notModifiedHeaders(etag))
         }
         let headers: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
         guard let cache, request.method == .get, path.hasPrefix("/v1/") else {
@@ -180,26 +179,53 @@ struct ConditionalMiddleware: RouterMiddleware {
             if response.status == .ok { response.headers.append(contentsOf: headers) }
             return response
         }
-        if var hit = cache.find(key) {
-            if gzip, hit.gzipped == nil, let compressed = ResponseEncoding.gzipped(hit.body) {
-                hit.gzipped = compressed
-                cache.insert(hit, for: key)
-            }
-            var response = Response(
-                status: .ok, headers: [.contentType: hit.contentType, .vary: "Accept-Encoding"],
-                body: .init(byteBuffer: gzip ? hit.gzipped ?? hit.body : hit.body))
-            if gzip, hit.gzipped != nil { response.headers[.contentEncoding] = "gzip" }
-            response.headers.append(contentsOf: headers)
-            return response
+        if let hit = cache.find(key) {
+            let (fields, body) = Self.answer(hit, key: key, etag: etag, gzip: gzip, cache: cache)
+            return Response(status: .ok, headers: fields, body: .init(byteBuffer: body))
         }
         var response = try await ResponseEncoding.$acceptsGzip.withValue(gzip) {
-            try await ResponseEncoding.$cache.withValue((cache, key)) { try await next(request, context) }
+            try await ResponseEncoding.$cache.withValue((cache, key, context.endpointPath ?? path)) { try await next(request, context) }
         }
         if response.status == .ok {
             response.headers[.eTag] = etag
             response.headers[.cacheControl] = "no-cache"
         }
         return response
+    }
+
+    /// The key of a question's answer (and of its ETag): the data's tag, the API version, the
+    /// request URI and, when the request names no day, today's date.
+    static func key(dataTag: String, uri: String, namesDay: Bool) -> String {
+        var key = "\(dataTag)|\(TarifAPI.version)|\(uri)"
+        if !namesDay { key += "|\(Day.today())" }
+        return key
+    }
+
+    static func etag(_ key: String) -> String { "W/\"\(DutyService.digest(key))\"" }
+
+    /// Whether `If-None-Match` names the ETag (or `*`).
+    static func matches(_ ifNoneMatch: String?, _ etag: String) -> Bool {
+        guard let ifNoneMatch else { return false }
+        return ifNoneMatch.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag || $0 == "*" }
+    }
+
+    static func notModifiedHeaders(_ etag: String) -> HTTPFields {
+        [.eTag: etag, .cacheControl: "no-cache", .vary: "Accept-Encoding"]
+    }
+
+    /// A kept answer's headers and body, gzip-compressed when the client accepts it (the
+    /// compressed body is made once and kept).
+    static func answer(_ hit: ResponseCache.Entry, key: String, etag: String, gzip: Bool, cache: ResponseCache) -> (HTTPFields, ByteBuffer) {
+        var hit = hit
+        if gzip, hit.gzipped == nil, let compressed = ResponseEncoding.gzipped(hit.body) {
+            hit.gzipped = compressed
+            cache.insert(hit, for: key)
+        }
+        var fields: HTTPFields = [.contentType: hit.contentType, .vary: "Accept-Encoding"]
+        if gzip, hit.gzipped != nil { fields[.contentEncoding] = "gzip" }
+        fields[.eTag] = etag
+        fields[.cacheControl] = "no-cache"
+        return (fields, gzip ? hit.gzipped ?? hit.body : hit.body)
     }
 
     /// Whether an `Accept-Encoding` value accepts gzip (and does not refuse it with q=0).
@@ -268,55 +294,77 @@ public final class AccessLog: Sendable {
     }
 
     func write(_ entry: Entry) {
-        var line = Data(Self.line(entry).utf8)
+        var line = Self.line(entry)
         line.append(0x0A)
-        handle.withLock { $0.write(line) }
+        let data = Data(line)
+        handle.withLock { $0.write(data) }
     }
 
-    /// One JSON object, keys sorted, written by hand: the log is on every request's path and
-    /// a general encoder would cost more than some answers.
-    static func line(_ e: Entry) -> String {
-        var out = "{"
-        if let bytes = e.bytes { out += "\"bytes\":\(bytes)," }
-        out += "\"client\":"; quote(e.client, into: &out)
-        out += ",\"method\":"; quote(e.method, into: &out)
+    /// One JSON object, keys sorted, written by hand as UTF-8 bytes: the log is on every
+    /// request's path, and a general encoder (or building a String) would cost more than the
+    /// answers given from memory.
+    static func line(_ e: Entry) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(192 + e.path.utf8.count + (e.query?.utf8.count ?? 0) + (e.userAgent?.utf8.count ?? 0))
+        func raw(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+        func number(_ n: Int) { out.append(contentsOf: String(n).utf8) }
+        raw("{")
+        if let bytes = e.bytes { raw("\"bytes\":"); number(bytes); raw(",") }
+        raw("\"client\":"); quote(e.client, into: &out)
+        raw(",\"method\":"); quote(e.method, into: &out)
         let micro = Int((e.milliseconds * 1000).rounded())
-        out += ",\"milliseconds\":\(micro / 1000).\(pad(micro % 1000, 3))"
-        out += ",\"path\":"; quote(e.path, into: &out)
-        if let query = e.query { out += ",\"query\":"; quote(query, into: &out) }
-        out += ",\"route\":"; quote(e.route, into: &out)
-        out += ",\"status\":\(e.status),\"time\":\"\(iso8601(e.time))\""
-        if let agent = e.userAgent { out += ",\"userAgent\":"; quote(agent, into: &out) }
-        out += "}"
+        raw(",\"milliseconds\":"); number(micro / 1000); raw("."); digits(micro % 1000, 3, into: &out)
+        raw(",\"path\":"); quote(e.path, into: &out)
+        if let query = e.query { raw(",\"query\":"); quote(query, into: &out) }
+        raw(",\"route\":"); quote(e.route, into: &out)
+        raw(",\"status\":"); number(e.status)
+        raw(",\"time\":\""); iso8601(e.time, into: &out); raw("\"")
+        if let agent = e.userAgent { raw(",\"userAgent\":"); quote(agent, into: &out) }
+        raw("}")
         return out
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += "\\u00" + pad(Int(scalar.value), 2, radix: 16)
-            default: out.unicodeScalars.append(scalar)
+    /// A JSON string: quotes, backslashes and control characters escaped, other UTF-8 as it is.
+    static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        for byte in s.utf8 {
+            switch byte {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            case ..<0x20:
+                out.append(contentsOf: Array("\\u00".utf8))
+                digits(Int(byte), 2, radix: 16, into: &out)
+            default: out.append(byte)
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 
-    static func pad(_ n: Int, _ width: Int, radix: Int = 10) -> String {
-        let digits = String(n, radix: radix)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// `n` in `width` digits, zero-padded (n < radix^width).
+    static func digits(_ n: Int, _ width: Int, radix: Int = 10, into out: inout [UInt8]) {
+        var n = n
+        var reversed: [UInt8] = []
+        for _ in 0..<width {
+            let d = UInt8(n % radix)
+            reversed.append(d < 10 ? 0x30 + d : 0x61 + d - 10)
+            n /= radix
+        }
+        out.append(contentsOf: reversed.reversed())
     }
 
     /// `2026-12-01T04:37:25Z`, in UTC.
-    static func iso8601(_ date: Date) -> String {
+    static func iso8601(_ date: Date, into out: inout [UInt8]) {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var t = tm()
         gmtime_r(&seconds, &t)
-        return "\(t.tm_year + 1900)-\(pad(Int(t.tm_mon) + 1, 2))-\(pad(Int(t.tm_mday), 2))T\(pad(Int(t.tm_hour), 2)):\(pad(Int(t.tm_min), 2)):\(pad(Int(t.tm_sec), 2))Z"
+        digits(Int(t.tm_year) + 1900, 4, into: &out); out.append(0x2D)
+        digits(Int(t.tm_mon) + 1, 2, into: &out); out.append(0x2D)
+        digits(Int(t.tm_mday), 2, into: &out); out.append(0x54)
+        digits(Int(t.tm_hour), 2, into: &out); out.append(0x3A)
+        digits(Int(t.tm_min), 2, into: &out); out.append(0x3A)
+        digits(Int(t.tm_sec), 2, into: &out); out.append(0x5A)
     }
 }

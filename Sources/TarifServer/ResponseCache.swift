@@ -14,6 +14,8 @@ public final class ResponseCache: Sendable {
         var body: ByteBuffer
         var gzipped: ByteBuffer?
         var contentType: String
+        /// The route that answered (for metrics and the access log of answers given from here).
+        var route: String
         var size: Int { body.readableBytes + (gzipped?.readableBytes ?? 0) + 64 }
     }
 

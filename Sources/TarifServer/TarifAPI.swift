@@ -7,6 +7,7 @@ import TarifCore
 public import TarifKit
 public import TarifRegistry
 import TarifRules
+import NIOPosix
 
 /// How the server behaves: admin token, data directory, limits, logs.
 public struct ServerOptions: Sendable {
@@ -66,7 +67,7 @@ public final class TarifAPI: Sendable {
     public let metrics = ServiceMetrics()
     private let current: Mutex<DutyService>
     private let build = Mutex<BuildStatus>(.idle)
-    private let limiter: RateLimiter?
+    let limiter: RateLimiter?
     /// Answers kept by question, when ``ServerOptions/responseCacheBytes`` is above 0.
     public let responseCache: ResponseCache?
 
@@ -81,7 +82,9 @@ public final class TarifAPI: Sendable {
                 last = now
                 return true
             }
-            if due { Task.detached { [self] in try? refreshIfChanged() } }
+            // The check reads the store and a reload blocks for seconds: on NIO's thread pool,
+            // not on the threads that answer requests.
+            if due { NIOThreadPool.singleton.submit { [self] state in if state == .active { _ = try? refreshIfChanged() } } }
         }
         return current.withLock { $0 }
     }
@@ -113,7 +116,8 @@ public final class TarifAPI: Sendable {
     /// The application on `host:port`: HTTP/1.1 with idle connections closed after 60 s.
     public func application(host: String, port: Int, logger: Logger? = nil) -> some ApplicationProtocol {
         Application(
-            router: router(), server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            router: router(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [CachedAnswerHandler(api: self, idleTimeout: .seconds(60))], idleTimeout: nil)),
             configuration: .init(address: .hostname(host, port: port), serverName: "tarif"), logger: logger)
     }
 
@@ -289,12 +293,15 @@ public final class TarifAPI: Sendable {
             Task.detached { [self] in
                 let outcome: BuildStatus
                 do {
-                    guard let database = try tarif.database ?? options.buildDatabase.map({ try TarifDatabase(path: $0) }) else {
-                        throw TarifError(.missingInput, "the server has no database to build into (--db)")
+                    // Minutes of blocking work: on NIO's thread pool, not on the threads that answer requests.
+                    let (database, reports) = try await NIOThreadPool.singleton.runIfActive {
+                        guard let database = try tarif.database ?? self.options.buildDatabase.map({ try TarifDatabase(path: $0) }) else {
+                            throw TarifError(.missingInput, "the server has no database to build into (--db)")
+                        }
+                        return (database, try DataBuilder(database: database).build(from: dataDirectory, catalog: try Catalog.bundled()))
                     }
-                    let reports = try DataBuilder(database: database).build(from: dataDirectory, catalog: try Catalog.bundled())
                     if let publish = options.publish { try await publish(database) }
-                    let fresh = try DutyService(tarif: tarif)
+                    let fresh = try await NIOThreadPool.singleton.runIfActive { try DutyService(tarif: tarif) }
                     current.withLock { $0 = fresh }
                     outcome = .done(at: Date(), loaded: reports.count, dataTag: fresh.dataTag)
                 } catch {

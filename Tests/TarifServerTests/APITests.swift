@@ -3,6 +3,8 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOPosix
 import TarifKit
 import TarifServer
 import TarifTesting
@@ -280,19 +282,26 @@ struct APITests {
         FileManager.default.createFile(atPath: path, contents: nil)
         let log = AccessLog(handle: try #require(FileHandle(forWritingAtPath: path)))
         try await live(ServerOptions(rateLimit: 0, accessLog: log)) { client in
-            try await client.execute(uri: "/v1/countries/IDN?on=2024-01-01", method: .get, headers: [.userAgent: "probe \"1\" \\ é"]) { _ in }
+            // The second is answered from the response cache on the event loop: the same line.
+            for _ in 0..<2 {
+                try await client.execute(uri: "/v1/countries/IDN?on=2024-01-01", method: .get, headers: [.userAgent: "probe \"1\" \\ é"]) { _ in }
+            }
             try await client.execute(uri: "/v1/nowhere", method: .get) { _ in }
         }
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == 2)
+        #expect(lines.count == 3)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect(first["userAgent"] as? String == "probe \"1\" \\ é")
         #expect(first["path"] as? String == "/v1/countries/IDN" && first["query"] as? String == "on=2024-01-01")
         #expect(first["status"] as? Int == 200 && first["method"] as? String == "GET")
         #expect((first["time"] as? String)?.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil)
         #expect(first["milliseconds"] is Double || first["milliseconds"] is Int)
-        let second = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
-        #expect(second["status"] as? Int == 404)
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        for field in ["client", "method", "path", "query", "route", "status", "bytes", "userAgent"] {
+            #expect(again[field] as? NSObject == first[field] as? NSObject, "\(field)")
+        }
+        let third = try #require(try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as? [String: Any])
+        #expect(third["status"] as? Int == 404)
     }
 
     @Test func repeatedQuestionsAreAnsweredFromTheResponseCache() async throws {
@@ -321,6 +330,44 @@ struct APITests {
         }
         let off = TarifAPI(service: try await ServerFixture.service.value, options: ServerOptions(rateLimit: 0, refreshInterval: 0, responseCacheBytes: 0))
         #expect(off.responseCache == nil)
+    }
+
+    /// Pipelined questions on one connection: the first, already answered, comes from the
+    /// event loop; a new one goes to the router, and those behind it wait their turn, so the
+    /// answers arrive in the order asked, each the router's own.
+    @Test func pipelinedQuestionsAreAnsweredInOrder() async throws {
+        let api = TarifAPI(service: try await ServerFixture.service.value, options: ServerOptions(rateLimit: 0, refreshInterval: 0))
+        try await ServerFixture.live(api) { client in
+            let known = "/v1/duty?importer=USA&origin=VNM&code=6109.10.00&on=2026-03-01&value=321"
+            let (answer, etag) = try await client.execute(uri: known, method: .get) { r throws in
+                (String(buffer: r.body), try #require(r.headers[.eTag]))
+            }
+            let fresh = known.replacingOccurrences(of: "321", with: "654")
+            let asked = [
+                "GET \(known) HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "GET \(fresh) HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "GET \(known) HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "GET \(known) HTTP/1.1\r\nHost: localhost\r\nIf-None-Match: \(etag)\r\n\r\n",
+                "GET /v1/nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "GET \(known) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            ]
+            let answers = try await RawHTTP.exchange(port: try #require(client.port), asked.joined())
+            #expect(answers.map(\.status) == [200, 200, 200, 304, 404, 200])
+            guard answers.count == 6 else { return }
+            for i in [0, 2, 5] {
+                #expect(answers[i].body == answer, "answer \(i)")
+                #expect(answers[i].headers["etag"] == etag)
+            }
+            #expect(answers[1].body.contains("\"654\"") && answers[1].body != answer)
+            #expect(answers[3].body.isEmpty && answers[3].headers["etag"] == etag)
+            #expect(answers[0].headers["content-length"] == String(answer.utf8.count))
+            // Every answer is counted, whoever gave it.
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                let text = String(buffer: r.body)
+                #expect(text.contains(#"tarif_http_requests_total{method="GET",route="/v1/duty",status="200"} 5"#))
+                #expect(text.contains(#"tarif_http_requests_total{method="GET",route="/v1/duty",status="304"} 1"#))
+            }
+        }
     }
 
     @Test func thePageAndItsFilesAreServed() async throws {
@@ -386,7 +433,13 @@ enum ServerFixture {
 
     static func live(_ options: ServerOptions, _ body: @Sendable @escaping (LiveClient) async throws -> Void) async throws {
         let api = TarifAPI(service: try await service.value, options: options)
-        try await live(Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0))), body)
+        try await live(api, body)
+    }
+
+    /// Runs `body` against `api` served as `tarif serve` serves it (with the event-loop answers
+    /// of questions already answered) on 127.0.0.1.
+    static func live(_ api: TarifAPI, _ body: @Sendable @escaping (LiveClient) async throws -> Void) async throws {
+        try await live(api.application(host: "127.0.0.1", port: 0), body)
     }
 
     /// Runs `body` with a patient client of `app` served on loopback.
@@ -434,4 +487,50 @@ struct LiveResponse: Sendable {
     let body: ByteBuffer
     var status: HTTPResponse.Status { head.status }
     var headers: HTTPFields { head.headerFields }
+}
+
+/// HTTP/1.1 spoken by hand, for what a test client hides (pipelining).
+enum RawHTTP {
+    struct Answer {
+        var status: Int
+        var headers: [String: String]
+        var body: String
+    }
+
+    /// Sends `text` in one write and reads the answers until the server closes the connection.
+    static func exchange(port: Int, _ text: String) async throws -> [Answer] {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
+            channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+        }
+        var received = ByteBuffer()
+        try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: text))
+            for try await var chunk in inbound { received.writeBuffer(&chunk) }
+        }
+        return try answers(in: received)
+    }
+
+    /// The answers in `bytes` (each with a Content-Length: the server does not chunk these).
+    static func answers(in bytes: ByteBuffer) throws -> [Answer] {
+        var bytes = bytes
+        var answers: [Answer] = []
+        while bytes.readableBytes > 0 {
+            let view = bytes.readableBytesView
+            let end = try #require(view.firstRange(of: Array("\r\n\r\n".utf8)), "an answer's head ends")
+            let headText = bytes.readString(length: end.upperBound - view.startIndex)
+            let head = try #require(headText)
+            var lines = head.split(separator: "\r\n")
+            let statusLine = lines.removeFirst().split(separator: " ")
+            var headers: [String: String] = [:]
+            for line in lines {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            let length = Int(headers["content-length"] ?? "0") ?? 0
+            let bodyText = bytes.readString(length: length)
+            let body = try #require(bodyText, "the body has its \(length) bytes")
+            answers.append(Answer(status: Int(statusLine[1]) ?? 0, headers: headers, body: body))
+        }
+        return answers
+    }
 }
