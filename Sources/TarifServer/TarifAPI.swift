@@ -59,7 +59,7 @@ public struct ServerOptions: Sendable {
 /// origins into a market; `/openapi.json`, `/healthz`, `/metrics` and the page at `/`.
 public final class TarifAPI: Sendable {
     /// The binary's API version, part of every ETag.
-    public static let version = "1.0.0"
+    public static let version = "1.1.0"
     /// Largest request body accepted (413 beyond).
     public static let maxBody = 1 << 20
 

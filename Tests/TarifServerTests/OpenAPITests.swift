@@ -42,6 +42,7 @@ struct OpenAPITests {
         try await ServerFixture.live(options) { client in
             let doc = try await document(client)
             #expect(doc["openapi"] as? String == "3.1.0")
+            #expect((doc["info"] as? Object)?["version"] as? String == TarifAPI.version)
             let operations = try Self.operations(doc)
             let documented = Set(operations.map(\.key))
             #expect(served.subtracting(documented).isEmpty, "routes missing from the document: \(served.subtracting(documented).sorted())")
