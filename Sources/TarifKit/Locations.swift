@@ -55,17 +55,9 @@ extension Day {
     /// server) through this; the library's questions always take their day as an argument.
     public static func today() -> Day { utcDay(of: Date()) }
 
-    /// The UTC calendar day of `date`, computed from its day number (Hinnant's days-to-civil
-    /// algorithm): no calendar object on a path the server takes for every request.
+    /// The UTC calendar day of `date`, from its day number: no calendar object on a path the
+    /// server takes for every request.
     public static func utcDay(of date: Date) -> Day {
-        let days = Int((date.timeIntervalSince1970 / 86_400).rounded(.down)) + 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return Day(year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)!
+        Day(ordinal: Int((date.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

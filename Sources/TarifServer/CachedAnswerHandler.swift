@@ -89,17 +89,13 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 }
 
-/// An answer given by ``CachedAnswerHandler``, with what its log line and metrics need.
+/// An answer given by ``CachedAnswerHandler``, with its access-log line (time and duration
+/// filled in when it is sent).
 struct CachedAnswer {
     var head: HTTPResponse
     var body: ByteBuffer
     var started: NIODeadline
-    var method: String
-    var path: String
-    var query: String?
-    var route: String
-    var client: String
-    var userAgent: String?
+    var log: AccessLog.Entry
 }
 
 extension TarifAPI {
@@ -141,16 +137,19 @@ extension TarifAPI {
         fields[.contentLength] = String(body.readableBytes)
         fields[.server] = "tarif"
         metrics.begin()
-        return CachedAnswer(
-            head: HTTPResponse(status: status, headerFields: fields), body: body, started: started, method: "GET", path: uri.path,
-            query: uri.query, route: route, client: client, userAgent: request.headerFields[.userAgent])
+        let log = AccessLog.Entry(
+            time: .distantPast, client: client, method: "GET", path: uri.path, query: uri.query, route: route, status: status.code,
+            bytes: body.readableBytes, milliseconds: 0, userAgent: request.headerFields[.userAgent])
+        return CachedAnswer(head: HTTPResponse(status: status, headerFields: fields), body: body, started: started, log: log)
     }
 
     /// Counts an answer given by ``CachedAnswerHandler`` and writes its access-log line.
     func record(_ answer: CachedAnswer, seconds: Double) {
-        metrics.finished(method: answer.method, route: answer.route, status: answer.head.status.code, seconds: seconds)
-        options.accessLog?.write(AccessLog.Entry(
-            time: Date(), client: answer.client, method: answer.method, path: answer.path, query: answer.query, route: answer.route,
-            status: answer.head.status.code, bytes: answer.body.readableBytes, milliseconds: seconds * 1000, userAgent: answer.userAgent))
+        metrics.finished(method: answer.log.method, route: answer.log.route, status: answer.log.status, seconds: seconds)
+        guard let accessLog = options.accessLog else { return }
+        var entry = answer.log
+        entry.time = Date()
+        entry.milliseconds = seconds * 1000
+        accessLog.write(entry)
     }
 }
