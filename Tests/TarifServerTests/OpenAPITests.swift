@@ -138,7 +138,7 @@ struct OpenAPITests {
     }
 
     /// A small JSON Schema check: `$ref`, `type`, `required`, `properties`, `items`, `oneOf`,
-    /// `const`, `enum`. Returns what does not fit, with the JSON path.
+    /// `const`, `enum`, `additionalProperties`. Returns what does not fit, with the JSON path.
     static func validate(_ value: Any, against schema: Object, in doc: Object, at path: String) -> [String] {
         if let ref = schema["$ref"] as? String {
             let name = String(ref.split(separator: "/").last!)
@@ -155,8 +155,12 @@ struct OpenAPITests {
         case "object":
             guard let o = value as? Object else { return ["\(path): not an object"] }
             for r in schema["required"] as? [String] ?? [] where o[r] == nil { problems.append("\(path).\(r): missing") }
-            for (k, sub) in schema["properties"] as? Object ?? [:] {
+            let properties = schema["properties"] as? Object ?? [:]
+            for (k, sub) in properties {
                 if let v = o[k], !(v is NSNull), let s = sub as? Object { problems += validate(v, against: s, in: doc, at: "\(path).\(k)") }
+            }
+            if let other = schema["additionalProperties"] as? Object {
+                for (k, v) in o where properties[k] == nil { problems += validate(v, against: other, in: doc, at: "\(path).\(k)") }
             }
         case "array":
             guard let a = value as? [Any] else { return ["\(path): not an array"] }
@@ -165,6 +169,7 @@ struct OpenAPITests {
             }
         case "string": if !(value is String) { problems.append("\(path): not a string") }
         case "integer": if !(value is Int) { problems.append("\(path): not an integer") }
+        case "boolean": if !(value is Bool) { problems.append("\(path): not a boolean") }
         default: break
         }
         return problems
