@@ -79,20 +79,19 @@ public final class PostgresStore: TariffStore {
         }
     }
 
-    /// PostgreSQL's full-text search over the same three texts as SQLite's FTS5 index:
-    /// every word a prefix of some word of the descriptions (weight A) or of the path (B),
-    /// ranked by `ts_rank`, then by code.
+    /// The lines PostgreSQL's full-text search matches over the same texts as SQLite's FTS5
+    /// index (every word a prefix of a word of the line's descriptions or path), in
+    /// ``SearchRanking``'s order: the same answer as SQLite's.
     public func search(_ query: String, in schedule: StoredSchedule, limit: Int = 50) throws -> [TariffLine] {
         let words = Self.searchWords(query).map { $0.lowercased() + ":*" }
         guard !words.isEmpty else { return [] }
-        return try fetch(
+        let candidates = try fetch(
             """
-            SELECT \(StoreDecoding.lineColumns) FROM tariff_line l, to_tsquery('simple', ?) q
+            SELECT \(Self.candidateColumns) FROM tariff_line l, to_tsquery('simple', ?) q
             WHERE l.schedule_id = ? AND l.search @@ q
-            ORDER BY ts_rank('{0.1, 0.2, 0.1, 1.0}', l.search, q, 1) DESC, l.code LIMIT ?
             """,
-            [.text(words.joined(separator: " & ")), .integer(schedule.id), .integer(Int64(limit))]
-        ).map(StoreDecoding.line(from:))
+            [.text(words.joined(separator: " & ")), .integer(schedule.id)])
+        return try rankedLines(candidates, for: query, limit: limit)
     }
 
     // MARK: Connections

@@ -36,19 +36,20 @@ extension TarifDatabase: TariffStore {
         }
     }
 
-    /// SQLite's FTS5 index over the lines' descriptions, ranked by BM25 (descriptions weigh
-    /// ten times the path above them).
+    /// The lines SQLite's FTS5 index matches (every word a prefix of a word of the line's
+    /// descriptions or path), in ``SearchRanking``'s order. (`CROSS JOIN` keeps the index as
+    /// the outer loop: without an ORDER BY on its rank SQLite would otherwise walk the
+    /// schedule's lines and run the match for each.)
     public func search(_ query: String, in schedule: StoredSchedule, limit: Int = 50) throws -> [TariffLine] {
         let words = Self.searchWords(query).map { "\"\($0)\"*" }
         guard !words.isEmpty else { return [] }
-        return try fetch(
+        let candidates = try fetch(
             """
-            SELECT \(StoreDecoding.lineColumns.split(separator: ", ").map { "l." + $0 }.joined(separator: ", ")) FROM line_search s JOIN tariff_line l ON l.id = s.rowid
+            SELECT \(Self.candidateColumns) FROM line_search s CROSS JOIN tariff_line l ON l.id = s.rowid
             WHERE line_search MATCH ? AND l.schedule_id = ?
-            ORDER BY bm25(line_search, 10.0, 10.0, 1.0), l.code LIMIT ?
             """,
-            [.text(words.joined(separator: " ")), .integer(schedule.id), .integer(Int64(limit))]
-        ).map(StoreDecoding.line(from:))
+            [.text(words.joined(separator: " ")), .integer(schedule.id)])
+        return try rankedLines(candidates, for: query, limit: limit)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -83,8 +83,8 @@ public protocol TariffStore: Sendable {
     func fetch(_ sql: String, _ arguments: [SQLValue]) throws -> [StoreRow]
 
     /// Lines whose descriptions (English, the importer's language, or the lines above) match
-    /// every word of `query` as a word prefix, best match first. Each database ranks with its
-    /// own full-text engine, so the order of equally good matches may differ between them.
+    /// every word of `query` as a word prefix, best match first (``SearchRanking``: the same
+    /// order on every store).
     func search(_ query: String, in schedule: StoredSchedule, limit: Int) throws -> [TariffLine]
 
     /// A short description for messages and `/healthz` ("sqlite /path", "postgresql host/db").
