@@ -6,9 +6,11 @@ public import TarifCore
 /// descriptions or of the lines above it); this ranks them, so SQLite and PostgreSQL answer a
 /// search identically, limit included.
 ///
-/// Best first: the lines whose own description (English or the importer's language) holds
-/// more of the query's words; among them, more of those as whole words (`rice` before
-/// `ricepaper`); then the shorter own description (the more specific line); then the code.
+/// Best first: the line whose whole description (its own, in English and the importer's
+/// language, with the lines above it) has fewest words — the one that says least besides the
+/// query's words, so `cotton t-shirts` finds "T-shirts, singlets…: Of cotton" before
+/// "Babies' garments…: Of cotton: T-shirts…"; then the line whose own description holds more
+/// of the words, more of them as whole words (`rice` before `ricepaper`); then the code.
 public enum SearchRanking {
     /// A line the index matched, with what ranking needs (the rest is read for the first few only).
     public struct Candidate: Sendable, Hashable {
@@ -16,19 +18,43 @@ public enum SearchRanking {
         public var code: String
         public var english: String
         public var local: String?
+        /// The descriptions of the lines above, as stored (`a > b > c`).
+        public var path: String
 
-        public init(id: Int64, code: String, english: String, local: String?) {
+        public init(id: Int64, code: String, english: String, local: String?, path: String) {
             self.id = id
             self.code = code
             self.english = english
             self.local = local
+            self.path = path
         }
     }
 
     /// The first `limit` of `candidates`, found for `query`, in the order above.
     public static func rank(_ candidates: [Candidate], for query: String, limit: Int) -> [Candidate] {
+        guard limit > 0 else { return [] }
         let words = tokens(query)
-        return candidates.map { (key($0, words: words), $0) }.sorted { $0.0 < $1.0 }.prefix(max(0, limit)).map(\.1)
+        let lengths = candidates.map { wordCount($0.english) + ($0.local.map(wordCount) ?? 0) + wordCount($0.path) }
+        // Length comes first: a line longer than the limit-th shortest cannot be among the
+        // first `limit`, so only the others are compared word by word.
+        let cutoff = lengths.count <= limit ? Int.max : lengths.sorted()[limit - 1]
+        var keyed: [(Key, Candidate)] = []
+        for (i, c) in candidates.enumerated() where lengths[i] <= cutoff { keyed.append((key(c, length: lengths[i], words: words), c)) }
+        return keyed.sorted { $0.0 < $1.0 }.prefix(limit).map(\.1)
+    }
+
+    /// How many words `text` has: runs of ASCII letters and digits and of other characters
+    /// than ASCII ones (counted on the bytes, without making the words).
+    static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for b in text.utf8 {
+            let lower = b | 0x20
+            let wordByte = b >= 0x80 || (b >= 0x30 && b <= 0x39) || (lower >= 0x61 && lower <= 0x7A)
+            if wordByte && !inWord { count += 1 }
+            inWord = wordByte
+        }
+        return count
     }
 
     /// The words of `text` as compared: letters and digits, lowercased, without diacritics.
@@ -38,20 +64,20 @@ public enum SearchRanking {
     }
 
     struct Key: Comparable {
+        var length: Int
         var wordsInOwn: Int
         var wholeWordsInOwn: Int
-        var ownLength: Int
         var code: String
 
         static func < (a: Key, b: Key) -> Bool {
+            if a.length != b.length { return a.length < b.length }
             if a.wordsInOwn != b.wordsInOwn { return a.wordsInOwn > b.wordsInOwn }
             if a.wholeWordsInOwn != b.wholeWordsInOwn { return a.wholeWordsInOwn > b.wholeWordsInOwn }
-            if a.ownLength != b.ownLength { return a.ownLength < b.ownLength }
             return a.code < b.code
         }
     }
 
-    static func key(_ c: Candidate, words: [Substring]) -> Key {
+    static func key(_ c: Candidate, length: Int, words: [Substring]) -> Key {
         var own = tokens(c.english)
         if let local = c.local { own += tokens(local) }
         var inOwn = 0
@@ -60,20 +86,21 @@ public enum SearchRanking {
             if own.contains(where: { $0.hasPrefix(word) }) { inOwn += 1 }
             if own.contains(word) { whole += 1 }
         }
-        return Key(wordsInOwn: inOwn, wholeWordsInOwn: whole, ownLength: own.count, code: c.code)
+        return Key(length: length, wordsInOwn: inOwn, wholeWordsInOwn: whole, code: c.code)
     }
 }
 
 extension TariffStore {
     /// The columns a search's candidates are read with (`l` the line table).
-    public static var candidateColumns: String { "l.id, l.code, l.description_en, l.description_local" }
+    public static var candidateColumns: String { "l.id, l.code, l.description_en, l.description_local, l.path" }
 
     /// The first `limit` lines of `rows` (the candidates a full-text index matched, read with
     /// ``candidateColumns``) in ``SearchRanking``'s order, read whole.
     public func rankedLines(_ rows: [StoreRow], for query: String, limit: Int) throws -> [TariffLine] {
         let candidates = try rows.map {
             SearchRanking.Candidate(
-                id: try $0.integer("id"), code: try $0.text("code"), english: try $0.text("description_en"), local: try $0.optionalText("description_local"))
+                id: try $0.integer("id"), code: try $0.text("code"), english: try $0.text("description_en"),
+                local: try $0.optionalText("description_local"), path: try $0.text("path"))
         }
         let first = SearchRanking.rank(candidates, for: query, limit: limit)
         guard !first.isEmpty else { return [] }
