@@ -80,10 +80,11 @@ public final class PostgresStore: TariffStore {
     }
 
     /// The lines PostgreSQL's full-text search matches over the same texts as SQLite's FTS5
-    /// index (every word a prefix of a word of the line's descriptions or path), in
+    /// index (every word a prefix of a word of the line's descriptions or path, or that word
+    /// itself for one letter: ``SearchRanking/matchesAsPrefix(_:)``), in
     /// ``SearchRanking``'s order: the same answer as SQLite's.
     public func search(_ query: String, in schedule: StoredSchedule, limit: Int = 50) throws -> [TariffLine] {
-        let words = Self.searchWords(query).map { $0.lowercased() + ":*" }
+        let words = Self.searchWords(query).map { SearchRanking.matchesAsPrefix($0) ? $0.lowercased() + ":*" : $0.lowercased() }
         guard !words.isEmpty else { return [] }
         let candidates = try fetch(
             """

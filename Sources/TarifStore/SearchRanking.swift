@@ -57,6 +57,11 @@ public enum SearchRanking {
         return count
     }
 
+    /// Whether a query word matches as a prefix of the descriptions' words: every word but one of
+    /// a single letter or digit, which must stand alone (the `t` of `t-shirts` would otherwise
+    /// find every word that begins with a t). Both stores' queries follow it.
+    public static func matchesAsPrefix(_ word: some StringProtocol) -> Bool { word.count > 1 }
+
     /// The words of `text` as compared: letters and digits, lowercased, without diacritics.
     static func tokens(_ text: String) -> [Substring] {
         let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text.lowercased() : text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
@@ -83,7 +88,8 @@ public enum SearchRanking {
         var inOwn = 0
         var whole = 0
         for word in words {
-            if own.contains(where: { $0.hasPrefix(word) }) { inOwn += 1 }
+            let prefix = matchesAsPrefix(word)
+            if own.contains(where: { prefix ? $0.hasPrefix(word) : $0 == word }) { inOwn += 1 }
             if own.contains(word) { whole += 1 }
         }
         return Key(length: length, wordsInOwn: inOwn, wholeWordsInOwn: whole, code: c.code)

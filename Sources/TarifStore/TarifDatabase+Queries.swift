@@ -37,11 +37,11 @@ extension TarifDatabase: TariffStore {
     }
 
     /// The lines SQLite's FTS5 index matches (every word a prefix of a word of the line's
-    /// descriptions or path), in ``SearchRanking``'s order. (`CROSS JOIN` keeps the index as
+    /// descriptions or path, or that word itself for one letter: ``SearchRanking/matchesAsPrefix(_:)``), in ``SearchRanking``'s order. (`CROSS JOIN` keeps the index as
     /// the outer loop: without an ORDER BY on its rank SQLite would otherwise walk the
     /// schedule's lines and run the match for each.)
     public func search(_ query: String, in schedule: StoredSchedule, limit: Int = 50) throws -> [TariffLine] {
-        let words = Self.searchWords(query).map { "\"\($0)\"*" }
+        let words = Self.searchWords(query).map { SearchRanking.matchesAsPrefix($0) ? "\"\($0)\"*" : "\"\($0)\"" }
         guard !words.isEmpty else { return [] }
         let candidates = try fetch(
             """

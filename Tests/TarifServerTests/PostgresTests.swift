@@ -96,7 +96,7 @@ struct PostgresTests {
     @Test func searchFindsTheSameLines() async throws {
         let (sqlite, postgres) = try await stores()
         let schedules = try sqlite.schedules()
-        for (importer, query) in [("IDN", "beras"), ("IDN", "kopi"), ("USA", "coffee roasted"), ("GBR", "frozen fish"), ("USA", "cotton shirts")] {
+        for (importer, query) in [("IDN", "beras"), ("IDN", "kopi"), ("USA", "coffee roasted"), ("GBR", "frozen fish"), ("USA", "cotton shirts"), ("USA", "cotton t-shirts")] {
             let schedule = try #require(schedules.last { $0.info.importer.rawValue == importer })
             // The same lines in the same order, and so the same first few.
             for limit in [1_000, 5] {

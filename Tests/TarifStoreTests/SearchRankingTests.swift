@@ -77,4 +77,14 @@ struct SearchRankingTests {
             #expect(SearchRanking.rank(candidates, for: "cotton shirts", limit: limit) == Array(whole.prefix(limit)), "limit \(limit)")
         }
     }
+
+    @Test func aOneLetterWordStandsAlone() throws {
+        // Two words each; "t" is the t of "T-shirts", not the first letter of "textile".
+        let lines = [
+            try Self.line("5208.11.00", "Textile fabrics"),
+            try Self.line("6109.10.00", "T-shirts"),
+        ]
+        #expect(SearchRanking.rank(lines, for: "t", limit: 2).map(\.code) == ["61091000", "52081100"])
+        #expect(SearchRanking.matchesAsPrefix("t") == false && SearchRanking.matchesAsPrefix("te") && SearchRanking.matchesAsPrefix("é") == false)
+    }
 }

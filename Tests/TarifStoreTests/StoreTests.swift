@@ -31,6 +31,8 @@ struct StoreTests {
         #expect(try db.search("beras", in: schedule).map(\.code.digits) == ["1006"])
         #expect(try db.search("semi milled", in: schedule).map(\.code.digits) == ["10063099"])
         #expect(try db.search("  ", in: schedule).isEmpty)
+        #expect(try db.search("r", in: schedule).isEmpty)  // one letter is a word of its own, not the r of rice
+        #expect(try db.search("ri", in: schedule).map(\.code.digits) == ["1006", "10063099"])
         let (publishedOn, rates) = try #require(try db.rates(for: try TariffCode("1006.30.99"), in: schedule))
         #expect(publishedOn.digits == "10063099")
         #expect(rates.first?.expression?.summary == "450 IDR / kg")
