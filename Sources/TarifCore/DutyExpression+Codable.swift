@@ -18,6 +18,9 @@
 extension DutyExpression {
     public enum Kind: String, Sendable, CaseIterable {
         case free, adValorem, specific, sum, atLeast, atMost, graduated, seasonal, alternatives, reference, annotated
+
+        /// Every form's name, for messages.
+        static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
     }
 
     /// The form's name, as the JSON's `kind`.
@@ -97,7 +100,7 @@ extension DutyExpression {
         let name = try c.decode(String.self, forKey: .kind)
         guard let kind = Kind(rawValue: name) else {
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: c, debugDescription: "unknown duty form \"\(name)\" (one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                forKey: .kind, in: c, debugDescription: "unknown duty form \"\(name)\" (one of \(Kind.names))")
         }
         switch kind {
         case .free:
@@ -139,7 +142,7 @@ extension DutyExpression {
         let outer = try decoder.container(keyedBy: AnyKey.self)
         guard outer.allKeys.count == 1, let key = outer.allKeys.first, let kind = Kind(rawValue: key.stringValue) else {
             throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath, debugDescription: "a duty expression needs a \"kind\" (one of \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"))
+                codingPath: decoder.codingPath, debugDescription: "a duty expression needs a \"kind\" (one of \(Kind.names))"))
         }
         let c = try outer.nestedContainer(keyedBy: Field.self, forKey: key)
         switch kind {

@@ -29,7 +29,7 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var pending: CachedAnswer?
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
-    private var peer = "unknown"
+    private var peer: String?
 
     init(api: TarifAPI, idleTimeout: TimeAmount) {
         self.api = api
@@ -37,7 +37,7 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        peer = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        peer = context.channel.remoteAddress?.ipAddress
         scheduleIdleCheck(context)
     }
 
@@ -102,7 +102,7 @@ extension TarifAPI {
     /// The answer to `request` when it is a GET under `/v1` whose answer is kept (or whose
     /// ETag the client already has), the client is within its rate limit, and the request
     /// does not ask to close the connection; else nil (the router answers it).
-    func cachedAnswer(to request: HTTPRequest, peer: String) -> CachedAnswer? {
+    func cachedAnswer(to request: HTTPRequest, peer: String?) -> CachedAnswer? {
         guard let cache = responseCache, request.method == .get, let target = request.path, target.hasPrefix("/v1/"),
               !target.hasPrefix("/v1/admin/"), request.headerFields[.connection]?.lowercased() != "close"
         else { return nil }
@@ -125,14 +125,10 @@ extension TarifAPI {
         } else {
             return nil
         }
-        var client = peer
-        if options.trustForwardedFor, let forwarded = request.headerFields[.xForwardedFor], let first = forwarded.split(separator: ",").first {
-            client = first.trimmingCharacters(in: .whitespaces)
-        }
+        let client = clientKey(headers: request.headerFields, peer: peer, trustForwardedFor: options.trustForwardedFor)
         if let limiter {
             guard case .allowed(let remaining) = limiter.take(client, now: ContinuousClock.now) else { return nil }
-            fields[.rateLimitLimit] = String(limiter.burst)
-            fields[.rateLimitRemaining] = String(remaining)
+            limiter.describe(remaining: remaining, in: &fields)
         }
         fields[.contentLength] = String(body.readableBytes)
         fields[.server] = "tarif"

@@ -42,10 +42,15 @@ enum ResponseEncoding {
 /// Who is asking: the peer's IP address, or the first `X-Forwarded-For` address when the
 /// server is told it sits behind a proxy it trusts.
 func clientKey(_ request: Request, _ context: TarifRequestContext, trustForwardedFor: Bool) -> String {
-    if trustForwardedFor, let forwarded = request.headers[.xForwardedFor], let first = forwarded.split(separator: ",").first {
+    clientKey(headers: request.headers, peer: context.remoteAddress?.ipAddress, trustForwardedFor: trustForwardedFor)
+}
+
+/// ``clientKey(_:_:trustForwardedFor:)`` from a request's headers and the peer's address.
+func clientKey(headers: HTTPFields, peer: String?, trustForwardedFor: Bool) -> String {
+    if trustForwardedFor, let forwarded = headers[.xForwardedFor], let first = forwarded.split(separator: ",").first {
         return first.trimmingCharacters(in: .whitespaces)
     }
-    return context.remoteAddress?.ipAddress ?? "unknown"
+    return peer ?? "unknown"
 }
 
 extension HTTPField.Name {
@@ -98,8 +103,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         switch limiter.take(key, now: ContinuousClock.now) {
         case .allowed(let remaining):
             var response = try await next(request, context)
-            response.headers[.rateLimitLimit] = String(limiter.burst)
-            response.headers[.rateLimitRemaining] = String(remaining)
+            limiter.describe(remaining: remaining, in: &response.headers)
             return response
         case .refused(let retryAfter):
             throw HTTPError(
@@ -116,6 +120,12 @@ final class RateLimiter: Sendable {
         case allowed(remaining: Int)
         case refused(retryAfter: Int)
     }
+    /// The `RateLimit-Limit` and `RateLimit-Remaining` headers of an allowed request.
+    func describe(remaining: Int, in fields: inout HTTPFields) {
+        fields[.rateLimitLimit] = String(burst)
+        fields[.rateLimitRemaining] = String(remaining)
+    }
+
     struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
@@ -343,16 +353,16 @@ public final class AccessLog: Sendable {
         out.append(0x22)
     }
 
-    /// `n` in `width` digits, zero-padded (n < radix^width).
+    /// `n` in `width` digits, zero-padded (n < radix^width), written in place.
     static func digits(_ n: Int, _ width: Int, radix: Int = 10, into out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0x30, count: width))
         var n = n
-        var reversed: [UInt8] = []
-        for _ in 0..<width {
+        for i in stride(from: start + width - 1, through: start, by: -1) {
             let d = UInt8(n % radix)
-            reversed.append(d < 10 ? 0x30 + d : 0x61 + d - 10)
+            out[i] = d < 10 ? 0x30 + d : 0x61 + d - 10
             n /= radix
         }
-        out.append(contentsOf: reversed.reversed())
     }
 
     /// `2026-12-01T04:37:25Z`, in UTC.

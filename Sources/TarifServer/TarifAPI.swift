@@ -113,7 +113,9 @@ public final class TarifAPI: Sendable {
         responseCache = options.responseCacheBytes > 0 ? ResponseCache(capacity: options.responseCacheBytes) : nil
     }
 
-    /// The application on `host:port`: HTTP/1.1 with idle connections closed after 60 s.
+    /// The application on `host:port`: HTTP/1.1 with idle connections closed after 60 s, and
+    /// kept answers given on the event loop (a ``CachedAnswerHandler`` per connection: the
+    /// handlers argument is evaluated for each one).
     public func application(host: String, port: Int, logger: Logger? = nil) -> some ApplicationProtocol {
         Application(
             router: router(),

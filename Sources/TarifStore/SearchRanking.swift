@@ -33,7 +33,7 @@ public enum SearchRanking {
     /// The first `limit` of `candidates`, found for `query`, in the order above.
     public static func rank(_ candidates: [Candidate], for query: String, limit: Int) -> [Candidate] {
         guard limit > 0 else { return [] }
-        let words = tokens(query)
+        let words = tokens(query).map { (word: $0, prefix: matchesAsPrefix($0)) }
         let lengths = candidates.map { wordCount($0.english) + ($0.local.map(wordCount) ?? 0) + wordCount($0.path) }
         // Length comes first: a line longer than the limit-th shortest cannot be among the
         // first `limit`, so only the others are compared word by word.
@@ -82,13 +82,12 @@ public enum SearchRanking {
         }
     }
 
-    static func key(_ c: Candidate, length: Int, words: [Substring]) -> Key {
+    static func key(_ c: Candidate, length: Int, words: [(word: Substring, prefix: Bool)]) -> Key {
         var own = tokens(c.english)
         if let local = c.local { own += tokens(local) }
         var inOwn = 0
         var whole = 0
-        for word in words {
-            let prefix = matchesAsPrefix(word)
+        for (word, prefix) in words {
             if own.contains(where: { prefix ? $0.hasPrefix(word) : $0 == word }) { inOwn += 1 }
             if own.contains(word) { whole += 1 }
         }
