@@ -59,18 +59,23 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
 extension Money {
     /// `900,000,000.00 IDR`: digits grouped by thousands, at the currency's minor unit.
     public var grouped: String {
-        let rounded = roundedToMinorUnit.amount.description
-        let parts = rounded.split(separator: ".", maxSplits: 1)
-        var integer = String(parts[0])
-        let negative = integer.hasPrefix("-")
-        if negative { integer.removeFirst() }
-        var groups: [String] = []
-        while integer.count > 3 {
-            groups.insert(String(integer.suffix(3)), at: 0)
-            integer.removeLast(3)
+        let rounded = Array(roundedToMinorUnit.amount.description.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(rounded.count + rounded.count / 3 + 4)
+        var integer = rounded[...]
+        if integer.first == UInt8(ascii: "-") {
+            out.append(UInt8(ascii: "-"))
+            integer = integer.dropFirst()
         }
-        groups.insert(integer, at: 0)
-        let fraction = parts.count > 1 ? "." + parts[1] : ""
-        return (negative ? "-" : "") + groups.joined(separator: ",") + fraction + " " + currency.code
+        let fraction = integer.firstIndex(of: UInt8(ascii: ".")).map { integer[$0...] } ?? []
+        integer = integer.prefix(integer.count - fraction.count)
+        for (i, digit) in integer.enumerated() {
+            if i > 0, (integer.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+            out.append(digit)
+        }
+        out += fraction
+        out.append(UInt8(ascii: " "))
+        out += currency.code.utf8
+        return String(decoding: out, as: UTF8.self)
     }
 }

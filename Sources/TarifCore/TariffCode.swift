@@ -64,9 +64,27 @@ public struct TariffCode: Sendable, Hashable, Comparable {
     }
 
     /// The digits, with leading zeros: `10063099`.
-    public var digits: String {
-        let s = String(value)
-        return String(repeating: "0", count: Int(length) - s.count) + s
+    public var digits: String { text(dotted: false) }
+
+    /// The digits, dotted after the heading and every two digits below it when `dotted`.
+    /// Written from `value` into at most 17 bytes (the result is a small string: no allocation).
+    private func text(dotted: Bool) -> String {
+        let count = Int(length)
+        let size = dotted && count > 4 ? count + (count - 4) / 2 : count
+        return String(unsafeUninitializedCapacity: size) { buffer in
+            var v = value
+            var at = size
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                at -= 1
+                buffer[at] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                if dotted, i >= 4, i % 2 == 0 {
+                    at -= 1
+                    buffer[at] = UInt8(ascii: ".")
+                }
+            }
+            return size
+        }
     }
 
     /// The first `count` digits (`count` ≤ `length`, even).
@@ -99,21 +117,16 @@ public struct TariffCode: Sendable, Hashable, Comparable {
     }
 
     /// The customary dotted form: `1006`, `1006.30`, `1006.30.99`, `6109.10.00.12`.
-    public var formatted: String {
-        let d = Array(digits)
-        guard d.count > 4 else { return digits }
-        var out = String(d[0..<4])
-        var i = 4
-        while i < d.count {
-            out += "." + String(d[i..<min(i + 2, d.count)])
-            i += 2
-        }
-        return out
+    public var formatted: String { text(dotted: true) }
+
+    /// The order of the digit strings (`1006` before `100600` before `1006001`…), computed
+    /// on the numbers: both padded to 12 digits, then the shorter first.
+    public static func < (lhs: TariffCode, rhs: TariffCode) -> Bool {
+        let l = lhs.value * Self.scale[12 - Int(lhs.length)], r = rhs.value * Self.scale[12 - Int(rhs.length)]
+        return l != r ? l < r : lhs.length < rhs.length
     }
 
-    public static func < (lhs: TariffCode, rhs: TariffCode) -> Bool {
-        lhs.digits < rhs.digits
-    }
+    private static let scale: [UInt64] = (0...12).map { (0..<$0).reduce(1) { p, _ in p * 10 } }
 }
 
 extension TariffCode: CustomStringConvertible {

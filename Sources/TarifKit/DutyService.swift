@@ -54,6 +54,13 @@ public final class DutyService: Sendable {
         return tariff
     }
 
+    /// ``lineTariff(importer:code:on:)`` when the line is in memory already; nil when it would
+    /// have to be read from the store.
+    public func keptLineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff? {
+        let schedule = try schedule(for: importer, on: day)
+        return cache.withLock { $0.find(LineCache.Key(schedule: schedule.id, code: code, day: day)) }
+    }
+
     /// A line's published rates and notes (as ``Tarif/rate(importer:code:on:)``).
     public func rate(importer: CountryCode, code: TariffCode, on day: Day) throws -> RateAnswer {
         try tarif.rate(code: code, in: try schedule(for: importer, on: day))
@@ -64,8 +71,28 @@ public final class DutyService: Sendable {
         importer: CountryCode, origin: CountryCode?, code: TariffCode, on day: Day, customsValue: ExactDecimal?,
         quantities: [Quantity] = []
     ) throws -> DutyResolution {
+        try checkKnown(origin)
+        return try resolve(try lineTariff(importer: importer, code: code, on: day), origin: origin, on: day, customsValue: customsValue, quantities: quantities)
+    }
+
+    /// ``duty(importer:origin:code:on:customsValue:quantities:)`` without the store: nil when
+    /// the line is not in memory yet. Cheap enough for a thread that must not wait on I/O.
+    public func dutyFromMemory(
+        importer: CountryCode, origin: CountryCode?, code: TariffCode, on day: Day, customsValue: ExactDecimal?
+    ) throws -> DutyResolution? {
+        try checkKnown(origin)
+        guard let tariff = try keptLineTariff(importer: importer, code: code, on: day) else { return nil }
+        return try resolve(tariff, origin: origin, on: day, customsValue: customsValue, quantities: [])
+    }
+
+    /// Throws the registry's error (with suggestions) for an origin it does not know.
+    private func checkKnown(_ origin: CountryCode?) throws {
         if let origin, registry.countries[origin] == nil { _ = try registry.country(named: origin.rawValue) }
-        let tariff = try lineTariff(importer: importer, code: code, on: day)
+    }
+
+    private func resolve(
+        _ tariff: LineTariff, origin: CountryCode?, on day: Day, customsValue: ExactDecimal?, quantities: [Quantity]
+    ) throws -> DutyResolution {
         let currency = tariff.schedule.info.currency
         let context = DutyContext(
             currency: currency, customsValue: customsValue.map { Money($0, currency) }, quantities: quantities,

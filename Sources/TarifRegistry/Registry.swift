@@ -277,7 +277,25 @@ public struct Registry: Sendable {
 
     /// Names compare without case, spaces or punctuation: "ASEAN–China" = "asean china" = "ASEANCHINA".
     public static func key(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "+" || $0 == "*" }))
+        // ASCII names (nearly all) byte by byte; others through Unicode's letters and case.
+        var ascii = true
+        let key = String(unsafeUninitializedCapacity: s.utf8.count) { buffer in
+            var n = 0
+            for b in s.utf8 {
+                switch b {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): buffer[n] = b - 32
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "*"): buffer[n] = b
+                case 0x80...:
+                    ascii = false
+                    return 0
+                default: continue
+                }
+                n += 1
+            }
+            return n
+        }
+        if ascii { return key }
+        return String(String.UnicodeScalarView(s.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "+" || $0 == "*" }))
     }
 
     /// The countries a party entry covers and over which days: the country itself, or

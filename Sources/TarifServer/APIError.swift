@@ -54,6 +54,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 enum JSON {
+    static let contentType = "application/json; charset=utf-8"
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
@@ -62,12 +63,19 @@ enum JSON {
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         do {
-            return raw(ByteBuffer(bytes: try encoder.encode(value)), contentType: "application/json; charset=utf-8", status: status)
+            return raw(try body(value), contentType: contentType, status: status)
         } catch {
             let body = APIErrorBody(error: .init(code: "internal", message: "the answer could not be written as JSON: \(error)", field: nil))
             let data = (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"the answer could not be written as JSON"}}"#.utf8)
-            return raw(ByteBuffer(bytes: data), contentType: "application/json; charset=utf-8", status: .internalServerError)
+            return raw(ByteBuffer(bytes: data), contentType: contentType, status: .internalServerError)
         }
+    }
+
+    /// `value` as JSON: written by hand when it can be (``JSONWritable``: the same bytes, faster),
+    /// else by `encoder`.
+    static func body<T: Encodable>(_ value: T) throws -> ByteBuffer {
+        if let writable = value as? any JSONWritable { return ByteBuffer(bytes: JSONWriter.encode(writable)) }
+        return ByteBuffer(bytes: try encoder.encode(value))
     }
 
     /// A body as it is, gzip-compressed when the client accepts it and the body is long

@@ -103,9 +103,10 @@ extension TarifAPI {
     /// ETag the client already has), the client is within its rate limit, and the request
     /// does not ask to close the connection; else nil (the router answers it).
     func cachedAnswer(to request: HTTPRequest, peer: String?) -> CachedAnswer? {
-        guard let cache = responseCache, request.method == .get, let target = request.path, target.hasPrefix("/v1/"),
+        guard request.method == .get, let target = request.path, target.hasPrefix("/v1/"),
               !target.hasPrefix("/v1/admin/"), request.headerFields[.connection]?.lowercased() != "close"
         else { return nil }
+        let cache = responseCache
         let started = NIODeadline.now()
         let uri = URI(target)
         let key = ConditionalMiddleware.key(dataTag: service.dataTag, uri: target, namesDay: uri.queryParameters["on"] != nil)
@@ -117,7 +118,7 @@ extension TarifAPI {
         if ConditionalMiddleware.matches(request.headerFields[.ifNoneMatch], etag) {
             status = .notModified
             fields = ConditionalMiddleware.notModifiedHeaders(etag)
-        } else if let hit = cache.find(key) {
+        } else if let hit = cache?.find(key) ?? freshAnswer(uri, key: key) {
             let gzip = request.headerFields[.acceptEncoding].map(ConditionalMiddleware.acceptsGzip) ?? false
             status = .ok
             (fields, body) = ConditionalMiddleware.answer(hit, key: key, etag: etag, gzip: gzip, cache: cache)
@@ -137,6 +138,21 @@ extension TarifAPI {
             time: .distantPast, client: client, method: "GET", path: uri.path, query: uri.query, route: route, status: status.code,
             bytes: body.readableBytes, milliseconds: 0, userAgent: request.headerFields[.userAgent])
         return CachedAnswer(head: HTTPResponse(status: status, headerFields: fields), body: body, started: started, log: log)
+    }
+
+    /// A duty question (`GET /v1/duty`) whose line is in memory, resolved and encoded here: the
+    /// body the route would give (kept in the response cache when there is one, as the route
+    /// keeps it). Nil for anything else, a line still to be read from the store, or a question
+    /// with an error: the router answers those.
+    func freshAnswer(_ uri: URI, key: String) -> ResponseCache.Entry? {
+        guard uri.path == "/v1/duty",
+              let question = try? DutyQuestion(Query(uri)),
+              let resolution = try? Self.dutyFromMemory(question, from: "query", service: service),
+              let body = try? JSON.body(resolution)
+        else { return nil }
+        let entry = ResponseCache.Entry(body: body, gzipped: nil, contentType: JSON.contentType, route: "/v1/duty")
+        responseCache?.insert(entry, for: key)
+        return entry
     }
 
     /// Counts an answer given by ``CachedAnswerHandler`` and writes its access-log line.

@@ -225,11 +225,11 @@ struct ConditionalMiddleware: RouterMiddleware {
 
     /// A kept answer's headers and body, gzip-compressed when the client accepts it (the
     /// compressed body is made once and kept).
-    static func answer(_ hit: ResponseCache.Entry, key: String, etag: String, gzip: Bool, cache: ResponseCache) -> (HTTPFields, ByteBuffer) {
+    static func answer(_ hit: ResponseCache.Entry, key: String, etag: String, gzip: Bool, cache: ResponseCache?) -> (HTTPFields, ByteBuffer) {
         var hit = hit
         if gzip, hit.gzipped == nil, let compressed = ResponseEncoding.gzipped(hit.body) {
             hit.gzipped = compressed
-            cache.insert(hit, for: key)
+            cache?.insert(hit, for: key)
         }
         var fields: HTTPFields = [.contentType: hit.contentType, .vary: "Accept-Encoding"]
         if gzip, hit.gzipped != nil { fields[.contentEncoding] = "gzip" }

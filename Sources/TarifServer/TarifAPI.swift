@@ -1,5 +1,6 @@
 public import Foundation
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 import Synchronization
 public import TarifStore
@@ -230,9 +231,7 @@ public final class TarifAPI: Sendable {
             return JSON.response(try s.rate(importer: importer, code: code, on: try Query(request).day()))
         }
         v1.get("duty") { [self] request, _ in
-            let q = Query(request)
-            let question = DutyQuestion(importer: try q.require("importer"), code: try q.require("code"), origin: q["origin"], on: q["on"], value: q["value"])
-            return JSON.response(try duty(question, from: "query", service: service))
+            JSON.response(try duty(try DutyQuestion(Query(request)), from: "query", service: service))
         }
         v1.get("markets") { [self] request, _ in
             let s = service
@@ -325,15 +324,18 @@ public final class TarifAPI: Sendable {
     /// One duty question, from the query string (`GET /v1/duty`) or a batch body; errors name
     /// the parameter and where it came from (`query`, `body[3]`).
     static func duty(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution {
-        let importer = try service.registry.country(named: q.importer).code
-        let origin = try q.origin.map { try service.registry.country(named: $0).code }
-        return try service.duty(
-            importer: importer, origin: origin, code: try Query.code(q.code, field: "code", from: place), on: try Query.day(q.on, from: place),
-            customsValue: try Query.decimal(q.value, field: "value", from: place))
+        let a = try DutyArguments(q, from: place, registry: service.registry)
+        return try service.duty(importer: a.importer, origin: a.origin, code: a.code, on: a.day, customsValue: a.value)
     }
 
     func duty(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution {
         try Self.duty(q, from: place, service: service)
+    }
+
+    /// ``duty(_:from:service:)`` when the line is in memory (nil when it must be read from the store).
+    static func dutyFromMemory(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution? {
+        let a = try DutyArguments(q, from: place, registry: service.registry)
+        return try service.dutyFromMemory(importer: a.importer, origin: a.origin, code: a.code, on: a.day, customsValue: a.value)
     }
 
     /// Admin routes need `Authorization: Bearer <token>` matching the server's token.
@@ -392,6 +394,32 @@ struct DutyQuestion: Decodable {
     var origin: String?
     var on: String?
     var value: String?
+
+    /// The question of `GET /v1/duty`'s query string.
+    init(_ q: Query) throws {
+        importer = try q.require("importer")
+        code = try q.require("code")
+        origin = q["origin"]
+        on = q["on"]
+        value = q["value"]
+    }
+}
+
+/// A duty question read: the countries found in the registry, the code, day and value parsed.
+struct DutyArguments {
+    var importer: CountryCode
+    var origin: CountryCode?
+    var code: TariffCode
+    var day: Day
+    var value: ExactDecimal?
+
+    init(_ q: DutyQuestion, from place: String, registry: Registry) throws {
+        importer = try registry.country(named: q.importer).code
+        origin = try q.origin.map { try registry.country(named: $0).code }
+        code = try Query.code(q.code, field: "code", from: place)
+        day = try Query.day(q.on, from: place)
+        value = try Query.decimal(q.value, field: "value", from: place)
+    }
 }
 
 struct BatchAnswer: Encodable {
@@ -434,9 +462,14 @@ struct ScheduleSummary: Encodable {
 struct Query {
     let parameters: [String: String]
 
-    init(_ request: Request) {
+    init(_ request: Request) { self.init(request.uri) }
+
+    init(_ uri: URI) {
         var p: [String: String] = [:]
-        for (k, v) in request.uri.queryParameters { p[String(k)] = String(v).removingPercentEncoding ?? String(v) }
+        for (k, v) in uri.queryParameters {
+            let value = String(v)
+            p[String(k)] = value.contains("%") ? value.removingPercentEncoding ?? value : value
+        }
         parameters = p
     }
 

@@ -26,6 +26,39 @@ struct TariffCodeTests {
         #expect(!(try TariffCode("1005").contains(line)))
         #expect(line.formatted == "1006.30.99")
     }
+
+    /// The forms and the order are computed on the number; checked against the digit strings
+    /// of codes of every length.
+    @Test func formsAndOrderFollowTheDigits() throws {
+        var generator = SystemRandomNumberGenerator()
+        var codes: [TariffCode] = []
+        for length in stride(from: 2, through: 12, by: 2) {
+            for _ in 0..<200 {
+                var digits = String(Int.random(in: 1...99, using: &generator)).leftPadded(2)
+                while digits.count < length { digits += ["00", "10", "90", String(Int.random(in: 0...99, using: &generator)).leftPadded(2)].randomElement(using: &generator)! }
+                let code = try TariffCode(digits)
+                #expect(code.digits == digits)
+                var dotted = String(digits.prefix(4))
+                var rest = digits.dropFirst(4)
+                while !rest.isEmpty {
+                    dotted += "." + rest.prefix(2)
+                    rest = rest.dropFirst(2)
+                }
+                #expect(code.formatted == dotted)
+                #expect(try TariffCode(dotted) == code)
+                codes.append(code)
+            }
+        }
+        codes += try ["01", "0101", "010100", "0101000000", "010101", "99", "9999.99.99.99.99"].map { try TariffCode($0) }
+        #expect(codes.sorted().map(\.digits) == codes.map(\.digits).sorted())
+        for a in codes.prefix(300) {
+            for b in codes.suffix(300) { #expect((a < b) == (a.digits < b.digits), "\(a) < \(b)") }
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }
 
 struct ExactDecimalTests {
@@ -59,9 +92,15 @@ struct ExactDecimalTests {
         #expect(NumberFormat.commaDecimal.parse(Substring(text)) == ExactDecimal(expected)!)
     }
 
-    @Test func groupedMoney() {
+    @Test func groupedMoney() throws {
         #expect(Money(900_000_000, .idr).grouped == "900,000,000.00 IDR")
         #expect(Money(ExactDecimal("-1234.5")!, .usd).grouped == "-1,234.50 USD")
+        #expect(Money(0, .usd).grouped == "0.00 USD")
+        #expect(Money(999, .usd).grouped == "999.00 USD")
+        #expect(Money(1_000, .usd).grouped == "1,000.00 USD")
+        #expect(Money(ExactDecimal("-0.5")!, .usd).grouped == "-0.50 USD")
+        #expect(Money(ExactDecimal("123456.4")!, try Currency("JPY")).grouped == "123,456 JPY")
+        #expect(Money(ExactDecimal("1234567.0005")!, try Currency("KWD")).grouped == "1,234,567.001 KWD")
     }
 }
 

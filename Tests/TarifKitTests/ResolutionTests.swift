@@ -145,6 +145,51 @@ struct ResolutionTests {
         #expect(checked > 1_000)
     }
 
+    /// The server writes resolutions by hand (``JSONWriter``); over real lines of the three
+    /// schedules, origins of every standing, with and without a value and a quantity, the
+    /// bytes are JSONEncoder's (sorted keys), and every optional part of an answer is met.
+    @Test func handWrittenJSONIsTheEncodersJSON() throws {
+        let (tarif, registry, index) = try Self.built.get()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let origins = ["MEX", "CHN", "VNM", "CUB", "IDN", "SGP", "JPN", "GBR", "AUS", "KOR", "HTI", "BRA"].map { try! CountryCode($0) } + [nil]
+        var seen: Set<String> = []
+        var compared = 0
+        for (importer, day) in [("USA", "2026-03-01"), ("GBR", "2026-03-01"), ("IDN", "2025-06-01"), ("GBR", "2020-06-01")] {
+            let importer = try CountryCode(importer), day = try Day(iso: day)
+            let codes = index.rateLines(of: importer, on: day)
+            for (i, code) in codes.enumerated() where i % 53 == 0 || code.digits.hasPrefix("1701") || code.digits.hasPrefix("2204") {
+                let origin = origins[i % origins.count]
+                let value: ExactDecimal? = i % 3 == 0 ? nil : 10_000
+                let quantities = i % 2 == 0 ? [try Quantity(parsing: "1200 kg")] : []
+                let r = try tarif.duty(importer: importer, origin: origin, code: code, on: day, customsValue: value, quantities: quantities, registry: registry)
+                let written = JSONWriter.encode(r)
+                let encoded = try encoder.encode(r)
+                #expect(written == Array(encoded), "\(importer) \(code) from \(origin?.rawValue ?? "-")")
+                if written != Array(encoded) { return }
+                compared += 1
+                if r.fallback != nil { seen.insert("fallback") }
+                if r.origin == nil { seen.insert("no origin") }
+                if r.line.descriptionLocal != nil { seen.insert("local description") }
+                if !r.additionalDuties.isEmpty { seen.insert("additional duties") }
+                if r.dutyWithAdditional != nil { seen.insert("duty with additional") }
+                if r.scheduleValidity.end != nil { seen.insert("validity end") }
+                for t in r.treatments {
+                    if t.marginOfPreference != nil { seen.insert("margin") }
+                    if t.program != nil { seen.insert("program") }
+                    if !t.missing.isEmpty { seen.insert("missing") }
+                    if t.excludedBecause != nil { seen.insert("excluded") }
+                    if t.rate.map({ if case .specific = $0.core { true } else { false } }) == true { seen.insert("specific rate") }
+                }
+            }
+        }
+        #expect(compared > 1_000)
+        #expect(seen == [
+            "fallback", "no origin", "local description", "additional duties", "duty with additional", "validity end", "margin", "program",
+            "missing", "excluded", "specific rate",
+        ])
+    }
+
     @Test func batchTotalsEqualTheSumOfSingleResolutions() throws {
         let (tarif, registry, index) = try Self.built.get()
         let day = try Day(iso: "2026-03-01")

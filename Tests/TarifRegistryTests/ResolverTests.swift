@@ -4,6 +4,24 @@ import TarifRules
 import Testing
 
 /// The resolver on a fixture registry and a fixture line: every rule, without the real data.
+/// Names are compared by a key (capitals, letters, digits, `+` and `*`); ASCII names take a
+/// byte path, which must give the key the Unicode path gives.
+@Suite struct NameKeyTests {
+    static func unicodeKey(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.uppercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "+" || $0 == "*" }))
+    }
+
+    @Test func theASCIIPathGivesTheUnicodeKey() {
+        var every = ""
+        for i in 1..<0x80 { every.unicodeScalars.append(Unicode.Scalar(UInt8(i))) }
+        for name in [every, "", "US-GSP", "A+", "S*", "usmca", "Viet Nam", "EU–UK TCA", "Côte d'Ivoire", "Türkiye", "straße", "RCEP (2022)"] {
+            #expect(Registry.key(name) == Self.unicodeKey(name), "\(name)")
+        }
+        #expect(Registry.key("Côte d'Ivoire") == "CÔTEDIVOIRE")
+        #expect(Registry.key("us-gsp a+") == "USGSPA+")
+    }
+}
+
 @Suite struct ResolverTests {
     typealias F = Fixture
 

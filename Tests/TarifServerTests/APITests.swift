@@ -1,6 +1,7 @@
 import CompressNIO
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -330,6 +331,40 @@ struct APITests {
         }
         let off = TarifAPI(service: try await ServerFixture.service.value, options: ServerOptions(rateLimit: 0, refreshInterval: 0, responseCacheBytes: 0))
         #expect(off.responseCache == nil)
+    }
+
+    /// With no response cache, a duty question whose line is in memory is resolved on the event
+    /// loop (the first question about a line goes to the router, which reads it): the answers
+    /// are the router's, byte for byte, with the same headers, gzip included.
+    @Test func freshAnswersOnTheEventLoopAreTheRouters() async throws {
+        let api = TarifAPI(service: try await ServerFixture.service.value, options: ServerOptions(rateLimit: 0, refreshInterval: 0, responseCacheBytes: 0))
+        #expect(api.responseCache == nil)
+        let questions = [
+            "/v1/duty?importer=USA&origin=VNM&code=6109.10.00&on=2026-03-01&value=250",
+            "/v1/duty?importer=USA&origin=CHN&code=7208.10.15.00&on=2026-03-01&value=10000",
+            "/v1/duty?importer=USA&origin=CUB&code=0101.29.00&on=2026-03-01",
+            "/v1/duty?importer=GBR&origin=VNM&code=0901.21.00&on=2026-03-01&value=1000",
+            "/v1/duty?importer=IDN&origin=THA&code=1006.30.99&on=2025-06-01&value=5000000",
+            "/v1/duty?importer=IDN&code=1006.30.99",
+        ]
+        try await ServerFixture.live(api) { client in
+            for uri in questions {
+                let headers: [HTTPField.Name] = [.contentType, .contentLength, .eTag, .cacheControl, .vary, .contentEncoding]
+                let viaRouter = try await client.execute(uri: uri, method: .get)
+                let fresh = try await client.execute(uri: uri, method: .get)
+                #expect(viaRouter.status == .ok && fresh.status == .ok, "\(uri)")
+                #expect(String(buffer: fresh.body) == String(buffer: viaRouter.body), "\(uri)")
+                for h in headers { #expect(fresh.headers[h] == viaRouter.headers[h], "\(h) of \(uri)") }
+                let zipped = try await client.execute(uri: uri, method: .get, headers: [.acceptEncoding: "gzip"])
+                #expect(zipped.headers[.contentEncoding] == "gzip")
+                var body = zipped.body
+                #expect(String(buffer: try body.decompress(with: .gzip())) == String(buffer: viaRouter.body))
+            }
+            // Every answer was counted, whoever gave it.
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                #expect(String(buffer: r.body).contains(#"tarif_http_requests_total{method="GET",route="/v1/duty",status="200"} \#(questions.count * 3)"#))
+            }
+        }
     }
 
     /// Pipelined questions on one connection: the first, already answered, comes from the
