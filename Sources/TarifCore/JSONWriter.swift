@@ -13,13 +13,13 @@ public struct JSONWriter {
     /// A key was just written, so the next value follows it directly.
     var afterKey = false
 
-    public init(capacity: Int = 4_096) {
+    public init(capacity: Int = 8_192) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
     /// Writes `value` and returns the bytes.
-    public static func encode(_ value: some JSONWritable, capacity: Int = 4_096) -> [UInt8] {
+    public static func encode(_ value: some JSONWritable, capacity: Int = 8_192) -> [UInt8] {
         var writer = JSONWriter(capacity: capacity)
         value.write(to: &writer)
         return writer.bytes
@@ -71,8 +71,16 @@ public struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
+            // Most strings need no escape: one pass to see, one copy.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x2F || $0 == 0x5C }) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
             var start = 0
-            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "/") {
+            for i in 0..<utf8.count {
+                let byte = utf8[i]
+                // Most bytes are letters, digits or spaces: none of `" / \` or a control character.
+                if byte > 0x5C || (byte >= 0x30 && byte != 0x5C) || (byte >= 0x20 && byte < 0x30 && byte != 0x22 && byte != 0x2F) { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
                 start = i + 1
                 bytes.append(UInt8(ascii: "\\"))

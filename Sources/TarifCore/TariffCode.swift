@@ -14,48 +14,58 @@ public struct TariffCode: Sendable, Hashable, Comparable {
     /// Parses a code as published or typed.
     /// - Throws: ``TarifError`` `.badCode` saying what is wrong with `text`.
     public init(_ text: some StringProtocol) throws {
-        let trimmed = text.trimmingCharacters(in: " \t")
+        var trimmed = Substring(text)
+        while let c = trimmed.first, c == " " || c == "\t" { trimmed.removeFirst() }
+        while let c = trimmed.last, c == " " || c == "\t" { trimmed.removeLast() }
         guard !trimmed.isEmpty else { throw TarifError(.badCode, "an empty tariff code") }
-        var digits: [UInt8] = []
-        var groups: [Int] = []
+        var value: UInt64 = 0
+        var count = 0
         var current = 0
+        var groups = 0
+        var first = 0
+        var laterGroupsOfTwo = true
+        func endGroup() {
+            if groups == 0 { first = current } else if current != 2 { laterGroupsOfTwo = false }
+            groups += 1
+            current = 0
+        }
         for scalar in trimmed.unicodeScalars {
             switch scalar {
             case "0"..."9":
-                digits.append(UInt8(scalar.value - 48))
+                if count < 18 { value = value * 10 + UInt64(scalar.value - 48) }  // more digits are refused below
+                count += 1
                 current += 1
             case ".", " ", "-":
                 guard current > 0 else {
                     throw TarifError(.badCode, "'\(trimmed)' has two separators in a row")
                 }
-                groups.append(current)
-                current = 0
+                endGroup()
             default:
                 throw TarifError(
                     .badCode, "'\(trimmed)' is not a tariff code: '\(Character(scalar))' is not a digit or separator")
             }
         }
         guard current > 0 else { throw TarifError(.badCode, "'\(trimmed)' ends with a separator") }
-        groups.append(current)
-        if groups.count > 1 {
+        endGroup()
+        if groups > 1 {
             // Dotted forms: the first group has 2 or 4 digits (chapter or heading), the rest 2.
-            guard groups[0] == 2 || groups[0] == 4, groups.dropFirst().allSatisfy({ $0 == 2 }) else {
+            guard first == 2 || first == 4, laterGroupsOfTwo else {
                 throw TarifError(
                     .badCode,
                     "'\(trimmed)' is not a tariff code: groups after the first must have 2 digits (like 1006.30.99)")
             }
-        } else if digits.count % 2 == 1 {
+        } else if count % 2 == 1 {
             // A code stored as a number lost its leading zero.
-            digits.insert(0, at: 0)
+            count += 1
         }
-        guard [2, 4, 6, 8, 10, 12].contains(digits.count) else {
-            throw TarifError(.badCode, "'\(trimmed)' has \(digits.count) digits; a tariff code has 2, 4, 6, 8, 10 or 12")
+        guard count <= 12, count % 2 == 0 else {
+            throw TarifError(.badCode, "'\(trimmed)' has \(count) digits; a tariff code has 2, 4, 6, 8, 10 or 12")
         }
-        guard digits[0] * 10 + digits[1] >= 1 else {
+        guard value / Self.scale[count - 2] >= 1 else {
             throw TarifError(.badCode, "'\(trimmed)' names chapter 00, which does not exist")
         }
-        self.value = digits.reduce(0) { $0 * 10 + UInt64($1) }
-        self.length = UInt8(digits.count)
+        self.value = value
+        self.length = UInt8(count)
     }
 
     init(value: UInt64, length: UInt8) {

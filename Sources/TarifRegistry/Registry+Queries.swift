@@ -221,6 +221,11 @@ extension Registry {
         throw TarifError(.notFound, "unknown country '\(text)'" + Suggest.phrase(for: trimmed, among: names))
     }
 
+    /// The programs of `importer`'s schedule that carry out the agreement `id`, in the order listed.
+    public func programs(of importer: CountryCode, forAgreement id: String) -> [PreferenceProgram] {
+        programsByAgreement[importer]?[id] ?? []
+    }
+
     /// An agreement by id, short name or alias, ignoring case and punctuation.
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func agreement(named text: String) throws -> Agreement {

@@ -84,6 +84,8 @@ public struct Registry: Sendable {
     @usableFromInline let cover: [CountryCode: [Cover]]
     @usableFromInline let programIndex: [CountryCode: [String: Int]]
     @usableFromInline let programAgreement: [Int32]
+    /// Each importer's programs by the agreement they carry out.
+    let programsByAgreement: [CountryCode: [String: [PreferenceProgram]]]
     /// The first day (ordinal) each country on the UN LDC list is no longer on it (`Int32.max`: still on it).
     @usableFromInline let ldcUntil: [CountryCode: Int32]
     /// MFN withdrawals by importer.
@@ -251,6 +253,7 @@ public struct Registry: Sendable {
         }
         self.programs = input.programs
         self.programIndex = programIndex
+        programsByAgreement = Dictionary(grouping: input.programs, by: \.importer).mapValues { Dictionary(grouping: $0, by: \.agreement) }
         self.programAgreement = programAgreement
 
         var withdrawals: [CountryCode: [MFNWithdrawal]] = [:]

@@ -136,18 +136,18 @@ public struct DutyResolver: Sendable {
 
         // Agreements in force between the two with no rate on this line.
         if let origin {
-            let programsByAgreement = Dictionary(grouping: registry.programs.filter { $0.importer == importer }, by: \.agreement)
             for sa in registry.common(importer, origin, on: day) where sa.direction != .secondGrantsFirst && !covered.contains(sa.agreement) {
                 // Sector concessions bound for all Members (pharmaceuticals, dyes, civil aircraft) are MFN, not preferences.
                 guard let ag = try? registry.agreement(named: sa.agreement), !ag.basis.contains(.mfnConcession) else { continue }
-                let codes = programsByAgreement[ag.id]?.map(\.code) ?? []
+                let programs = registry.programs(of: importer, forAgreement: ag.id)
+                let codes = programs.map(\.code)
                 let why = codes.isEmpty
                     ? "\(ag.shortName) is in force between \(importer) and \(origin) on \(day), but no \(ag.shortName) rate for this line is loaded: \(info.title) publishes no preferential column for it (load the agreement's schedule with `tarif data import --reader tarif-staging-csv`)"
                     : "\(ag.shortName) is in force between \(importer) and \(origin) on \(day), but the schedule gives no rate under \(codes.joined(separator: ", ")) on this line"
                 treatments.append(
                     Treatment(
                         kind: .preferential, program: codes.count == 1 ? codes[0] : nil, agreement: ag.id,
-                        legalBasis: preferenceBasis(ag, provision: programsByAgreement[ag.id]?.first?.provision, info: info),
+                        legalBasis: preferenceBasis(ag, provision: programs.first?.provision, info: info),
                         rateText: nil, rate: nil, publishedOn: nil, conditions: Self.conditions(ag), excludedBecause: why))
             }
         }
@@ -229,9 +229,12 @@ public struct DutyResolver: Sendable {
     }
 
     func preferenceBasis(_ ag: Agreement, provision: String?, info: ScheduleInfo) -> LegalBasis {
-        LegalBasis(
-            article: ag.basis.filter { $0 != .gatsV }.map(\.article).joined(separator: "; ").nonEmpty ?? NotificationBasis.notNotified.article,
-            instrument: [ag.name, provision, info.legalSource].compactMap { $0 }.joined(separator: "; "))
+        var article = ""
+        for b in ag.basis where b != .gatsV { article += article.isEmpty ? b.article : "; " + b.article }
+        var instrument = ag.name
+        if let provision { instrument += "; " + provision }
+        instrument += "; " + info.legalSource
+        return LegalBasis(article: article.isEmpty ? NotificationBasis.notNotified.article : article, instrument: instrument)
     }
 
     static func conditions(_ ag: Agreement) -> [String] {

@@ -16,8 +16,9 @@ guard arguments.count >= 2 else {
 }
 let lookups = arguments.count > 2 ? Int(arguments[2]) ?? 5_000_000 : 5_000_000
 let tarif = try Tarif(path: arguments[1])
+guard let database = tarif.database else { fatalError("\(arguments[1]) is not a SQLite database") }
 let indexStart = ContinuousClock.now
-let index = try tarif.database.mfnRateIndex()
+let index = try database.mfnRateIndex()
 print("index: \(index.count) rates of \(index.importers.map(\.rawValue).joined(separator: ", ")) built in \(ContinuousClock.now - indexStart)")
 
 // Random (importer, line) pairs: every rate line of every importer, and for the US also
@@ -197,9 +198,46 @@ do {
     print("SMART, 5,000 products × 200 partners: \(ContinuousClock.now - t0) (target 1 s) — trade creation \(Int(created))")
 }
 
+// A duty question as the HTTP service answers it afresh (issue 8): the line already in memory,
+// every treatment resolved with its legal basis and the explanation in two languages, and the
+// answer written as JSON, by JSONWriter and, as the peer, by Foundation's JSONEncoder (sorted
+// keys, the same bytes), on one core. 3,000 random (origin, US line) questions, value 10,000 USD.
+do {
+    let service = try DutyService(tarif: tarif)
+    let questions = (0..<3_000).map { _ in (codes.randomElement(using: &generator)!, usLines.randomElement(using: &generator)!) }
+    for (_, line) in questions { _ = try service.lineTariff(importer: .unitedStates, code: line, on: resolveDay) }
+    let rounds = 5
+    var answers: [DutyResolution] = []
+    answers.reserveCapacity(questions.count)
+    let t0 = ContinuousClock.now
+    for round in 0..<rounds {
+        for (origin, line) in questions {
+            guard let r = try service.dutyFromMemory(importer: .unitedStates, origin: origin, code: line, on: resolveDay, customsValue: 10_000) else {
+                fatalError("\(line) is not in memory")
+            }
+            if round == 0 { answers.append(r) }
+        }
+    }
+    let resolve = (ContinuousClock.now - t0) / (rounds * questions.count)
+    var bytes = 0
+    let t1 = ContinuousClock.now
+    for _ in 0..<rounds { for r in answers { bytes += JSONWriter.encode(r).count } }
+    let written = (ContinuousClock.now - t1) / (rounds * answers.count)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let t2 = ContinuousClock.now
+    for _ in 0..<rounds { for r in answers { bytes -= try encoder.encode(r).count } }
+    let encoded = (ContinuousClock.now - t2) / (rounds * answers.count)
+    precondition(bytes == 0, "the two encoders wrote different lengths")
+    let micro = { (d: Duration) in String(format: "%.1f µs", Double(d.components.attoseconds) / 1e12 + Double(d.components.seconds) * 1e6) }
+    print("HTTP duty answer afresh, one core: resolution \(micro(resolve)), JSONWriter \(micro(written)), JSONEncoder \(micro(encoded)) "
+        + "(\(String(format: "%.1f", Double(encoded.components.attoseconds) / Double(max(1, written.components.attoseconds))))x), "
+        + "\(answers.map { JSONWriter.encode($0).count }.reduce(0, +) / answers.count) bytes per answer")
+}
+
 if let dir = ProcessInfo.processInfo.environment["BENCH_EXPORT"] {
     // rates: every MFN and special rate of the US rate lines with its ad valorem percent (-1: not ad valorem).
-    let (_, rates, _) = try tarif.database.allLines(in: try tarif.schedule(for: .unitedStates, on: resolveDay))
+    let (_, rates, _) = try database.allLines(in: try tarif.schedule(for: .unitedStates, on: resolveDay))
     var out = "code,program,percent\n"
     for r in rates where r.kind == .mfn || r.kind == .preferential {
         let p = r.expression?.adValoremRate?.value.description ?? "-1"
