@@ -335,7 +335,7 @@ extension Registry {
                 fail("\(origin) is on the importer's own side of \(ag.shortName)")
             } else {
                 ok = false
-                let spans = participations(origin, on: day).filter { $0.agreement == ag.id }
+                let spans = participations(origin, on: day, onlyIn: Int32(a))
                 if let s = spans.first {
                     fail(
                         s.status == .notYet ? "\(origin) takes part only from \(s.from)" : "\(origin) took part until \(s.to.map { $0.adding(days: -1).description } ?? "?")")
@@ -358,10 +358,15 @@ extension Registry {
 
     /// Every agreement `country` takes part in, directly or through a bloc, with its status on `day`.
     public func participations(_ country: CountryCode, on day: Day) -> [Participation] {
+        participations(country, on: day, onlyIn: nil)
+    }
+
+    /// ``participations(_:on:)``, in one agreement (by index) when `only` is given.
+    func participations(_ country: CountryCode, on day: Day, onlyIn only: Int32?) -> [Participation] {
         var out: [Participation] = []
         // Only the agreements that cover the country at some time (the cover index), in order.
         var seen = Set<Int32>()
-        for i in (cover[country] ?? []).map(\.agreement) where seen.insert(i).inserted {
+        for i in (cover[country] ?? []).map(\.agreement) where (only == nil || i == only) && seen.insert(i).inserted {
             let a = agreements[Int(i)]
             for p in a.parties {
                 // Only the party entries that can cover the country: itself, or a bloc it belongs to.
