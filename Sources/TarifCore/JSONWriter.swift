@@ -72,15 +72,13 @@ public struct JSONWriter {
         var text = text
         text.withUTF8 { utf8 in
             // Most strings need no escape: one pass to see, one copy.
-            guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x2F || $0 == 0x5C }) else {
+            guard utf8.contains(where: Self.needsEscape) else {
                 bytes.append(contentsOf: utf8)
                 return
             }
             var start = 0
-            for i in 0..<utf8.count {
+            for i in 0..<utf8.count where Self.needsEscape(utf8[i]) {
                 let byte = utf8[i]
-                // Most bytes are letters, digits or spaces: none of `" / \` or a control character.
-                if byte > 0x5C || (byte >= 0x30 && byte != 0x5C) || (byte >= 0x20 && byte < 0x30 && byte != 0x22 && byte != 0x2F) { continue }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
                 start = i + 1
                 bytes.append(UInt8(ascii: "\\"))
@@ -103,6 +101,11 @@ public struct JSONWriter {
         }
         bytes.append(UInt8(ascii: "\""))
         needsComma = true
+    }
+
+    /// `"`, `/`, `\` and the control characters are escaped.
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "\\")
     }
 
     static func hexDigit(_ nibble: UInt8) -> UInt8 {

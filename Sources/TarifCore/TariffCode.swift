@@ -14,9 +14,7 @@ public struct TariffCode: Sendable, Hashable, Comparable {
     /// Parses a code as published or typed.
     /// - Throws: ``TarifError`` `.badCode` saying what is wrong with `text`.
     public init(_ text: some StringProtocol) throws {
-        var trimmed = Substring(text)
-        while let c = trimmed.first, c == " " || c == "\t" { trimmed.removeFirst() }
-        while let c = trimmed.last, c == " " || c == "\t" { trimmed.removeLast() }
+        let trimmed = text.trimmingCharacters(in: " \t")
         guard !trimmed.isEmpty else { throw TarifError(.badCode, "an empty tariff code") }
         var value: UInt64 = 0
         var count = 0
@@ -158,10 +156,10 @@ extension TariffCode: Codable {
 extension StringProtocol {
     /// The text without the given leading and trailing characters.
     func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
+        // The sets are a few characters: searching them beats building a Set on every call.
         var s = Substring(self)
-        while let f = s.first, chars.contains(f) { s.removeFirst() }
-        while let l = s.last, chars.contains(l) { s.removeLast() }
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
         return String(s)
     }
 }

@@ -46,11 +46,10 @@ public final class DutyService: Sendable {
     /// What the schedule in force publishes for a line (as ``Tarif/lineTariff(importer:code:on:registry:)``),
     /// from memory after the first time.
     public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff {
+        if let kept = try keptLineTariff(importer: importer, code: code, on: day) { return kept }
         let schedule = try schedule(for: importer, on: day)
-        let key = LineCache.Key(schedule: schedule.id, code: code, day: day)
-        if let hit = cache.withLock({ $0.find(key) }) { return hit }
         let tariff = try tarif.lineTariff(code: code, in: schedule, on: day, lookup: lookup)
-        cache.withLock { $0.insert(tariff, for: key) }
+        cache.withLock { $0.insert(tariff, for: LineCache.Key(schedule: schedule.id, code: code, day: day)) }
         return tariff
     }
 
