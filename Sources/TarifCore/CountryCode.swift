@@ -7,11 +7,32 @@ public struct CountryCode: Sendable, Hashable, Comparable {
     /// Parses three ASCII letters, in any case.
     /// - Throws: ``TarifError`` `.badCountry` when `text` is not three letters.
     public init(_ text: some StringProtocol) throws {
+        // Three ASCII letters (every well-formed code) byte by byte; anything else is refused below.
+        var bytes = text.utf8.makeIterator()
+        if let a = bytes.next(), let b = bytes.next(), let c = bytes.next(), bytes.next() == nil,
+           let x = Self.upperLetter(a), let y = Self.upperLetter(b), let z = Self.upperLetter(c) {
+            self.rawValue = String(unsafeUninitializedCapacity: 3) { buffer in
+                buffer[0] = x
+                buffer[1] = y
+                buffer[2] = z
+                return 3
+            }
+            return
+        }
         let upper = text.uppercased()
         guard upper.count == 3, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
             throw TarifError(.badCountry, "'\(text)' is not an ISO 3166 alpha-3 country code (three letters, like IDN)")
         }
         self.rawValue = upper
+    }
+
+    /// An ASCII letter in upper case; nil for any other byte.
+    private static func upperLetter(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): b
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): b - 32
+        default: nil
+        }
     }
 
     public static func < (lhs: CountryCode, rhs: CountryCode) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -21,14 +21,29 @@ public struct Day: Sendable, Hashable, Comparable {
     /// Parses ISO 8601 `YYYY-MM-DD` exactly.
     /// - Throws: ``TarifError`` `.badDate` naming the text when it is not a real day.
     public init(iso text: String) throws {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) })
-        else {
+        // Ten bytes: four digits, a dash, two digits, a dash, two digits.
+        var digits = (year: 0, month: 0, day: 0)
+        var wellFormed = text.utf8.count == 10
+        if wellFormed {
+            for (i, b) in text.utf8.enumerated() {
+                if i == 4 || i == 7 {
+                    wellFormed = wellFormed && b == UInt8(ascii: "-")
+                } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                    let d = Int(b &- UInt8(ascii: "0"))
+                    switch i {
+                    case ..<4: digits.year = digits.year * 10 + d
+                    case ..<7: digits.month = digits.month * 10 + d
+                    default: digits.day = digits.day * 10 + d
+                    }
+                } else {
+                    wellFormed = false
+                }
+            }
+        }
+        guard wellFormed else {
             throw TarifError(.badDate, "'\(text)' is not a date in the form YYYY-MM-DD")
         }
-        guard let value = Day(year: y, month: m, day: d) else {
+        guard let value = Day(year: digits.year, month: digits.month, day: digits.day) else {
             throw TarifError(.badDate, "'\(text)' is not a day of the calendar")
         }
         self = value
@@ -82,6 +97,24 @@ public struct Day: Sendable, Hashable, Comparable {
 
 extension Day: CustomStringConvertible {
     public var description: String {
+        if (0...9999).contains(year) {
+            // Every real day: ten digits and dashes written in place.
+            return String(unsafeUninitializedCapacity: 10) { out in
+                func put(_ n: Int, at end: Int, width: Int) {
+                    var n = n
+                    for i in stride(from: end, to: end - width, by: -1) {
+                        out[i] = UInt8(ascii: "0") + UInt8(n % 10)
+                        n /= 10
+                    }
+                }
+                put(year, at: 3, width: 4)
+                out[4] = UInt8(ascii: "-")
+                put(month, at: 6, width: 2)
+                out[7] = UInt8(ascii: "-")
+                put(day, at: 9, width: 2)
+                return 10
+            }
+        }
         func pad(_ n: Int, _ width: Int) -> String {
             let s = String(n)
             return String(repeating: "0", count: max(0, width - s.count)) + s

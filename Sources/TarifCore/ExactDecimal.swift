@@ -32,6 +32,15 @@ public struct ExactDecimal: Sendable {
 
     /// The same value with trailing fractional zeros removed (`12.500` → `12.5`).
     public var normalized: ExactDecimal {
+        if var s = Int64(exactly: significand) {
+            // Nearly every value fits 64 bits, whose division is the processor's (128-bit is not).
+            var k = scale
+            while k > 0, s % 10 == 0 {
+                s /= 10
+                k -= 1
+            }
+            return ExactDecimal(significand: Int128(s), scale: k)
+        }
         var s = significand
         var k = scale
         while k > 0, s % 10 == 0 {
@@ -88,8 +97,7 @@ extension ExactDecimal: CustomStringConvertible {
     /// Plain decimal notation with a point, no exponent and no grouping: `-1234.5`.
     public var description: String {
         let negative = significand < 0
-        let magnitude = significand.magnitude
-        var digits = String(magnitude)
+        var digits = Int64(exactly: significand).map { String($0.magnitude) } ?? String(significand.magnitude)
         if scale > 0 {
             if digits.count <= scale {
                 digits = String(repeating: "0", count: scale - digits.count + 1) + digits

@@ -7,100 +7,116 @@
 /// write their fields in sorted order themselves; tests compare the two encoders on real
 /// answers, so a field added to a type and not to its writer is caught.
 public struct JSONWriter {
-    public private(set) var bytes: [UInt8]
+    /// The JSON written so far.
+    public var bytes: [UInt8] { storage }
+    @usableFromInline var storage: [UInt8]
     /// A value was written at this level, so the next one needs a comma.
-    var needsComma = false
+    @usableFromInline var needsComma = false
     /// A key was just written, so the next value follows it directly.
-    var afterKey = false
+    @usableFromInline var afterKey = false
 
     public init(capacity: Int = 8_192) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        storage = []
+        storage.reserveCapacity(capacity)
     }
 
     /// Writes `value` and returns the bytes.
     public static func encode(_ value: some JSONWritable, capacity: Int = 8_192) -> [UInt8] {
         var writer = JSONWriter(capacity: capacity)
         value.write(to: &writer)
-        return writer.bytes
+        return writer.storage
     }
 
-    mutating func separate() {
+    @inlinable mutating func separate() {
         if afterKey {
             afterKey = false
         } else if needsComma {
-            bytes.append(UInt8(ascii: ","))
+            storage.append(UInt8(ascii: ","))
         }
     }
 
-    public mutating func beginObject() {
+    @inlinable public mutating func beginObject() {
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        storage.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+    @inlinable public mutating func endObject() {
+        storage.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    public mutating func beginArray() {
+    @inlinable public mutating func beginArray() {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        storage.append(UInt8(ascii: "["))
         needsComma = false
     }
 
-    public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+    @inlinable public mutating func endArray() {
+        storage.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// An object's key; the caller writes keys in UTF-8 byte order and plain ASCII.
-    public mutating func key(_ name: StaticString) {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+    @inlinable public mutating func key(_ name: StaticString) {
+        if needsComma { storage.append(UInt8(ascii: ",")) }
+        storage.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { storage.append(contentsOf: $0) }
+        storage.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: ":"))
         afterKey = true
         needsComma = false
     }
 
     public mutating func string(_ text: String) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            // Most strings need no escape: one pass to see, one copy.
-            guard utf8.contains(where: Self.needsEscape) else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
+            // Runs needing no escape are copied whole; eight bytes are tested at a time.
+            let n = utf8.count
             var start = 0
-            for i in 0..<utf8.count where Self.needsEscape(utf8[i]) {
+            var i = 0
+            while i < n {
+                if i + 8 <= n, !Self.anyNeedsEscape(UnsafeRawBufferPointer(utf8).loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let byte = utf8[i]
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i]))
-                start = i + 1
-                bytes.append(UInt8(ascii: "\\"))
+                i += 1
+                guard Self.needsEscape(byte) else { continue }
+                storage.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<(i - 1)]))
+                start = i
+                storage.append(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(byte)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): storage.append(byte)
+                case 0x08: storage.append(UInt8(ascii: "b"))
+                case 0x09: storage.append(UInt8(ascii: "t"))
+                case 0x0A: storage.append(UInt8(ascii: "n"))
+                case 0x0C: storage.append(UInt8(ascii: "f"))
+                case 0x0D: storage.append(UInt8(ascii: "r"))
                 default:
-                    bytes.append(UInt8(ascii: "u"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(UInt8(ascii: "0"))
-                    bytes.append(Self.hexDigit(byte >> 4))
-                    bytes.append(Self.hexDigit(byte & 0xF))
+                    storage.append(UInt8(ascii: "u"))
+                    storage.append(UInt8(ascii: "0"))
+                    storage.append(UInt8(ascii: "0"))
+                    storage.append(Self.hexDigit(byte >> 4))
+                    storage.append(Self.hexDigit(byte & 0xF))
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            storage.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<n]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        storage.append(UInt8(ascii: "\""))
         needsComma = true
+    }
+
+    /// Whether any of the eight bytes of `word` needs an escape (``needsEscape(_:)``), by
+    /// word arithmetic: a byte below 0x20, or equal to `"`, `/` or `\`.
+    static func anyNeedsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        let below = (word &- ones &* 0x20) & ~word & highs
+        return (below | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x2F)) | hasZeroByte(word ^ (ones &* 0x5C))) != 0
     }
 
     /// `"`, `/`, `\` and the control characters are escaped.
@@ -112,27 +128,27 @@ public struct JSONWriter {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
-    public mutating func int(_ value: Int) {
+    @inlinable public mutating func int(_ value: Int) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)  // a small string: no allocation
+        storage.append(contentsOf: String(value).utf8)  // a small string: no allocation
         needsComma = true
     }
 
-    public mutating func bool(_ value: Bool) {
+    @inlinable public mutating func bool(_ value: Bool) {
         separate()
         let word: StaticString = value ? "true" : "false"
-        word.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        word.withUTF8Buffer { storage.append(contentsOf: $0) }
         needsComma = true
     }
 
     /// `"key": value`.
-    public mutating func field(_ name: StaticString, _ value: some JSONWritable) {
+    @inlinable public mutating func field(_ name: StaticString, _ value: some JSONWritable) {
         key(name)
         value.write(to: &self)
     }
 
     /// `"key": value` when there is a value; nothing when it is nil (as `encodeIfPresent`).
-    public mutating func field(_ name: StaticString, _ value: (some JSONWritable)?) {
+    @inlinable public mutating func field(_ name: StaticString, _ value: (some JSONWritable)?) {
         guard let value else { return }
         key(name)
         value.write(to: &self)
@@ -158,7 +174,7 @@ extension Bool: JSONWritable {
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
-    public func write(to json: inout JSONWriter) {
+    @inlinable public func write(to json: inout JSONWriter) {
         json.beginArray()
         for element in self { element.write(to: &json) }
         json.endArray()

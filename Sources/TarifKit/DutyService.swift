@@ -17,6 +17,8 @@ public final class DutyService: Sendable {
     /// equal for equal data, different after a build that loads anything new.
     public let dataTag: String
     let lookup: CountryLookup
+    /// Each agreement's preference wording, written once for every resolution.
+    private let wording: PreferenceWording
     private let cache: Mutex<LineCache>
     private let rankingIndex = Mutex<ResolutionIndex?>(nil)
     /// The agreements each origin takes part in, by day (the same for every line): at most
@@ -34,6 +36,7 @@ public final class DutyService: Sendable {
         registry = try tarif.registry()
         schedules = try tarif.store.schedules()
         lookup = CountryLookup(Array(registry.countries.values))
+        wording = PreferenceWording(registry)
         dataTag = try Self.dataTag(of: tarif.store)
         cache = Mutex(LineCache(generation: max(1, capacity / 2)))
     }
@@ -101,7 +104,7 @@ public final class DutyService: Sendable {
 
     /// A resolver that takes the origin's agreements from the memo.
     private var resolver: DutyResolver {
-        DutyResolver(registry: registry) { [self] origin, day in
+        DutyResolver(registry: registry, wording: wording) { [self] origin, day in
             let key = ParticipationKey(origin: origin, day: day)
             if let hit = participations.withLock({ $0[key] }) { return hit }
             let found = DutyResolver.agreements(of: origin, on: day, in: registry)

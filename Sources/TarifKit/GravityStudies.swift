@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 public import TarifSimulation
 
 /// A PPML estimation as a user asks it (command line or HTTP): the formula, the clusters and

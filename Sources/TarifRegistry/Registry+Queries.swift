@@ -211,6 +211,7 @@ extension Registry {
     /// A country by alpha-3 or alpha-2 code or by name.
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func country(named text: String) throws -> Country {
+        if text.utf8.count == 3, let code = try? CountryCode(text), let c = countries[code] { return c }
         let trimmed = text.trimmingSpaces
         if trimmed.count == 3, let code = try? CountryCode(trimmed), let c = countries[code] { return c }
         let k = Self.key(trimmed)
@@ -229,7 +230,8 @@ extension Registry {
     /// An agreement by id, short name or alias, ignoring case and punctuation.
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func agreement(named text: String) throws -> Agreement {
-        if let i = agreementNames[Self.key(text)] { return agreements[i] }
+        // An id as stored (already in key form, as resolutions pass it) needs no new key.
+        if let i = agreementNames[text] ?? agreementNames[Self.key(text)] { return agreements[i] }
         let names = agreements.flatMap { [$0.id, $0.shortName] + ($0.aliases ?? []) }
         throw TarifError(.notFound, "unknown agreement '\(text)'" + Suggest.phrase(for: text, among: names))
     }
@@ -263,6 +265,15 @@ extension Registry {
                     type: ag.type, basis: ag.basis, firstSince: Day(ordinal: Int(x.start)), secondSince: Day(ordinal: Int(y.start))))
         }
         return result.sorted { ($0.shortName) < ($1.shortName) }
+    }
+
+    /// The agreements in force between `a` and `b` on `day` with the direction of their
+    /// preferences, in the order of ``common(_:_:on:)`` (by short name): the agreements
+    /// themselves, for a caller that needs more of them than ``SharedAgreement`` tells.
+    public func sharedAgreements(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [(agreement: Agreement, direction: PreferenceDirection)] {
+        var result: [(agreement: Agreement, direction: PreferenceDirection)] = []
+        forEachShared(a, b, Int32(day.ordinal)) { x, _, direction in result.append((agreements[Int(x.agreement)], direction)) }
+        return result.sorted { $0.agreement.shortName < $1.agreement.shortName }
     }
 
     /// Whether `origin` gets `importer`'s program `code` on `day`, with every condition explained.

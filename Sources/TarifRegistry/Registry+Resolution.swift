@@ -92,4 +92,10 @@ extension Registry {
     public func program(importer: CountryCode, code: String) -> PreferenceProgram? {
         programIndex[importer]?[code].map { programs[$0] }
     }
+
+    /// A program of `importer` and the agreement it carries out; nil when either is not in the registry.
+    public func programAndAgreement(importer: CountryCode, code: String) -> (program: PreferenceProgram, agreement: Agreement)? {
+        guard let p = programIndex[importer]?[code], programAgreement[p] >= 0 else { return nil }
+        return (programs[p], agreements[Int(programAgreement[p])])
+    }
 }

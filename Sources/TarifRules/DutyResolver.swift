@@ -16,9 +16,20 @@ public struct DutyResolver: Sendable {
     /// memo (the answer is the same for every line), a one-off resolution asks the registry.
     public let originAgreements: @Sendable (CountryCode, Day) -> Set<String>
 
-    public init(registry: Registry, originAgreements: (@Sendable (CountryCode, Day) -> Set<String>)? = nil) {
+    /// The wording of each agreement's preferences, written once (a long-running service
+    /// passes it); nil: written for each resolution.
+    public let wording: PreferenceWording?
+
+    public init(
+        registry: Registry, wording: PreferenceWording? = nil, originAgreements: (@Sendable (CountryCode, Day) -> Set<String>)? = nil
+    ) {
         self.registry = registry
+        self.wording = wording
         self.originAgreements = originAgreements ?? { [registry] origin, day in Self.agreements(of: origin, on: day, in: registry) }
+    }
+
+    func words(_ ag: Agreement) -> PreferenceWording.Words {
+        wording?.byAgreement[ag.id] ?? PreferenceWording.words(ag)
     }
 
     /// The agreements `origin` takes part in on `day`, as the resolver uses them.
@@ -69,15 +80,15 @@ public struct DutyResolver: Sendable {
         if let origin {
             for r in t.rates where r.kind == .preferential {
                 guard let code = r.program else { continue }
-                guard let program = registry.program(importer: importer, code: code), let ag = try? registry.agreement(named: program.agreement)
-                else {
+                guard let (program, ag) = registry.programAndAgreement(importer: importer, code: code) else {
                     notes.append("program code \(code) on this line is not in the registry; it is not considered")
                     continue
                 }
+                let w = words(ag)
                 var p = Treatment(
-                    kind: .preferential, program: code, agreement: ag.id, legalBasis: preferenceBasis(ag, provision: program.provision, info: info),
+                    kind: .preferential, program: code, agreement: ag.id, legalBasis: preferenceBasis(ag, w, provision: program.provision, info: info),
                     rateSource: "\(Self.specialColumn(importer)) (\(code))", rateText: r.text, rate: r.expression, publishedOn: t.publishedOn,
-                    conditions: Self.conditions(ag))
+                    conditions: w.conditions)
                 if registry.isEligible(origin: origin, importer: importer, program: code, on: day) {
                     if code.hasSuffix("*") {
                         if let x = registry.lineExclusion(importer: importer, program: code, code: t.line.code, origin: origin, on: day) {
@@ -122,7 +133,7 @@ public struct DutyResolver: Sendable {
                         article: ag.basis.first { $0 != .gatsV }?.article ?? NotificationBasis.notNotified.article,
                         instrument: "\(ag.name); \(s.schedule.legalSource)"),
                     rateSource: s.schedule.title, rateText: s.rate.text, rate: s.rate.expression, publishedOn: s.rate.code,
-                    conditions: Self.conditions(ag))
+                    conditions: words(ag).conditions)
                 if let s0 = s.rate.staging { p.notes.append("staging category \(s0)\(s.rate.baseRate.map { ", base rate \($0)" } ?? "")") }
                 if let refusal {
                     p.excludedBecause = refusal
@@ -136,10 +147,11 @@ public struct DutyResolver: Sendable {
 
         // Agreements in force between the two with no rate on this line.
         if let origin {
-            for sa in registry.common(importer, origin, on: day) where sa.direction != .secondGrantsFirst && !covered.contains(sa.agreement) {
+            for (ag, direction) in registry.sharedAgreements(importer, origin, on: day) where direction != .secondGrantsFirst && !covered.contains(ag.id) {
                 // Sector concessions bound for all Members (pharmaceuticals, dyes, civil aircraft) are MFN, not preferences.
-                guard let ag = try? registry.agreement(named: sa.agreement), !ag.basis.contains(.mfnConcession) else { continue }
+                guard !ag.basis.contains(.mfnConcession) else { continue }
                 let programs = registry.programs(of: importer, forAgreement: ag.id)
+                let w = words(ag)
                 let codes = programs.map(\.code)
                 let why = codes.isEmpty
                     ? "\(ag.shortName) is in force between \(importer) and \(origin) on \(day), but no \(ag.shortName) rate for this line is loaded: \(info.title) publishes no preferential column for it (load the agreement's schedule with `tarif data import --reader tarif-staging-csv`)"
@@ -147,8 +159,8 @@ public struct DutyResolver: Sendable {
                 treatments.append(
                     Treatment(
                         kind: .preferential, program: codes.count == 1 ? codes[0] : nil, agreement: ag.id,
-                        legalBasis: preferenceBasis(ag, provision: programs.first?.provision, info: info),
-                        rateText: nil, rate: nil, publishedOn: nil, conditions: Self.conditions(ag), excludedBecause: why))
+                        legalBasis: preferenceBasis(ag, w, provision: programs.first?.provision, info: info),
+                        rateText: nil, rate: nil, publishedOn: nil, conditions: w.conditions, excludedBecause: why))
             }
         }
 
@@ -228,20 +240,11 @@ public struct DutyResolver: Sendable {
             instrument: national == info.legalSource ? national : "\(national); \(info.legalSource)")
     }
 
-    func preferenceBasis(_ ag: Agreement, provision: String?, info: ScheduleInfo) -> LegalBasis {
-        var article = ""
-        for b in ag.basis where b != .gatsV { article += article.isEmpty ? b.article : "; " + b.article }
+    func preferenceBasis(_ ag: Agreement, _ words: PreferenceWording.Words, provision: String?, info: ScheduleInfo) -> LegalBasis {
         var instrument = ag.name
         if let provision { instrument += "; " + provision }
         instrument += "; " + info.legalSource
-        return LegalBasis(article: article.isEmpty ? NotificationBasis.notNotified.article : article, instrument: instrument)
-    }
-
-    static func conditions(_ ag: Agreement) -> [String] {
-        let proofs = ag.proofOfOrigin ?? []
-        return proofs.isEmpty
-            ? ["the goods must originate under \(ag.shortName)'s rules of origin; a claim for preferential treatment at entry"]
-            : ["the goods must originate under \(ag.shortName)'s rules of origin", "proof of origin: " + proofs.joined(separator: " or ")]
+        return LegalBasis(article: words.article, instrument: instrument)
     }
 
     static func mfnColumn(_ importer: CountryCode) -> String {
@@ -254,6 +257,36 @@ public struct DutyResolver: Sendable {
 
     static func specialColumn(_ importer: CountryCode) -> String {
         importer.rawValue == "USA" ? "column 1 Special" : "preferential rate"
+    }
+}
+
+/// The words of a preference that depend on its agreement alone: the articles that justify
+/// it and the conditions for claiming it.
+public struct PreferenceWording: Sendable {
+    public struct Words: Sendable {
+        /// The agreement's legal bases other than GATS Art. V, joined ("not notified" when none).
+        public var article: String
+        public var conditions: [String]
+    }
+
+    let byAgreement: [String: Words]
+
+    /// The words of every agreement of `registry`.
+    public init(_ registry: Registry) {
+        var words: [String: Words] = [:]
+        for ag in registry.agreements { words[ag.id] = Self.words(ag) }
+        byAgreement = words
+    }
+
+    static func words(_ ag: Agreement) -> Words {
+        var article = ""
+        for b in ag.basis where b != .gatsV { article += article.isEmpty ? b.article : "; " + b.article }
+        let proofs = ag.proofOfOrigin ?? []
+        return Words(
+            article: article.isEmpty ? NotificationBasis.notNotified.article : article,
+            conditions: proofs.isEmpty
+                ? ["the goods must originate under \(ag.shortName)'s rules of origin; a claim for preferential treatment at entry"]
+                : ["the goods must originate under \(ag.shortName)'s rules of origin", "proof of origin: " + proofs.joined(separator: " or ")])
     }
 }
 

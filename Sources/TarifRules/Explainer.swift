@@ -9,25 +9,35 @@ public enum Explainer {
         let desc = r.line.descriptionEnglish
         let descID = r.line.descriptionLocal ?? r.line.descriptionEnglish
         let origin = r.origin?.rawValue
-        var en: [String] = []
-        var id: [String] = []
-        let dutyEN = a.duty.map { "The duty payable is \($0.grouped)." }
-            ?? "The duty cannot be computed without \(a.missing.map(\.description).joined(separator: ", "))."
-        let dutyID = a.duty.map { "Bea masuk yang terutang adalah \($0.grouped)." }
-            ?? "Bea masuk belum dapat dihitung tanpa \(a.missing.map(\.description).joined(separator: ", "))."
+        // Values used in both languages, written once.
+        let day = r.day.description
+        let code = r.code.formatted
+        let importer = r.importer.rawValue
+        var en = Sentences()
+        var id = Sentences()
+        let dutyEN: String
+        let dutyID: String
+        if let duty = a.duty?.grouped {
+            dutyEN = "The duty payable is \(duty)."
+            dutyID = "Bea masuk yang terutang adalah \(duty)."
+        } else {
+            let missing = a.missing.map(\.description).joined(separator: ", ")
+            dutyEN = "The duty cannot be computed without \(missing)."
+            dutyID = "Bea masuk belum dapat dihitung tanpa \(missing)."
+        }
 
         switch a.kind {
         case .mfn:
             en.append(
-                "On \(r.day), \(r.importer) applies its most-favoured-nation (MFN) rate of \(rate) to line \(r.code) (\"\(desc)\"), as set by \(r.schedule.legalSource).")
+                "On \(day), \(importer) applies its most-favoured-nation (MFN) rate of \(rate) to line \(code) (\"\(desc)\"), as set by \(r.schedule.legalSource).")
             id.append(
-                "Pada \(r.day), \(r.importer) mengenakan tarif MFN (most-favoured-nation) sebesar \(rate) atas pos \(r.code) (\"\(descID)\"), sebagaimana ditetapkan oleh \(r.schedule.legalSource).")
+                "Pada \(day), \(importer) mengenakan tarif MFN (most-favoured-nation) sebesar \(rate) atas pos \(code) (\"\(descID)\"), sebagaimana ditetapkan oleh \(r.schedule.legalSource).")
             if let origin, a.legalBasis == .mfn(schedule: r.schedule) {
                 en.append("Under GATT 1994 Article I:1 this rate is owed to goods of \(origin), as to those of every WTO Member, unless a preference or another exception applies.")
                 id.append("Berdasarkan Pasal I:1 GATT 1994, tarif ini wajib diberikan kepada barang asal \(origin), sama seperti kepada semua anggota WTO, kecuali berlaku preferensi atau pengecualian lain.")
             } else if let origin {
-                en.append("\(origin) is not a WTO Member on that day; \(r.importer) extends the MFN rate to it under its own law.")
-                id.append("\(origin) bukan anggota WTO pada tanggal tersebut; \(r.importer) tetap memberikan tarif MFN berdasarkan hukum nasionalnya.")
+                en.append("\(origin) is not a WTO Member on that day; \(importer) extends the MFN rate to it under its own law.")
+                id.append("\(origin) bukan anggota WTO pada tanggal tersebut; \(importer) tetap memberikan tarif MFN berdasarkan hukum nasionalnya.")
             } else {
                 en.append("Under GATT 1994 Article I:1 this rate is owed to goods of every WTO Member alike. No origin was stated, so no preference was considered.")
                 id.append("Berdasarkan Pasal I:1 GATT 1994, tarif ini berlaku sama bagi barang dari semua anggota WTO. Negara asal tidak disebutkan, sehingga preferensi tidak diperiksa.")
@@ -45,23 +55,23 @@ public enum Explainer {
                 en.append("Goods of \(origin) get no lower preferential rate here — \(list.joined(separator: "; ")).")
                 id.append("Barang asal \(origin) tidak mendapat tarif preferensi yang lebih rendah di sini — \(listID.joined(separator: "; ")).")
             } else if let origin, !r.treatments.contains(where: { $0.kind == .preferential }) {
-                en.append("\(r.importer) grants goods of \(origin) no preference that covers this line on that day.")
-                id.append("\(r.importer) tidak memberikan preferensi atas pos ini untuk barang asal \(origin) pada tanggal tersebut.")
+                en.append("\(importer) grants goods of \(origin) no preference that covers this line on that day.")
+                id.append("\(importer) tidak memberikan preferensi atas pos ini untuk barang asal \(origin) pada tanggal tersebut.")
             }
         case .nonMFN:
             en.append(
-                "\(r.importer) has withdrawn MFN treatment from goods of \(origin ?? "this origin") (\(a.legalBasis.instrument)). They pay the column 2 rate of \(rate) on line \(r.code) (\"\(desc)\"). Justification: \(a.legalBasis.article).")
+                "\(importer) has withdrawn MFN treatment from goods of \(origin ?? "this origin") (\(a.legalBasis.instrument)). They pay the column 2 rate of \(rate) on line \(code) (\"\(desc)\"). Justification: \(a.legalBasis.article).")
             id.append(
-                "\(r.importer) telah mencabut perlakuan MFN bagi barang asal \(origin ?? "ini") (\(a.legalBasis.instrument)). Barang tersebut dikenai tarif kolom 2 sebesar \(rate) atas pos \(r.code) (\"\(descID)\"). Dasar pembenaran: \(a.legalBasis.article).")
+                "\(importer) telah mencabut perlakuan MFN bagi barang asal \(origin ?? "ini") (\(a.legalBasis.instrument)). Barang tersebut dikenai tarif kolom 2 sebesar \(rate) atas pos \(code) (\"\(descID)\"). Dasar pembenaran: \(a.legalBasis.article).")
         case .preferential:
             let names = applied.map(\.label).joined(separator: " and ")
             let namesID = applied.map(\.label).joined(separator: " dan ")
             let floor = r.fallback.map { r.treatments[$0] }
             let floorRate = floor?.rate?.summary ?? "—"
             en.append(
-                "On \(r.day), goods of \(origin ?? "?") entering \(r.importer) under line \(r.code) (\"\(desc)\") qualify for \(names) at \(rate) instead of the \(floor?.label ?? "MFN") rate of \(floorRate), under \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
+                "On \(day), goods of \(origin ?? "?") entering \(importer) under line \(code) (\"\(desc)\") qualify for \(names) at \(rate) instead of the \(floor?.label ?? "MFN") rate of \(floorRate), under \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
             id.append(
-                "Pada \(r.day), barang asal \(origin ?? "?") yang masuk ke \(r.importer) dengan pos \(r.code) (\"\(descID)\") berhak atas \(namesID) dengan tarif \(rate), bukan tarif \(floor?.label ?? "MFN") sebesar \(floorRate), berdasarkan \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
+                "Pada \(day), barang asal \(origin ?? "?") yang masuk ke \(importer) dengan pos \(code) (\"\(descID)\") berhak atas \(namesID) dengan tarif \(rate), bukan tarif \(floor?.label ?? "MFN") sebesar \(floorRate), berdasarkan \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
             if applied.count > 1 {
                 en.append("These preferences give the same rate; the importer may claim either.")
                 id.append("Preferensi-preferensi ini memberikan tarif yang sama; importir dapat mengklaim salah satunya.")
@@ -70,13 +80,14 @@ public enum Explainer {
                 en.append("Condition: \(a.conditions.joined(separator: "; ")).")
                 id.append("Syarat: barang harus memenuhi ketentuan asal barang \(a.agreement ?? "")\(a.conditions.count > 1 ? "; " + a.conditions.dropFirst().joined(separator: "; ").replacingFirst("proof of origin: ", with: "bukti asal barang: ") : "").")
             }
-            if let m = a.marginOfPreference {
-                en.append("It saves \(m.grouped) against the \(floor?.label ?? "MFN") duty.")
-                id.append("Penghematannya \(m.grouped) dibanding bea masuk \(floor?.label ?? "MFN").")
+            if let m = a.marginOfPreference?.grouped {
+                en.append("It saves \(m) against the \(floor?.label ?? "MFN") duty.")
+                id.append("Penghematannya \(m) dibanding bea masuk \(floor?.label ?? "MFN").")
             }
             if let floor {
-                let f = floor.duty.map { " (duty \($0.grouped))" } ?? ""
-                let fID = floor.duty.map { " (bea masuk \($0.grouped))" } ?? ""
+                let floorDuty = floor.duty?.grouped
+                let f = floorDuty.map { " (duty \($0))" } ?? ""
+                let fID = floorDuty.map { " (bea masuk \($0))" } ?? ""
                 en.append("If origin is not proved, the \(floor.label) rate of \(floorRate) applies\(f).")
                 id.append("Jika asal barang tidak dapat dibuktikan, berlaku tarif \(floor.label) sebesar \(floorRate)\(fID).")
             }
@@ -90,12 +101,24 @@ public enum Explainer {
             id.append("Selain itu, pos bab 99 \(l.heading) \(whatID) untuk barang asal \(l.origins.map(\.rawValue).joined(separator: ", ")).")
         }
         if r.additionalDuties.contains(where: { $0.applies == true && $0.effect != .noChange }) {
-            if let total = r.dutyWithAdditional {
-                en.append("With it the total is \(total.grouped).")
-                id.append("Dengan itu jumlahnya \(total.grouped).")
+            if let total = r.dutyWithAdditional?.grouped {
+                en.append("With it the total is \(total).")
+                id.append("Dengan itu jumlahnya \(total).")
             }
         }
-        return .init(english: en.joined(separator: " "), indonesian: id.joined(separator: " "))
+        return .init(english: en.text, indonesian: id.text)
+    }
+}
+
+/// Sentences written one after another into one string, a space between each.
+struct Sentences {
+    private(set) var text = ""
+
+    init() { text.reserveCapacity(1_024) }
+
+    mutating func append(_ sentence: String) {
+        if !text.isEmpty { text += " " }
+        text += sentence
     }
 }
 

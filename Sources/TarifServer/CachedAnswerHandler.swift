@@ -37,6 +37,8 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // The connection's other handler of ours goes in front of the HTTP/1 conversion.
+        HTTPVersionHandler.install(in: context.pipeline.syncOperations)
         peer = context.channel.remoteAddress?.ipAddress
         scheduleIdleCheck(context)
     }
@@ -109,7 +111,8 @@ extension TarifAPI {
         let cache = responseCache
         let started = NIODeadline.now()
         let uri = URI(target)
-        let key = ConditionalMiddleware.key(dataTag: service.dataTag, uri: target, namesDay: uri.queryParameters["on"] != nil)
+        let query = Query(uri)
+        let key = ConditionalMiddleware.key(dataTag: service.dataTag, uri: target, namesDay: query["on"] != nil)
         let etag = ConditionalMiddleware.etag(key)
         let status: HTTPResponse.Status
         var fields: HTTPFields
@@ -118,7 +121,7 @@ extension TarifAPI {
         if ConditionalMiddleware.matches(request.headerFields[.ifNoneMatch], etag) {
             status = .notModified
             fields = ConditionalMiddleware.notModifiedHeaders(etag)
-        } else if let hit = cache?.find(key) ?? freshAnswer(uri, key: key) {
+        } else if let hit = cache?.find(key) ?? freshAnswer(uri.path, query, key: key) {
             let gzip = request.headerFields[.acceptEncoding].map(ConditionalMiddleware.acceptsGzip) ?? false
             status = .ok
             (fields, body) = ConditionalMiddleware.answer(hit, key: key, etag: etag, gzip: gzip, cache: cache)
@@ -144,9 +147,9 @@ extension TarifAPI {
     /// body the route would give (kept in the response cache when there is one, as the route
     /// keeps it). Nil for anything else, a line still to be read from the store, or a question
     /// with an error: the router answers those.
-    func freshAnswer(_ uri: URI, key: String) -> ResponseCache.Entry? {
-        guard uri.path == "/v1/duty",
-              let question = try? DutyQuestion(Query(uri)),
+    func freshAnswer(_ path: String, _ query: Query, key: String) -> ResponseCache.Entry? {
+        guard path == "/v1/duty",
+              let question = try? DutyQuestion(query),
               let resolution = try? Self.dutyFromMemory(question, from: "query", service: service),
               let body = try? JSON.body(resolution)
         else { return nil }

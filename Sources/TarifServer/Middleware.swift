@@ -297,17 +297,53 @@ public final class AccessLog: Sendable {
         var milliseconds: Double
         var userAgent: String?
     }
-    private let handle: Mutex<FileHandle>
-
-    public init(handle: FileHandle) {
-        self.handle = Mutex(handle)
+    /// Lines not written yet, and when the log was last written.
+    private struct Pending: ~Copyable {
+        var handle: FileHandle
+        var bytes: [UInt8] = []
+        var written = ContinuousClock.now
     }
+    private let pending: Mutex<Pending>
+    private let interval: Duration
+    /// Lines are written when this many bytes wait, or when a line comes `interval` after the last write.
+    static let bufferBytes = 32_768
+
+    /// A log written to `handle` at most `interval` after each line (a write per request would
+    /// put a system call on every answer's path): when enough lines wait, when a line comes
+    /// `interval` after the last write, by a task every `interval`, and by ``flush()``.
+    public init(handle: FileHandle, interval: Duration = .milliseconds(250)) {
+        pending = Mutex(Pending(handle: handle))
+        self.interval = interval
+        Task.detached { [weak self] in
+            while true {
+                try? await Task.sleep(for: interval)
+                guard let log = self else { return }
+                log.flush()
+            }
+        }
+    }
+
+    deinit { flush() }
 
     func write(_ entry: Entry) {
         var line = Self.line(entry)
         line.append(0x0A)
-        let data = Data(line)
-        handle.withLock { $0.write(data) }
+        let now = ContinuousClock.now
+        pending.withLock { p in
+            p.bytes += line
+            if p.bytes.count >= Self.bufferBytes || now - p.written >= interval { Self.write(&p, at: now) }
+        }
+    }
+
+    /// Writes the lines waiting.
+    public func flush() {
+        pending.withLock { p in if !p.bytes.isEmpty { Self.write(&p, at: .now) } }
+    }
+
+    private static func write(_ p: inout Pending, at now: ContinuousClock.Instant) {
+        p.handle.write(Data(p.bytes))
+        p.bytes.removeAll(keepingCapacity: true)
+        p.written = now
     }
 
     /// One JSON object, keys sorted, written by hand as UTF-8 bytes: the log is on every

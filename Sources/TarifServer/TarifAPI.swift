@@ -6,7 +6,7 @@ import Synchronization
 public import TarifStore
 import TarifCore
 public import TarifKit
-public import TarifRegistry
+import TarifRegistry
 import TarifRules
 import NIOPosix
 
@@ -114,9 +114,10 @@ public final class TarifAPI: Sendable {
         responseCache = options.responseCacheBytes > 0 ? ResponseCache(capacity: options.responseCacheBytes) : nil
     }
 
-    /// The application on `host:port`: HTTP/1.1 with idle connections closed after 60 s, and
-    /// kept answers given on the event loop (a ``CachedAnswerHandler`` per connection: the
-    /// handlers argument is evaluated for each one).
+    /// The application on `host:port`: HTTP/1.1 (and 1.0, answered as 1.0 by a
+    /// ``HTTPVersionHandler``) with idle connections closed after 60 s, and kept answers given
+    /// on the event loop (a ``CachedAnswerHandler`` per connection: the handlers argument is
+    /// evaluated for each one).
     public func application(host: String, port: Int, logger: Logger? = nil) -> some ApplicationProtocol {
         Application(
             router: router(),
@@ -468,7 +469,7 @@ struct Query {
         var p: [String: String] = [:]
         for (k, v) in uri.queryParameters {
             let value = String(v)
-            p[String(k)] = value.contains("%") ? value.removingPercentEncoding ?? value : value
+            p[String(k)] = value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value
         }
         parameters = p
     }

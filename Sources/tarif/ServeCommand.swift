@@ -81,5 +81,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let api = try TarifAPI(tarif: tarif, options: options)
         try await api.application(host: host, port: port).runService()
+        log?.flush()
     }
 }

@@ -28,6 +28,30 @@ struct JSONWriterTests {
         #expect(Self.written(texts) == (try Self.encoded(texts)))
     }
 
+    /// The writer tests eight bytes at a time: every character that needs an escape (and some
+    /// that do not) at every place in and across those words, and random mixtures.
+    @Test func escapesAreFoundAtEveryPlace() throws {
+        var special = (0..<0x20).map { String(Unicode.Scalar(UInt8($0))) } + ["\"", "/", "\\", "é", "😀", "\u{7F}", "!", "0", "]", "\u{2028}"]
+        special.append("\u{A2}")  // UTF-8 C2 A2: a byte that is 0x22 plus 0x80
+        var texts: [String] = []
+        for c in special {
+            for place in 0..<19 {
+                texts.append(String(repeating: "a", count: place) + c + String(repeating: "b", count: 18 - place))
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = special + ["a", "b", " ", "-", "kg"]
+        for _ in 0..<2_000 {
+            texts.append((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined())
+        }
+        var failures = 0
+        for text in texts where Self.written(text) != (try Self.encoded(text)) {
+            failures += 1
+            if failures <= 5 { Issue.record("written differently: \(text.debugDescription)") }
+        }
+        #expect(failures == 0)
+    }
+
     @Test func numbersAndTruthValues() throws {
         let numbers = [0, 1, -1, 9, 10, 99, 100, 12_345, -98_765, Int.max, Int.min]
         #expect(Self.written(numbers) == (try Self.encoded(numbers)))

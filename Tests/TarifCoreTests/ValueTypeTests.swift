@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TarifCore
@@ -71,6 +72,24 @@ struct ExactDecimalTests {
         #expect(ExactDecimal("0.1")! + ExactDecimal("0.2")! == ExactDecimal("0.3")!)
     }
 
+    /// Values within 64 bits take a shorter path than the rest; both print and normalize alike.
+    @Test func printsAndNormalizesBeyondSixtyFourBits() {
+        let cases: [(String, String, String)] = [
+            ("9223372036854775807", "9223372036854775807", "9223372036854775807"),  // Int64.max
+            ("9223372036854775808", "9223372036854775808", "9223372036854775808"),  // one more
+            ("-9223372036854775808", "-9223372036854775808", "-9223372036854775808"),  // Int64.min
+            ("-9223372036854775809.10", "-9223372036854775809.10", "-9223372036854775809.1"),
+            ("123456789012345678901234.5000", "123456789012345678901234.5000", "123456789012345678901234.5"),
+            ("0.000", "0.000", "0"), ("-0.0500", "-0.0500", "-0.05"), ("100", "100", "100"), ("0.001", "0.001", "0.001"),
+        ]
+        for (text, printed, normalized) in cases {
+            let value = ExactDecimal(text)
+            #expect(value?.description == printed, "\(text)")
+            #expect(value?.normalized.description == normalized, "\(text)")
+            #expect(value?.normalized == value, "\(text)")
+        }
+    }
+
     @Test func arithmetic() {
         let a = ExactDecimal("93.10")!
         #expect(a * ExactDecimal("2.5")! == ExactDecimal("232.75")!)
@@ -111,6 +130,24 @@ struct DayTests {
             #expect(throws: TarifError.self) { try Day(iso: bad) }
         }
         #expect(try Day(iso: "2024-02-29").description == "2024-02-29")
+    }
+
+    /// Day(iso:) and description read and write the digits byte by byte: checked against the
+    /// calendar day by day over four centuries (leap rules included), and on the forms they refuse.
+    @Test func digitsReadAndWrittenAsTheCalendarSays() throws {
+        var day = Day(year: 1900, month: 1, day: 1)!
+        while day.year < 2301 {
+            let text = day.description
+            let expected = String(format: "%04d-%02d-%02d", day.year, day.month, day.day)
+            #expect(text == expected)
+            #expect(try Day(iso: text) == day)
+            day = day.adding(days: 1)
+        }
+        #expect(Day(year: 7, month: 3, day: 9)!.description == "0007-03-09")
+        #expect(Day(year: 9999, month: 12, day: 31)!.description == "9999-12-31")
+        for bad in ["0000-01-01", "1900-02-29", "2023-00-10", "2023-04-31", "2023-01-00", "2023-01-1a", "2023+01-01", "+123-01-01", "2023-01-01 ", "２０２３-01-01"] {
+            #expect(throws: TarifError.self, "\(bad)") { try Day(iso: bad) }
+        }
     }
 
     @Test func ordinalsRoundTrip() throws {
@@ -160,5 +197,18 @@ struct SHA256Tests {
         var chunked = SHA256()
         for chunk in stride(from: 0, to: long.count, by: 7) { chunked.update(long[chunk..<min(chunk + 7, long.count)]) }
         #expect(chunked.finalizeHex() == SHA256.hex(of: long))
+    }
+}
+
+struct CountryCodeTests {
+    /// Three ASCII letters in any case are read byte by byte; anything else is refused with
+    /// the same error as before.
+    @Test func threeLettersInAnyCase() throws {
+        #expect(try CountryCode("idn").rawValue == "IDN")
+        #expect(try CountryCode("VnM").rawValue == "VNM")
+        #expect(try CountryCode("USA"[...]).rawValue == "USA")
+        for bad in ["", "ID", "INDO", "I1N", "I N", "ÍDN", "idn ", "ＩＤＮ"] {
+            #expect(throws: TarifError.self, "\(bad)") { try CountryCode(bad) }
+        }
     }
 }

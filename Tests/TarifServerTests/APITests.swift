@@ -289,7 +289,12 @@ struct APITests {
             }
             try await client.execute(uri: "/v1/nowhere", method: .get) { _ in }
         }
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        // Lines are written within a quarter of a second by the log's own task (no flush here).
+        var lines: [Substring] = []
+        for _ in 0..<100 where lines.count < 3 {
+            try await Task.sleep(for: .milliseconds(50))
+            lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        }
         #expect(lines.count == 3)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
         #expect(first["userAgent"] as? String == "probe \"1\" \\ é")
@@ -402,6 +407,39 @@ struct APITests {
                 #expect(text.contains(#"tarif_http_requests_total{method="GET",route="/v1/duty",status="200"} 5"#))
                 #expect(text.contains(#"tarif_http_requests_total{method="GET",route="/v1/duty",status="304"} 1"#))
             }
+        }
+    }
+
+    @Test func http10RequestsAreAnsweredAsHTTP10() async throws {
+        let api = TarifAPI(service: try await ServerFixture.service.value, options: ServerOptions(rateLimit: 0, refreshInterval: 0))
+        try await ServerFixture.live(api) { client in
+            let port = try #require(client.port)
+            let question = "/v1/duty?importer=USA&origin=VNM&code=6109.10.00&on=2026-03-01&value=987"
+            let asked = try await client.execute(uri: question, method: .get) { String(buffer: $0.body) }
+            // Without keep-alive: one answer, then the server closes the connection. Asked
+            // twice, so the second answer is a kept one (given before the router).
+            for _ in 0..<2 {
+                let answers = try await RawHTTP.exchange(port: port, "GET \(question) HTTP/1.0\r\n\r\n")
+                #expect(answers.map(\.version) == ["HTTP/1.0"])
+                #expect(answers.first?.status == 200)
+                #expect(answers.first?.headers["connection"] == "close")
+                #expect(answers.first?.body == asked)
+            }
+            // With keep-alive: both answers on one connection, the server closing it after the
+            // second (Connection: close); an error answer keeps its status.
+            let kept = try await RawHTTP.exchange(
+                port: port,
+                "GET \(question) HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                    + "GET /v1/duty?importer=USA&code=6109.10.00&on=2026-13-01 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                    + "GET /healthz HTTP/1.0\r\n\r\n")
+            #expect(kept.map(\.version) == ["HTTP/1.0", "HTTP/1.0", "HTTP/1.0"])
+            #expect(kept.map(\.status) == [200, 400, 200])
+            #expect(kept.map { $0.headers["connection"] } == ["keep-alive", "keep-alive", "close"])
+            #expect(kept.first?.body == asked)
+            // HTTP/1.1 is untouched: no Connection header, the connection kept until the client's close.
+            let modern = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            #expect(modern.map(\.version) == ["HTTP/1.1", "HTTP/1.1"])
+            #expect(modern.first?.headers["connection"] == nil)
         }
     }
 
@@ -527,21 +565,44 @@ struct LiveResponse: Sendable {
 /// HTTP/1.1 spoken by hand, for what a test client hides (pipelining).
 enum RawHTTP {
     struct Answer {
+        /// `HTTP/1.1` or `HTTP/1.0`.
+        var version: String
         var status: Int
         var headers: [String: String]
         var body: String
     }
 
+    struct StillOpen: Error, CustomStringConvertible {
+        var seconds: Int
+        var description: String { "the server had not closed the connection \(seconds) s after the request" }
+    }
+
     /// Sends `text` in one write and reads the answers until the server closes the connection.
-    static func exchange(port: Int, _ text: String) async throws -> [Answer] {
+    /// - Throws: ``StillOpen`` when the connection is still open after `seconds` (the server's
+    ///   idle timeout is 60 s: a connection closed only by it counts as left open).
+    static func exchange(port: Int, _ text: String, closedWithin seconds: Int = 30) async throws -> [Answer] {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port) { channel in
             channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
         }
-        var received = ByteBuffer()
-        try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(string: text))
-            for try await var chunk in inbound { received.writeBuffer(&chunk) }
+        let received = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                var received = ByteBuffer()
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(ByteBuffer(string: text))
+                    for try await var chunk in inbound { received.writeBuffer(&chunk) }
+                }
+                return received
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = try await group.next()!
+            if first == nil { try? await channel.channel.close() }
+            group.cancelAll()
+            return first
         }
+        guard let received else { throw StillOpen(seconds: seconds) }
         return try answers(in: received)
     }
 
@@ -564,7 +625,7 @@ enum RawHTTP {
             let length = Int(headers["content-length"] ?? "0") ?? 0
             let bodyText = bytes.readString(length: length)
             let body = try #require(bodyText, "the body has its \(length) bytes")
-            answers.append(Answer(status: Int(statusLine[1]) ?? 0, headers: headers, body: body))
+            answers.append(Answer(version: String(statusLine[0]), status: Int(statusLine[1]) ?? 0, headers: headers, body: body))
         }
         return answers
     }

@@ -1,5 +1,5 @@
 import Foundation
-public import TarifCore
+import TarifCore
 
 /// A counterfactual change of trade-cost variables: `pta=1@CAN,JPN` sets `pta` to 1 on every
 /// pair of different countries in the list (an agreement among them), `pta=0@CAN,MEX,USA`

@@ -1,5 +1,5 @@
 import Foundation
-public import TarifCore
+import TarifCore
 
 /// General-equilibrium counterfactuals in the one-sector structural gravity model with an
 /// endowment economy (Anderson and van Wincoop 2003; Yotov, Piermartini, Monteiro and Larch

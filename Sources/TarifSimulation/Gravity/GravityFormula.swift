@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// A gravity specification in the fixest/pyfixest formula syntax:
 /// `trade ~ log(dist) + cntg + rta | exporter^year + importer^year + exporter^importer`.

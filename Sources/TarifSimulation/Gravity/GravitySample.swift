@@ -1,5 +1,5 @@
 import Foundation
-public import TarifCore
+import TarifCore
 
 /// The estimation sample of a gravity formula over a panel: outcome, regressors and fixed
 /// effects for the observations kept, with what was dropped and why.

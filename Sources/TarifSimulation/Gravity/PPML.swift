@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-public import TarifCore
+import TarifCore
 
 /// Poisson pseudo-maximum-likelihood with high-dimensional fixed effects (Santos Silva and
 /// Tenreyro 2006, "The log of gravity"; Correia, Guimarães and Zylkin 2020, "Fast Poisson

@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// A condition that selects rows of a panel: `year in 1986,1990,1994`, `exporter != importer`,
 /// `year >= 1990`, `trade > 0`. A right-hand side that names a column compares the two
