@@ -271,9 +271,11 @@ extension Registry {
     /// preferences, in the order of ``common(_:_:on:)`` (by short name): the agreements
     /// themselves, for a caller that needs more of them than ``SharedAgreement`` tells.
     public func sharedAgreements(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [(agreement: Agreement, direction: PreferenceDirection)] {
-        var result: [(agreement: Agreement, direction: PreferenceDirection)] = []
-        forEachShared(a, b, Int32(day.ordinal)) { x, _, direction in result.append((agreements[Int(x.agreement)], direction)) }
-        return result.sorted { $0.agreement.shortName < $1.agreement.shortName }
+        // Sorted as indices (an agreement is a large value to move), then read.
+        var found: [(index: Int, direction: PreferenceDirection)] = []
+        forEachShared(a, b, Int32(day.ordinal)) { x, _, direction in found.append((Int(x.agreement), direction)) }
+        found.sort { agreements[$0.index].shortName < agreements[$1.index].shortName }
+        return found.map { (agreements[$0.index], $0.direction) }
     }
 
     /// Whether `origin` gets `importer`'s program `code` on `day`, with every condition explained.
