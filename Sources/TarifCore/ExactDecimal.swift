@@ -32,22 +32,24 @@ public struct ExactDecimal: Sendable {
 
     /// The same value with trailing fractional zeros removed (`12.500` → `12.5`).
     public var normalized: ExactDecimal {
-        if var s = Int64(exactly: significand) {
-            // Nearly every value fits 64 bits, whose division is the processor's (128-bit is not).
-            var k = scale
-            while k > 0, s % 10 == 0 {
-                s /= 10
-                k -= 1
-            }
+        // Nearly every value fits 64 bits, whose division is the processor's (128-bit is not).
+        if let small = Int64(exactly: significand) {
+            let (s, k) = Self.trimmingZeros(small, scale: scale)
             return ExactDecimal(significand: Int128(s), scale: k)
         }
+        let (s, k) = Self.trimmingZeros(significand, scale: scale)
+        return ExactDecimal(significand: s, scale: k)
+    }
+
+    /// `significand` and `scale` with the trailing fractional zeros dropped.
+    private static func trimmingZeros<T: BinaryInteger>(_ significand: T, scale: Int) -> (T, Int) {
         var s = significand
         var k = scale
         while k > 0, s % 10 == 0 {
             s /= 10
             k -= 1
         }
-        return ExactDecimal(significand: s, scale: k)
+        return (s, k)
     }
 
     /// The value at a larger scale, exactly (`1.5` at scale 3 is `1.500`).

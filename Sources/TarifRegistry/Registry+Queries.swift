@@ -211,7 +211,6 @@ extension Registry {
     /// A country by alpha-3 or alpha-2 code or by name.
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func country(named text: String) throws -> Country {
-        if text.utf8.count == 3, let code = try? CountryCode(text), let c = countries[code] { return c }
         let trimmed = text.trimmingSpaces
         if trimmed.count == 3, let code = try? CountryCode(trimmed), let c = countries[code] { return c }
         let k = Self.key(trimmed)
@@ -256,26 +255,29 @@ extension Registry {
     /// preferences on `day`. Parties on the same side (two ASEAN members under
     /// ASEAN–China) do not count.
     public func common(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [SharedAgreement] {
-        var result: [SharedAgreement] = []
-        forEachShared(a, b, Int32(day.ordinal)) { x, y, direction in
-            let ag = agreements[Int(x.agreement)]
-            result.append(
-                SharedAgreement(
-                    agreement: ag.id, shortName: ag.shortName, name: ag.name, direction: direction, form: forms[Int(x.agreement)],
-                    type: ag.type, basis: ag.basis, firstSince: Day(ordinal: Int(x.start)), secondSince: Day(ordinal: Int(y.start))))
+        shared(a, b, on: day).map { s in
+            let ag = agreements[s.index]
+            return SharedAgreement(
+                agreement: ag.id, shortName: ag.shortName, name: ag.name, direction: s.direction, form: forms[s.index],
+                type: ag.type, basis: ag.basis, firstSince: Day(ordinal: Int(s.first.start)), secondSince: Day(ordinal: Int(s.second.start)))
         }
-        return result.sorted { ($0.shortName) < ($1.shortName) }
+    }
+
+    /// The agreements `a` and `b` share on `day` (as ``forEachShared(_:_:_:_:)`` finds them), by
+    /// short name: the index of each, both parties' coverage and the direction. Sorted as
+    /// indices, since an agreement is a large value to move.
+    private func shared(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [(index: Int, first: Cover, second: Cover, direction: PreferenceDirection)] {
+        var found: [(index: Int, first: Cover, second: Cover, direction: PreferenceDirection)] = []
+        forEachShared(a, b, Int32(day.ordinal)) { x, y, direction in found.append((Int(x.agreement), x, y, direction)) }
+        found.sort { agreements[$0.index].shortName < agreements[$1.index].shortName }
+        return found
     }
 
     /// The agreements in force between `a` and `b` on `day` with the direction of their
     /// preferences, in the order of ``common(_:_:on:)`` (by short name): the agreements
     /// themselves, for a caller that needs more of them than ``SharedAgreement`` tells.
     public func sharedAgreements(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [(agreement: Agreement, direction: PreferenceDirection)] {
-        // Sorted as indices (an agreement is a large value to move), then read.
-        var found: [(index: Int, direction: PreferenceDirection)] = []
-        forEachShared(a, b, Int32(day.ordinal)) { x, _, direction in found.append((Int(x.agreement), direction)) }
-        found.sort { agreements[$0.index].shortName < agreements[$1.index].shortName }
-        return found.map { (agreements[$0.index], $0.direction) }
+        shared(a, b, on: day).map { (agreements[$0.index], $0.direction) }
     }
 
     /// Whether `origin` gets `importer`'s program `code` on `day`, with every condition explained.
@@ -504,6 +506,7 @@ extension Registry {
 
 extension String {
     var trimmingSpaces: String {
+        guard first?.isWhitespace == true || last?.isWhitespace == true else { return self }
         var s = Substring(self)
         while s.first?.isWhitespace == true { s.removeFirst() }
         while s.last?.isWhitespace == true { s.removeLast() }

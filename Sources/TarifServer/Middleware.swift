@@ -297,23 +297,20 @@ public final class AccessLog: Sendable {
         var milliseconds: Double
         var userAgent: String?
     }
-    /// Lines not written yet, and when the log was last written.
+    /// The log's file and the lines not written to it yet.
     private struct Pending: ~Copyable {
         var handle: FileHandle
         var bytes: [UInt8] = []
-        var written = ContinuousClock.now
     }
     private let pending: Mutex<Pending>
-    private let interval: Duration
-    /// Lines are written when this many bytes wait, or when a line comes `interval` after the last write.
+    /// Lines are written when this many bytes wait.
     static let bufferBytes = 32_768
 
     /// A log written to `handle` at most `interval` after each line (a write per request would
-    /// put a system call on every answer's path): when enough lines wait, when a line comes
-    /// `interval` after the last write, by a task every `interval`, and by ``flush()``.
+    /// put a system call on every answer's path): when enough lines wait, by a task every
+    /// `interval`, and by ``flush()``.
     public init(handle: FileHandle, interval: Duration = .milliseconds(250)) {
         pending = Mutex(Pending(handle: handle))
-        self.interval = interval
         Task.detached { [weak self] in
             while true {
                 try? await Task.sleep(for: interval)
@@ -328,22 +325,20 @@ public final class AccessLog: Sendable {
     func write(_ entry: Entry) {
         var line = Self.line(entry)
         line.append(0x0A)
-        let now = ContinuousClock.now
         pending.withLock { p in
             p.bytes += line
-            if p.bytes.count >= Self.bufferBytes || now - p.written >= interval { Self.write(&p, at: now) }
+            if p.bytes.count >= Self.bufferBytes { Self.write(&p) }
         }
     }
 
     /// Writes the lines waiting.
     public func flush() {
-        pending.withLock { p in if !p.bytes.isEmpty { Self.write(&p, at: .now) } }
+        pending.withLock { p in if !p.bytes.isEmpty { Self.write(&p) } }
     }
 
-    private static func write(_ p: inout Pending, at now: ContinuousClock.Instant) {
+    private static func write(_ p: inout Pending) {
         p.handle.write(Data(p.bytes))
         p.bytes.removeAll(keepingCapacity: true)
-        p.written = now
     }
 
     /// One JSON object, keys sorted, written by hand as UTF-8 bytes: the log is on every
