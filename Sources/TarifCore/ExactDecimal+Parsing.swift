@@ -51,6 +51,8 @@ public enum NumberFormat: Sendable, Hashable, Codable {
     /// Parses `text` in this format.
     /// - Returns: `nil` when the text is not a number in this format.
     public func parse(_ text: Substring) -> ExactDecimal? {
+        // Without a comma a point-decimal number is plain notation (the usual case).
+        if self == .pointDecimal && !text.utf8.contains(UInt8(ascii: ",")) { return ExactDecimal(text) }
         var cleaned = ""
         cleaned.reserveCapacity(text.utf8.count)
         let chars = Array(text)

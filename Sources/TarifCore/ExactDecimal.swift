@@ -98,15 +98,41 @@ extension ExactDecimal: Equatable, Hashable, Comparable {
 extension ExactDecimal: CustomStringConvertible {
     /// Plain decimal notation with a point, no exponent and no grouping: `-1234.5`.
     public var description: String {
-        let negative = significand < 0
-        var digits = Int64(exactly: significand).map { String($0.magnitude) } ?? String(significand.magnitude)
-        if scale > 0 {
-            if digits.count <= scale {
-                digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+        // Nearly every value fits 64 bits: its digits are written straight into the string.
+        guard let small = Int64(exactly: significand) else {
+            var digits = String(significand.magnitude)
+            if scale > 0 {
+                if digits.count <= scale {
+                    digits = String(repeating: "0", count: scale - digits.count + 1) + digits
+                }
+                digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
             }
-            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+            return significand < 0 ? "-" + digits : digits
         }
-        return negative ? "-" + digits : digits
+        let magnitude = small.magnitude
+        var count = 0
+        var rest = magnitude
+        repeat {
+            count += 1
+            rest /= 10
+        } while rest > 0
+        let width = max(count, scale + 1)  // at least one digit before the point
+        let length = (small < 0 ? 1 : 0) + width + (scale > 0 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { out in
+            var i = length
+            var v = magnitude
+            for k in 0..<width {
+                if k == scale && k > 0 {
+                    i -= 1
+                    out[i] = UInt8(ascii: ".")
+                }
+                i -= 1
+                out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+            if small < 0 { out[0] = UInt8(ascii: "-") }
+            return length
+        }
     }
 }
 

@@ -14,14 +14,18 @@ public final class ByteSource {
     public let displayName: String
     private let file: gzFile
     private var hasher = SHA256()
+    /// Whether bytes are hashed as they are read (a batch's input is read, not recorded).
+    private let hashing: Bool
     private var closed = false
     /// Bytes of the file as read so far (uncompressed).
     public private(set) var bytesRead = 0
     /// The size of the file on disk, for progress (compressed size for .gz files).
     public let sizeOnDisk: Int
 
-    public init(path: String, displayName: String? = nil) throws {
+    /// - Parameter hashing: false for a file whose content hash is never asked (``finishHash()`` then throws).
+    public init(path: String, displayName: String? = nil, hashing: Bool = true) throws {
         self.path = path
+        self.hashing = hashing
         self.displayName = displayName ?? path
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -60,7 +64,7 @@ public final class ByteSource {
             }
         }
         chunk.removeLast(capacity - Int(n))
-        hasher.update(chunk)
+        if hashing { hasher.update(chunk) }
         bytesRead += Int(n)
         return chunk
     }
@@ -70,6 +74,7 @@ public final class ByteSource {
 
     /// Reads the rest of the file and returns the SHA-256 of all its (uncompressed) bytes.
     public func finishHash() throws -> String {
+        guard hashing else { throw TarifError(.io, "the file was opened without hashing its content", at: SourceLocation(file: displayName)) }
         while try !read().isEmpty {}
         return hasher.finalizeHex()
     }

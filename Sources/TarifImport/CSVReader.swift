@@ -14,12 +14,14 @@ public final class CSVReader {
     private var position = 0
     private var atEnd = false
     private var line = 1
+    private var parser: CSVRecordParser
     public private(set) var header: [String] = []
 
     /// Opens `source` and reads its header row.
     /// - Throws: ``TarifError`` when the file is empty or the header is not valid CSV.
     public init(source: ByteSource) throws {
         self.source = source
+        parser = CSVRecordParser(file: source.displayName)
         guard let first = try nextRecord() else {
             throw TarifError(.badFile, "the file is empty (no header row)", at: SourceLocation(file: source.displayName))
         }
@@ -70,64 +72,16 @@ public final class CSVReader {
 
     private func nextRecord() throws -> Record? {
         if position >= buffer.count, try !fill() { return nil }
-        let startLine = line
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        var fieldStartColumn = 1
-        var column = 1
-        func finishField() throws {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw TarifError(
-                    .badEncoding, "the text is not valid UTF-8",
-                    at: SourceLocation(file: source.displayName, line: line, column: fieldStartColumn))
-            }
-            fields.append(text)
-            field.removeAll(keepingCapacity: true)
-        }
         while true {
-            if position >= buffer.count, try !fill() {
-                if quoted {
-                    throw TarifError(
-                        .truncated, "the file ends inside a quoted field that starts here",
-                        at: SourceLocation(file: source.displayName, line: startLine, column: fieldStartColumn))
-                }
-                try finishField()
-                return Record(line: startLine, fields: fields)
+            let end = try buffer.withUnsafeBufferPointer { try parser.parse($0, from: position, line: line, atEnd: atEnd) }
+            if let end {
+                let record = Record(line: line, fields: parser.strings())
+                position = end
+                line = parser.nextLine
+                return record
             }
-            let byte = buffer[position]
-            position += 1
-            column += 1
-            if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if position >= buffer.count { _ = try fill() }
-                    if position < buffer.count, buffer[position] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        position += 1
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    if byte == UInt8(ascii: "\n") { line += 1; column = 1 }
-                    field.append(byte)
-                }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: ","):
-                try finishField()
-                fieldStartColumn = column
-            case UInt8(ascii: "\n"):
-                try finishField()
-                line += 1
-                return Record(line: startLine, fields: fields)
-            case UInt8(ascii: "\r"):
-                continue
-            case UInt8(ascii: "\""):
-                if field.isEmpty { quoted = true } else { field.append(byte) }
-            default:
-                field.append(byte)
-            }
+            // The record runs past the bytes read: read more (at the end of the file, parse it as it is).
+            _ = try fill()
         }
     }
 }

@@ -107,19 +107,31 @@ struct DutyCommand: ParsableCommand {
     func runBatch(_ path: String, tarif: Tarif) throws {
         let started = Date()
         let index = try tarif.resolutionIndex()
-        let out: FileHandle
+        let runner = BatchRunner(index: index, progress: TerminalProgress())
+        let summary: BatchSummary
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil) else {
-                throw TarifError(.badFile, "cannot write \(output)")
+            // Written beside the output and moved into place at the end: a run that fails
+            // leaves no half-written file (nor touches one already there).
+            let partial = output + ".partial"
+            guard FileManager.default.createFile(atPath: partial, contents: nil),
+                  let out = FileHandle(forWritingAtPath: partial)
+            else {
+                throw TarifError(.io, "cannot write \(partial) (the output is written there first, then renamed to \(output))")
             }
-            out = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            do {
+                summary = try runner.run(path: path) { try out.write(contentsOf: $0) }
+                try out.close()
+                guard rename(partial, output) == 0 else {
+                    throw TarifError(.io, "cannot rename \(partial) to \(output): \(String(cString: strerror(errno)))")
+                }
+            } catch {
+                try? out.close()
+                try? FileManager.default.removeItem(atPath: partial)
+                throw error
+            }
         } else {
-            out = FileHandle.standardOutput
+            summary = try runner.run(path: path) { try FileHandle.standardOutput.write(contentsOf: $0) }
         }
-        let summary = try BatchRunner(index: index, progress: TerminalProgress()).run(path: path) { text in
-            out.write(Data(text.utf8))
-        }
-        if output != nil { try out.close() }
         let seconds = Date().timeIntervalSince(started)
         var lines = [
             "\(summary.shipments) shipments: \(summary.resolved) resolved, \(summary.failed) failed (see the error column), \(summary.dutyUnknown) with a duty that needs more input; \(String(format: "%.1f", seconds)) s"

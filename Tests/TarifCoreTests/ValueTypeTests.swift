@@ -90,6 +90,36 @@ struct ExactDecimalTests {
         }
     }
 
+    /// Every significand and scale prints as text that reads back to the same significand and
+    /// scale (digits written byte by byte for 64-bit values); and a number without grouping
+    /// commas reads the same through a publication's point-decimal format.
+    @Test func printedTextReadsBackExactly() {
+        var generator = SystemRandomNumberGenerator()
+        var values: [ExactDecimal] = []
+        for scale in 0...ExactDecimal.maxScale {
+            for s: Int64 in [0, 1, -1, 9, 10, -10, 99, 100, 1_000_005, Int64.max, Int64.min + 1, Int64.min] {
+                values.append(ExactDecimal(significand: Int128(s), scale: scale))
+            }
+        }
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...18, using: &generator)
+            let magnitude = Int64.random(in: 0..<(Int64(pow(10, Double(digits)))), using: &generator)
+            values.append(ExactDecimal(significand: Int128(Bool.random(using: &generator) ? -magnitude : magnitude), scale: Int.random(in: 0...ExactDecimal.maxScale, using: &generator)))
+        }
+        for v in values {
+            let text = v.description
+            let back = ExactDecimal(text)
+            #expect(back?.significand == v.significand && back?.scale == v.scale, "\(v.significand) × 10^-\(v.scale) printed as \(text)")
+            #expect(text.first != "." && !text.hasSuffix("."), "\(text)")
+            #expect(NumberFormat.pointDecimal.parse(Substring(text)) == back, "\(text)")
+        }
+        #expect(ExactDecimal(significand: 5, scale: 3).description == "0.005")
+        #expect(ExactDecimal(significand: -12345, scale: 2).description == "-123.45")
+        #expect(NumberFormat.pointDecimal.parse("1,000.50") == ExactDecimal("1000.50"))
+        #expect(NumberFormat.pointDecimal.parse("1,00") == nil)
+        #expect(NumberFormat.pointDecimal.parse("12a") == nil)
+    }
+
     @Test func arithmetic() {
         let a = ExactDecimal("93.10")!
         #expect(a * ExactDecimal("2.5")! == ExactDecimal("232.75")!)

@@ -216,8 +216,8 @@ struct ResolutionTests {
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         var out = ""
         var runner = BatchRunner(index: index)
-        runner.chunkSize = 64
-        let summary = try runner.run(path: path) { out += $0 }
+        runner.blockSize = 2_048
+        let summary = try runner.run(path: path) { out += String(decoding: $0, as: UTF8.self) }
         #expect(summary.shipments == 301)
         #expect(summary.failed == 1)
         #expect(summary.totalDuty["USD"] == expected)
@@ -225,6 +225,77 @@ struct ResolutionTests {
         let rows = out.split(separator: "\n")
         #expect(rows.count == 302)
         #expect(rows.last?.contains("line 302:") == true)
+    }
+
+    /// Rows cut across blocks anywhere, resolved by one worker or two, give the same output;
+    /// CSV quoting, CRLF, a byte order mark, blank lines and bad rows are read as they should be.
+    @Test func batchOutputDoesNotDependOnTheBlocks() throws {
+        let (_, _, index) = try Self.built.get()
+        let csv = "\u{FEFF}Importer, Origin ,line,date,value,quantity,note\r\n"
+            + "USA,MEX,6109.10.00,2026-03-01,10000,100kg,plain\r\n"
+            + "USA,\"VNM\",\"6109.10.00\",2026-03-01,\"1,000.50\",,\"two\nlines, and a comma\"\n"
+            + "\n"
+            + "usa, CHN ,0901.21.00,2026-03-01,  250 ,,\"say \"\"hi\"\"\"\n"
+            + "USA,,6109.10.00,2026-03-01,10,,no origin\n"
+            + "USA,ZZZZ,6109.10.00,2026-03-01,10,,bad origin\n"
+            + "USA,VNM,6109.10.00,2026-02-30,10,,bad day\n"
+            + "USA,VNM,6109.10.00,2026-03-01,-5,,negative\n"
+            + "XXX,VNM,6109.10.00,2026-03-01,5,,no schedule\n"
+            + "USA,VNM,6109.10.00,2026-03-01,5,3 parsecs,bad quantity\n"
+            + "GBR,IDN,0901.21.00.00,2026-03-01,5,,é\n"
+            + "IDN,VNM,1006.30.99,2024-01-01,1000000000,2000000kg,last"
+        let path = try TestData.fixture("blocks.csv", csv)
+        func run(blockSize: Int, workers: Int) throws -> (String, BatchSummary) {
+            var runner = BatchRunner(index: index)
+            runner.blockSize = blockSize
+            runner.workers = workers
+            var out: [UInt8] = []
+            let summary = try runner.run(path: path) { out += $0 }
+            return (String(decoding: out, as: UTF8.self), summary)
+        }
+        let (reference, summary) = try run(blockSize: 1 << 20, workers: 1)
+        for size in [1, 2, 7, 40, 97, 300] {
+            for workers in [1, 2, 3] {
+                let (out, s) = try run(blockSize: size, workers: workers)
+                #expect(out == reference, "block size \(size), \(workers) workers")
+                #expect(s == summary, "block size \(size), \(workers) workers")
+            }
+        }
+        let rows = reference.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(rows[0] == BatchRunner.outputHeader)
+        #expect(summary.shipments == 11)
+        #expect(summary.failed == 5)
+        // Rows name the line they start on; the quoted line break and the blank line count.
+        #expect(rows[1].hasPrefix("2,USA,MEX,6109.10.00,2026-03-01,10000,100kg,"))
+        #expect(rows[2].hasPrefix("3,USA,VNM,6109.10.00,2026-03-01,\"1,000.50\",,"))
+        #expect(rows[3].hasPrefix("6,usa, CHN ,0901.21.00,2026-03-01,  250 ,,MFN,mfn,"))
+        #expect(rows[4].hasPrefix("7,USA,,6109.10.00,2026-03-01,10,,MFN,mfn,"))
+        // An error cell with a comma is quoted.
+        #expect(rows[5].hasSuffix(",,,,,,,,\"line 8: 'ZZZZ' is not an ISO 3166 alpha-3 country code (three letters, like IDN)\""))
+        #expect(rows[6].hasSuffix("line 9: '2026-02-30' is not a day of the calendar"))
+        #expect(rows[7].hasSuffix("line 10: value '-5' is not a non-negative number"))
+        #expect(rows[8].hasSuffix("line 11: no schedule for importer XXX"))
+        #expect(rows[9].contains(",,,,,,,,\"line 12: 'parsecs' in '3 parsecs' is not a unit"))
+        #expect(rows[10].hasPrefix("13,GBR,IDN,0901.21.00.00,2026-03-01,5,,"))
+        #expect(rows[11].hasPrefix("14,IDN,VNM,1006.30.99,2024-01-01,1000000000,2000000kg,MFN,mfn,450 IDR / kg,900000000,IDR,"))
+        #expect(rows[12] == "")
+
+        // A ragged row or a quote left open stops the run, naming the line, whatever the blocks.
+        let ragged = try TestData.fixture("ragged.csv", "importer,origin,line,date,value\nUSA,MEX,6109.10.00,2026-03-01,1\nUSA,MEX\n")
+        let open = try TestData.fixture("open.csv", "importer,origin,line,date,value\nUSA,MEX,6109.10.00,2026-03-01,1\nUSA,\"MEX,6109.10.00,2026-03-01,1\n")
+        let noColumn = try TestData.fixture("nocol.csv", "importer,origin,code,value\nUSA,MEX,6109.10.00,1\n")
+        for size in [1, 16, 1 << 20] {
+            var runner = BatchRunner(index: index)
+            runner.blockSize = size
+            #expect(throws: TarifError(.badFile, "the row has 2 fields; the header has 5", at: SourceLocation(file: ragged, line: 3))) {
+                try runner.run(path: ragged) { _ in }
+            }
+            #expect(throws: TarifError(.truncated, "the file ends inside a quoted field that starts here", at: SourceLocation(file: open, line: 3, column: 5))) {
+                try runner.run(path: open) { _ in }
+            }
+            let e = #expect(throws: TarifError.self) { try runner.run(path: noColumn) { _ in } }
+            #expect(e?.message.contains("no 'date' column") == true)
+        }
     }
 
     @Test func marketsAndOriginsRank() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import TarifCore
 import Testing
 
@@ -20,6 +21,13 @@ struct StoreTests {
             try sink.addRate(LineRate(code: try TariffCode("10063099"), kind: .mfn, text: "450,-/kg", expression: rate), role: "mfn")
         }
         return (db, try #require(try db.schedules().first))
+    }
+
+    /// A line's stored path is split as Foundation's `components(separatedBy:)` splits it.
+    @Test func pathsSplitAsFoundationSplitsThem() {
+        for text in ["", "a", " > ", "a > b", "a > > b", "a >  > b > ", " > a", "a>b > c", "é > 中 > ", "> >", "a > b > c > d"] {
+            #expect(text.parts(separatedBy: " > ") == text.components(separatedBy: " > "), "\(text)")
+        }
     }
 
     @Test func linesRatesAndSearchReadBack() throws {
