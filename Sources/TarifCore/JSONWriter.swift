@@ -176,7 +176,8 @@ extension Bool: JSONWritable {
 extension Array: JSONWritable where Element: JSONWritable {
     @inlinable public func write(to json: inout JSONWriter) {
         json.beginArray()
-        for element in self { element.write(to: &json) }
+        // By index: each element is written where it is (iterating would copy each one out).
+        for i in indices { self[i].write(to: &json) }
         json.endArray()
     }
 }

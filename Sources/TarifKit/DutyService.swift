@@ -21,13 +21,8 @@ public final class DutyService: Sendable {
     private let wording: PreferenceWording
     private let cache: Mutex<LineCache>
     private let rankingIndex = Mutex<ResolutionIndex?>(nil)
-    /// The agreements each origin takes part in, by day (the same for every line): at most
-    /// 50,000 pairs, then started again.
-    private let participations = Mutex<[ParticipationKey: Set<String>]>([:])
-    private struct ParticipationKey: Hashable {
-        var origin: CountryCode
-        var day: Day
-    }
+    /// The resolver every question uses, made once: it takes the origin's agreements from a memo.
+    private let resolver: DutyResolver
 
     /// - Parameter capacity: lines kept in memory (two generations of `capacity / 2`; a line
     ///   used in either generation stays).
@@ -37,6 +32,8 @@ public final class DutyService: Sendable {
         schedules = try tarif.store.schedules()
         lookup = CountryLookup(Array(registry.countries.values))
         wording = PreferenceWording(registry)
+        let memo = ParticipationMemo(registry)
+        resolver = DutyResolver(registry: registry, wording: wording) { memo.agreements(of: $0, on: $1) }
         dataTag = try Self.dataTag(of: tarif.store)
         cache = Mutex(LineCache(generation: max(1, capacity / 2)))
     }
@@ -102,20 +99,6 @@ public final class DutyService: Sendable {
         return try resolver.resolve(tariff, origin: origin, day: day, context: context)
     }
 
-    /// A resolver that takes the origin's agreements from the memo.
-    private var resolver: DutyResolver {
-        DutyResolver(registry: registry, wording: wording) { [self] origin, day in
-            let key = ParticipationKey(origin: origin, day: day)
-            if let hit = participations.withLock({ $0[key] }) { return hit }
-            let found = DutyResolver.agreements(of: origin, on: day, in: registry)
-            participations.withLock { memo in
-                if memo.count >= 50_000 { memo = [:] }
-                memo[key] = found
-            }
-            return found
-        }
-    }
-
     /// The in-memory index over every schedule and origin that ranks markets and origins,
     /// built on first use (a second or two) and kept.
     public func index() throws -> ResolutionIndex {
@@ -174,5 +157,30 @@ public final class DutyService: Sendable {
         }
         let hex = String(h, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// The agreements each origin takes part in, by day (the same for every line): at most
+/// 50,000 (origin, day) pairs, then started again.
+private final class ParticipationMemo: Sendable {
+    private struct Key: Hashable {
+        var origin: CountryCode
+        var day: Day
+    }
+
+    private let registry: Registry
+    private let memo = Mutex<[Key: Set<String>]>([:])
+
+    init(_ registry: Registry) { self.registry = registry }
+
+    func agreements(of origin: CountryCode, on day: Day) -> Set<String> {
+        let key = Key(origin: origin, day: day)
+        if let hit = memo.withLock({ $0[key] }) { return hit }
+        let found = DutyResolver.agreements(of: origin, on: day, in: registry)
+        memo.withLock { memo in
+            if memo.count >= 50_000 { memo = [:] }
+            memo[key] = found
+        }
+        return found
     }
 }

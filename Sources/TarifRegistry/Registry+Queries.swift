@@ -229,8 +229,13 @@ extension Registry {
     /// An agreement by id, short name or alias, ignoring case and punctuation.
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func agreement(named text: String) throws -> Agreement {
+        agreements[try agreementIndex(named: text)]
+    }
+
+    /// ``agreement(named:)`` as an index into ``agreements``.
+    public func agreementIndex(named text: String) throws -> Int {
         // An id as stored (already in key form, as resolutions pass it) needs no new key.
-        if let i = agreementNames[text] ?? agreementNames[Self.key(text)] { return agreements[i] }
+        if let i = agreementNames[text] ?? agreementNames[Self.key(text)] { return i }
         let names = agreements.flatMap { [$0.id, $0.shortName] + ($0.aliases ?? []) }
         throw TarifError(.notFound, "unknown agreement '\(text)'" + Suggest.phrase(for: text, among: names))
     }
@@ -269,15 +274,16 @@ extension Registry {
     private func shared(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [(index: Int, first: Cover, second: Cover, direction: PreferenceDirection)] {
         var found: [(index: Int, first: Cover, second: Cover, direction: PreferenceDirection)] = []
         forEachShared(a, b, Int32(day.ordinal)) { x, y, direction in found.append((Int(x.agreement), x, y, direction)) }
+        let agreements = self.agreements  // the closure takes the array, not the whole registry
         found.sort { agreements[$0.index].shortName < agreements[$1.index].shortName }
         return found
     }
 
     /// The agreements in force between `a` and `b` on `day` with the direction of their
-    /// preferences, in the order of ``common(_:_:on:)`` (by short name): the agreements
-    /// themselves, for a caller that needs more of them than ``SharedAgreement`` tells.
-    public func sharedAgreements(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [(agreement: Agreement, direction: PreferenceDirection)] {
-        shared(a, b, on: day).map { (agreements[$0.index], $0.direction) }
+    /// preferences, in the order of ``common(_:_:on:)`` (by short name), as indices into
+    /// ``agreements``: for a caller that needs more of them than ``SharedAgreement`` tells.
+    public func sharedAgreements(_ a: CountryCode, _ b: CountryCode, on day: Day) -> [(agreement: Int, direction: PreferenceDirection)] {
+        shared(a, b, on: day).map { ($0.index, $0.direction) }
     }
 
     /// Whether `origin` gets `importer`'s program `code` on `day`, with every condition explained.

@@ -93,9 +93,10 @@ extension Registry {
         programIndex[importer]?[code].map { programs[$0] }
     }
 
-    /// A program of `importer` and the agreement it carries out; nil when either is not in the registry.
-    public func programAndAgreement(importer: CountryCode, code: String) -> (program: PreferenceProgram, agreement: Agreement)? {
+    /// A program of `importer` and the agreement it carries out, as indices into ``programs``
+    /// and ``agreements`` (both large values, read in place); nil when either is not in the registry.
+    public func programAndAgreement(importer: CountryCode, code: String) -> (program: Int, agreement: Int)? {
         guard let p = programIndex[importer]?[code], programAgreement[p] >= 0 else { return nil }
-        return (programs[p], agreements[Int(programAgreement[p])])
+        return (p, Int(programAgreement[p]))
     }
 }

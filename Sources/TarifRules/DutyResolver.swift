@@ -28,8 +28,13 @@ public struct DutyResolver: Sendable {
         self.originAgreements = originAgreements ?? { [registry] origin, day in Self.agreements(of: origin, on: day, in: registry) }
     }
 
-    func words(_ ag: Agreement) -> PreferenceWording.Words {
-        wording?.byAgreement[ag.id] ?? PreferenceWording.words(ag)
+    /// The wording of agreement `a` (an index into the registry's agreements).
+    func words(_ a: Int) -> PreferenceWording.Words {
+        // Written for this registry's agreements (a wording from another registry is not used).
+        if let wording, a < wording.byAgreement.count, wording.byAgreement[a].id == registry.agreements[a].id {
+            return wording.byAgreement[a]
+        }
+        return PreferenceWording.words(registry.agreements[a])
     }
 
     /// The agreements `origin` takes part in on `day`, as the resolver uses them.
@@ -54,14 +59,16 @@ public struct DutyResolver: Sendable {
                 ?? (member ? "\(origin) is a WTO Member on \(day): MFN treatment is owed (GATT 1994 Art. I:1)"
                     : "\(origin) is not a WTO Member on \(day): \(importer) extends its MFN rates to it under its own law")
         }
+        // Treatments are appended, then completed in place (a treatment is a large value to copy).
         if let mfn = t.rates.first(where: { $0.kind == .mfn }) {
-            var m = Treatment(
-                kind: .mfn, legalBasis: mfnBasis(info: info, origin: origin, day: day), rateSource: Self.mfnColumn(importer),
-                rateText: mfn.text, rate: mfn.expression, publishedOn: t.publishedOn)
+            treatments.append(
+                Treatment(
+                    kind: .mfn, legalBasis: mfnBasis(info: info, origin: origin, day: day), rateSource: Self.mfnColumn(importer),
+                    rateText: mfn.text, rate: mfn.expression, publishedOn: t.publishedOn))
             if let w = withdrawal, let origin {
-                m.excludedBecause = "\(importer) withdrew MFN treatment from goods of \(origin) from \(w.from): \(w.instrument)"
+                treatments[treatments.count - 1].excludedBecause =
+                    "\(importer) withdrew MFN treatment from goods of \(origin) from \(w.from): \(w.instrument)"
             }
-            treatments.append(m)
         }
         if let w = withdrawal, let origin {
             if let col2 = t.rates.first(where: { $0.kind == .nonMFN }) {
@@ -80,30 +87,36 @@ public struct DutyResolver: Sendable {
         if let origin {
             for r in t.rates where r.kind == .preferential {
                 guard let code = r.program else { continue }
-                guard let (program, ag) = registry.programAndAgreement(importer: importer, code: code) else {
+                // The program and its agreement are read in place in the registry (they are large values).
+                guard let (pi, ai) = registry.programAndAgreement(importer: importer, code: code) else {
                     notes.append("program code \(code) on this line is not in the registry; it is not considered")
                     continue
                 }
-                let w = words(ag)
-                var p = Treatment(
-                    kind: .preferential, program: code, agreement: ag.id, legalBasis: preferenceBasis(ag, w, provision: program.provision, info: info),
-                    rateSource: "\(Self.specialColumn(importer)) (\(code))", rateText: r.text, rate: r.expression, publishedOn: t.publishedOn,
-                    conditions: w.conditions)
+                let id = registry.agreements[ai].id
+                func appendPreference() {
+                    let w = words(ai)
+                    treatments.append(
+                        Treatment(
+                            kind: .preferential, program: code, agreement: id,
+                            legalBasis: preferenceBasis(ai, w, provision: registry.programs[pi].provision, info: info),
+                            rateSource: "\(Self.specialColumn(importer)) (\(code))", rateText: r.text, rate: r.expression,
+                            publishedOn: t.publishedOn, conditions: w.conditions))
+                    covered.insert(id)
+                }
                 if registry.isEligible(origin: origin, importer: importer, program: code, on: day) {
+                    appendPreference()
                     if code.hasSuffix("*") {
                         if let x = registry.lineExclusion(importer: importer, program: code, code: t.line.code, origin: origin, on: day) {
-                            p.excludedBecause = "\(origin) is excluded from \(code) on \(x.code) (\(x.source.title))"
+                            treatments[treatments.count - 1].excludedBecause = "\(origin) is excluded from \(code) on \(x.code) (\(x.source.title))"
                         } else if !registry.hasLineExclusions(importer: importer, program: code) {
-                            p.notes.append("\(code): some beneficiaries are excluded on this line; the list (\(program.provision)) is not loaded, so \(origin) is assumed not to be one")
+                            treatments[treatments.count - 1].notes.append(
+                                "\(code): some beneficiaries are excluded on this line; the list (\(registry.programs[pi].provision)) is not loaded, so \(origin) is assumed not to be one")
                         }
                     }
-                    covered.insert(ag.id)
-                    treatments.append(p)
-                } else if program.beneficiaries == .allOrigins || originAgreements.contains(ag.id) {
+                } else if registry.programs[pi].beneficiaries == .allOrigins || originAgreements.contains(id) {
                     let e = try registry.eligibility(origin: origin, importer: importer, program: code, on: day)
-                    p.excludedBecause = e.failures.joined(separator: "; ")
-                    covered.insert(ag.id)
-                    treatments.append(p)
+                    appendPreference()
+                    treatments[treatments.count - 1].excludedBecause = e.failures.joined(separator: "; ")
                 } else {
                     notOpen.append(code)
                 }
@@ -116,50 +129,53 @@ public struct DutyResolver: Sendable {
         // Staged preferential schedules.
         if let origin {
             for s in t.staged where s.schedule.partner == nil || s.schedule.partner == origin {
-                guard let ag = try? registry.agreement(named: s.schedule.agreement) else {
+                guard let ai = try? registry.agreementIndex(named: s.schedule.agreement) else {
                     notes.append("staged schedule '\(s.schedule.title)' names agreement \(s.schedule.agreement), which is not in the registry")
                     continue
                 }
-                let refusal = registry.preferenceRefusal(importer: importer, origin: origin, agreement: ag.id, on: day)
-                if refusal != nil && !originAgreements.contains(ag.id) { continue }
+                let id = registry.agreements[ai].id
+                let refusal = registry.preferenceRefusal(importer: importer, origin: origin, agreement: id, on: day)
+                if refusal != nil && !originAgreements.contains(id) { continue }
                 let stageNote = "\(s.schedule.title): \(s.rate.text) from \(s.rate.validFrom)\(s.validUntil.map { " until \($0.adding(days: -1))" } ?? "")"
-                if let i = treatments.firstIndex(where: { $0.agreement == ag.id && $0.rate != nil }) {
+                if let i = treatments.firstIndex(where: { $0.agreement == id && $0.rate != nil }) {
                     treatments[i].notes.append("staged commitment: \(stageNote)")
                     continue
                 }
                 var p = Treatment(
-                    kind: .preferential, agreement: ag.id,
+                    kind: .preferential, agreement: id,
                     legalBasis: LegalBasis(
-                        article: ag.basis.first { $0 != .gatsV }?.article ?? NotificationBasis.notNotified.article,
-                        instrument: "\(ag.name); \(s.schedule.legalSource)"),
+                        article: registry.agreements[ai].basis.first { $0 != .gatsV }?.article ?? NotificationBasis.notNotified.article,
+                        instrument: "\(registry.agreements[ai].name); \(s.schedule.legalSource)"),
                     rateSource: s.schedule.title, rateText: s.rate.text, rate: s.rate.expression, publishedOn: s.rate.code,
-                    conditions: words(ag).conditions)
+                    conditions: words(ai).conditions)
                 if let s0 = s.rate.staging { p.notes.append("staging category \(s0)\(s.rate.baseRate.map { ", base rate \($0)" } ?? "")") }
                 if let refusal {
                     p.excludedBecause = refusal
                 } else if day < s.rate.validFrom {
                     p.excludedBecause = "the schedule's first stage starts on \(s.rate.validFrom)"
                 }
-                covered.insert(ag.id)
+                covered.insert(id)
                 treatments.append(p)
             }
         }
 
         // Agreements in force between the two with no rate on this line.
         if let origin {
-            for (ag, direction) in registry.sharedAgreements(importer, origin, on: day) where direction != .secondGrantsFirst && !covered.contains(ag.id) {
+            for (ai, direction) in registry.sharedAgreements(importer, origin, on: day) where direction != .secondGrantsFirst {
+                let id = registry.agreements[ai].id
                 // Sector concessions bound for all Members (pharmaceuticals, dyes, civil aircraft) are MFN, not preferences.
-                guard !ag.basis.contains(.mfnConcession) else { continue }
-                let programs = registry.programs(of: importer, forAgreement: ag.id)
-                let w = words(ag)
+                guard !covered.contains(id), !registry.agreements[ai].basis.contains(.mfnConcession) else { continue }
+                let programs = registry.programs(of: importer, forAgreement: id)
+                let w = words(ai)
                 let codes = programs.map(\.code)
+                let shortName = registry.agreements[ai].shortName
                 let why = codes.isEmpty
-                    ? "\(ag.shortName) is in force between \(importer) and \(origin) on \(day), but no \(ag.shortName) rate for this line is loaded: \(info.title) publishes no preferential column for it (load the agreement's schedule with `tarif data import --reader tarif-staging-csv`)"
-                    : "\(ag.shortName) is in force between \(importer) and \(origin) on \(day), but the schedule gives no rate under \(codes.joined(separator: ", ")) on this line"
+                    ? "\(shortName) is in force between \(importer) and \(origin) on \(day), but no \(shortName) rate for this line is loaded: \(info.title) publishes no preferential column for it (load the agreement's schedule with `tarif data import --reader tarif-staging-csv`)"
+                    : "\(shortName) is in force between \(importer) and \(origin) on \(day), but the schedule gives no rate under \(codes.joined(separator: ", ")) on this line"
                 treatments.append(
                     Treatment(
-                        kind: .preferential, program: codes.count == 1 ? codes[0] : nil, agreement: ag.id,
-                        legalBasis: preferenceBasis(ag, w, provision: programs.first?.provision, info: info),
+                        kind: .preferential, program: codes.count == 1 ? codes[0] : nil, agreement: id,
+                        legalBasis: preferenceBasis(ai, w, provision: programs.first?.provision, info: info),
                         rateText: nil, rate: nil, publishedOn: nil, conditions: w.conditions, excludedBecause: why))
             }
         }
@@ -240,8 +256,8 @@ public struct DutyResolver: Sendable {
             instrument: national == info.legalSource ? national : "\(national); \(info.legalSource)")
     }
 
-    func preferenceBasis(_ ag: Agreement, _ words: PreferenceWording.Words, provision: String?, info: ScheduleInfo) -> LegalBasis {
-        var instrument = ag.name
+    func preferenceBasis(_ a: Int, _ words: PreferenceWording.Words, provision: String?, info: ScheduleInfo) -> LegalBasis {
+        var instrument = registry.agreements[a].name
         if let provision { instrument += "; " + provision }
         instrument += "; " + info.legalSource
         return LegalBasis(article: words.article, instrument: instrument)
@@ -264,18 +280,19 @@ public struct DutyResolver: Sendable {
 /// it and the conditions for claiming it.
 public struct PreferenceWording: Sendable {
     public struct Words: Sendable {
+        /// The agreement's id.
+        public var id: String
         /// The agreement's legal bases other than GATS Art. V, joined ("not notified" when none).
         public var article: String
         public var conditions: [String]
     }
 
-    let byAgreement: [String: Words]
+    /// By agreement, in the registry's order.
+    let byAgreement: [Words]
 
-    /// The words of every agreement of `registry`.
+    /// The words of every agreement of `registry` (the resolver's registry: they are found by index).
     public init(_ registry: Registry) {
-        var words: [String: Words] = [:]
-        for ag in registry.agreements { words[ag.id] = Self.words(ag) }
-        byAgreement = words
+        byAgreement = registry.agreements.map(Self.words)
     }
 
     static func words(_ ag: Agreement) -> Words {
@@ -283,6 +300,7 @@ public struct PreferenceWording: Sendable {
         for b in ag.basis where b != .gatsV { article += article.isEmpty ? b.article : "; " + b.article }
         let proofs = ag.proofOfOrigin ?? []
         return Words(
+            id: ag.id,
             article: article.isEmpty ? NotificationBasis.notNotified.article : article,
             conditions: proofs.isEmpty
                 ? ["the goods must originate under \(ag.shortName)'s rules of origin; a claim for preferential treatment at entry"]

@@ -3,8 +3,9 @@ import TarifCore
 /// Plain-language explanations of a resolution, in English and Indonesian.
 public enum Explainer {
     public static func explain(_ r: DutyResolution) -> DutyResolution.Explanation {
-        let applied = r.applied.map { r.treatments[$0] }
-        let a = applied[0]
+        // Treatments are read where they are, by index (each is a large value to copy).
+        let t = r.treatments
+        let a = t[r.applied[0]]
         let rate = a.rate?.summary ?? "—"
         let desc = r.line.descriptionEnglish
         let descID = r.line.descriptionLocal ?? r.line.descriptionEnglish
@@ -42,10 +43,10 @@ public enum Explainer {
                 en.append("Under GATT 1994 Article I:1 this rate is owed to goods of every WTO Member alike. No origin was stated, so no preference was considered.")
                 id.append("Berdasarkan Pasal I:1 GATT 1994, tarif ini berlaku sama bagi barang dari semua anggota WTO. Negara asal tidak disebutkan, sehingga preferensi tidak diperiksa.")
             }
-            let excluded = r.treatments.filter { $0.kind == .preferential && !$0.isAvailable }
+            let excluded = t.indices.filter { t[$0].kind == .preferential && !t[$0].isAvailable }
             if let origin, !excluded.isEmpty {
-                let noRate = excluded.filter { $0.rate == nil }.map(\.label)
-                let other = excluded.filter { $0.rate != nil }.prefix(3).map { "\($0.label): \($0.excludedBecause ?? "")" }
+                let noRate = excluded.filter { t[$0].rate == nil }.map { t[$0].label }
+                let other = excluded.filter { t[$0].rate != nil }.prefix(3).map { "\(t[$0].label): \(t[$0].excludedBecause ?? "")" }
                 var list = other
                 var listID = other
                 if !noRate.isEmpty {
@@ -64,15 +65,16 @@ public enum Explainer {
             id.append(
                 "\(importer) telah mencabut perlakuan MFN bagi barang asal \(origin ?? "ini") (\(a.legalBasis.instrument)). Barang tersebut dikenai tarif kolom 2 sebesar \(rate) atas pos \(code) (\"\(descID)\"). Dasar pembenaran: \(a.legalBasis.article).")
         case .preferential:
-            let names = applied.map(\.label).joined(separator: " and ")
-            let namesID = applied.map(\.label).joined(separator: " dan ")
-            let floor = r.fallback.map { r.treatments[$0] }
-            let floorRate = floor?.rate?.summary ?? "—"
+            let labels = r.applied.map { t[$0].label }
+            let names = labels.joined(separator: " and ")
+            let namesID = labels.joined(separator: " dan ")
+            let floorLabel = r.fallback.map { t[$0].label } ?? "MFN"
+            let floorRate = r.fallback.flatMap { t[$0].rate?.summary } ?? "—"
             en.append(
-                "On \(day), goods of \(origin ?? "?") entering \(importer) under line \(code) (\"\(desc)\") qualify for \(names) at \(rate) instead of the \(floor?.label ?? "MFN") rate of \(floorRate), under \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
+                "On \(day), goods of \(origin ?? "?") entering \(importer) under line \(code) (\"\(desc)\") qualify for \(names) at \(rate) instead of the \(floorLabel) rate of \(floorRate), under \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
             id.append(
-                "Pada \(day), barang asal \(origin ?? "?") yang masuk ke \(importer) dengan pos \(code) (\"\(descID)\") berhak atas \(namesID) dengan tarif \(rate), bukan tarif \(floor?.label ?? "MFN") sebesar \(floorRate), berdasarkan \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
-            if applied.count > 1 {
+                "Pada \(day), barang asal \(origin ?? "?") yang masuk ke \(importer) dengan pos \(code) (\"\(descID)\") berhak atas \(namesID) dengan tarif \(rate), bukan tarif \(floorLabel) sebesar \(floorRate), berdasarkan \(a.legalBasis.article) (\(a.legalBasis.instrument)).")
+            if r.applied.count > 1 {
                 en.append("These preferences give the same rate; the importer may claim either.")
                 id.append("Preferensi-preferensi ini memberikan tarif yang sama; importir dapat mengklaim salah satunya.")
             }
@@ -81,15 +83,15 @@ public enum Explainer {
                 id.append("Syarat: barang harus memenuhi ketentuan asal barang \(a.agreement ?? "")\(a.conditions.count > 1 ? "; " + a.conditions.dropFirst().joined(separator: "; ").replacingFirst("proof of origin: ", with: "bukti asal barang: ") : "").")
             }
             if let m = a.marginOfPreference?.grouped {
-                en.append("It saves \(m) against the \(floor?.label ?? "MFN") duty.")
-                id.append("Penghematannya \(m) dibanding bea masuk \(floor?.label ?? "MFN").")
+                en.append("It saves \(m) against the \(floorLabel) duty.")
+                id.append("Penghematannya \(m) dibanding bea masuk \(floorLabel).")
             }
-            if let floor {
-                let floorDuty = floor.duty?.grouped
-                let f = floorDuty.map { " (duty \($0))" } ?? ""
-                let fID = floorDuty.map { " (bea masuk \($0))" } ?? ""
-                en.append("If origin is not proved, the \(floor.label) rate of \(floorRate) applies\(f).")
-                id.append("Jika asal barang tidak dapat dibuktikan, berlaku tarif \(floor.label) sebesar \(floorRate)\(fID).")
+            if let f = r.fallback {
+                let floorDuty = t[f].duty?.grouped
+                let d = floorDuty.map { " (duty \($0))" } ?? ""
+                let dID = floorDuty.map { " (bea masuk \($0))" } ?? ""
+                en.append("If origin is not proved, the \(floorLabel) rate of \(floorRate) applies\(d).")
+                id.append("Jika asal barang tidak dapat dibuktikan, berlaku tarif \(floorLabel) sebesar \(floorRate)\(dID).")
             }
         }
         en.append(dutyEN)
