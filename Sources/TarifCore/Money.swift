@@ -59,23 +59,43 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
 extension Money {
     /// `900,000,000.00 IDR`: digits grouped by thousands, at the currency's minor unit.
     public var grouped: String {
-        let rounded = Array(roundedToMinorUnit.amount.description.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(rounded.count + rounded.count / 3 + 4)
-        var integer = rounded[...]
-        if integer.first == UInt8(ascii: "-") {
-            out.append(UInt8(ascii: "-"))
-            integer = integer.dropFirst()
+        var digits = roundedToMinorUnit.amount.description
+        let code = currency.code
+        return digits.withUTF8 { text in
+            // Sign, integer digits with a comma every three, the fraction as printed, a space and the code.
+            let negative = text.first == UInt8(ascii: "-")
+            let start = negative ? 1 : 0
+            let point = text[start...].firstIndex(of: UInt8(ascii: ".")) ?? text.count
+            let integerDigits = point - start
+            let commas = max(0, (integerDigits - 1) / 3)
+            let length = text.count + commas + 1 + code.utf8.count
+            return String(unsafeUninitializedCapacity: length) { out in
+                var o = 0
+                if negative {
+                    out[o] = UInt8(ascii: "-")
+                    o += 1
+                }
+                for i in start..<point {
+                    let k = i - start
+                    if k > 0, (integerDigits - k) % 3 == 0 {
+                        out[o] = UInt8(ascii: ",")
+                        o += 1
+                    }
+                    out[o] = text[i]
+                    o += 1
+                }
+                for i in point..<text.count {
+                    out[o] = text[i]
+                    o += 1
+                }
+                out[o] = UInt8(ascii: " ")
+                o += 1
+                for b in code.utf8 {
+                    out[o] = b
+                    o += 1
+                }
+                return o
+            }
         }
-        let fraction = integer.firstIndex(of: UInt8(ascii: ".")).map { integer[$0...] } ?? []
-        integer = integer.prefix(integer.count - fraction.count)
-        for (i, digit) in integer.enumerated() {
-            if i > 0, (integer.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
-            out.append(digit)
-        }
-        out += fraction
-        out.append(UInt8(ascii: " "))
-        out += currency.code.utf8
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -140,6 +140,13 @@ extension Registry {
     @inlinable
     public func isEligible(origin: CountryCode, importer: CountryCode, program code: String, on day: Day) -> Bool {
         guard let p = programIndex[importer]?[code] else { return false }
+        return isEligible(origin: origin, importer: importer, programAt: p, on: day)
+    }
+
+    /// ``isEligible(origin:importer:program:on:)`` for the program at index `p` of ``programs``
+    /// (one of `importer`'s, as ``programAndAgreement(importer:code:)`` finds it).
+    @inlinable
+    public func isEligible(origin: CountryCode, importer: CountryCode, programAt p: Int, on day: Day) -> Bool {
         let agreement = programAgreement[p]
         guard agreement >= 0 else { return false }
         let d = Int32(day.ordinal)
@@ -211,11 +218,18 @@ extension Registry {
     /// A country by alpha-3 or alpha-2 code or by name.
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func country(named text: String) throws -> Country {
+        let code = try countryCode(named: text)
+        guard let c = countries[code] else { throw TarifError(.notFound, "unknown country '\(text)'") }  // found there
+        return c
+    }
+
+    /// The code of ``country(named:)``, without copying the country's record.
+    public func countryCode(named text: String) throws -> CountryCode {
         let trimmed = text.trimmingSpaces
-        if trimmed.count == 3, let code = try? CountryCode(trimmed), let c = countries[code] { return c }
+        if trimmed.count == 3, let code = try? CountryCode(trimmed), countries[code] != nil { return code }
         let k = Self.key(trimmed)
         if let c = countries.values.first(where: { $0.alpha2 == k || Self.key($0.name) == k || Self.key($0.officialName) == k }) {
-            return c
+            return c.code
         }
         let names = countries.values.flatMap { [$0.code.rawValue, $0.name] }
         throw TarifError(.notFound, "unknown country '\(text)'" + Suggest.phrase(for: trimmed, among: names))

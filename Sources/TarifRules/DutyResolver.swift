@@ -103,7 +103,7 @@ public struct DutyResolver: Sendable {
                             publishedOn: t.publishedOn, conditions: w.conditions))
                     covered.insert(id)
                 }
-                if registry.isEligible(origin: origin, importer: importer, program: code, on: day) {
+                if registry.isEligible(origin: origin, importer: importer, programAt: pi, on: day) {
                     appendPreference()
                     if code.hasSuffix("*") {
                         if let x = registry.lineExclusion(importer: importer, program: code, code: t.line.code, origin: origin, on: day) {

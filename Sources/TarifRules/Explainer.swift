@@ -80,7 +80,7 @@ public enum Explainer {
             }
             if !a.conditions.isEmpty {
                 en.append("Condition: \(a.conditions.joined(separator: "; ")).")
-                id.append("Syarat: barang harus memenuhi ketentuan asal barang \(a.agreement ?? "")\(a.conditions.count > 1 ? "; " + a.conditions.dropFirst().joined(separator: "; ").replacingFirst("proof of origin: ", with: "bukti asal barang: ") : "").")
+                id.append("Syarat: barang harus memenuhi ketentuan asal barang \(a.agreement ?? "")\(a.conditions.count > 1 ? "; " + Self.indonesian(a.conditions.dropFirst().joined(separator: "; ")) : "").")
             }
             if let m = a.marginOfPreference?.grouped {
                 en.append("It saves \(m) against the \(floorLabel) duty.")
@@ -109,6 +109,14 @@ public enum Explainer {
             }
         }
         return .init(english: en.text, indonesian: id.text)
+    }
+
+    /// The conditions after the first, with "proof of origin" in Indonesian.
+    static func indonesian(_ conditions: String) -> String {
+        let proof = "proof of origin: "
+        // The wording puts it first (see PreferenceWording); anywhere else it is searched for.
+        if conditions.hasPrefix(proof) { return "bukti asal barang: " + conditions.dropFirst(proof.count) }
+        return conditions.replacingFirst(proof, with: "bukti asal barang: ")
     }
 }
 

@@ -13,7 +13,7 @@ extension TarifAPI {
         v1.get("audit/:importer") { [self] request, context in
             let s = service
             let q = Query(request)
-            let importer = try s.registry.country(named: try context.parameters.require("importer")).code
+            let importer = try s.registry.countryCode(named: try context.parameters.require("importer"))
             let day = try q.day()
             let limit = try q.int("findings", default: 100)
             let currency = try s.schedule(for: importer, on: day).info.currency
@@ -25,7 +25,7 @@ extension TarifAPI {
             }
             let origins = try q["origins"].map { list in
                 try list.split(separator: ",").map { name in
-                    do { return try s.registry.country(named: String(name).trimming(" ")).code } catch var e as TarifError {
+                    do { return try s.registry.countryCode(named: String(name).trimming(" ")) } catch var e as TarifError {
                         e.location = SourceLocation(file: "query", field: "origins")
                         throw e
                     }
@@ -126,12 +126,12 @@ struct OriginQuestion: Decodable {
             regime = try OriginData.regime(named: agreement, registry: registry)
             parties = try OriginData.parties(of: regime!.agreement, on: day, registry: registry)
         }
-        try at("exporter") { exporter = try registry.country(named: self.exporter).code }
+        try at("exporter") { exporter = try registry.countryCode(named: self.exporter) }
         guard let regime else { throw TarifError(.notFound, "no rules of origin for \(agreement)") }
         guard parties.contains(exporter) else {
             throw TarifError(.notFound, "\(exporter) is not a party to \(regime.agreement) on \(day)", at: SourceLocation(file: "body", field: "exporter"))
         }
-        try at("importer") { importer = try self.importer.map { try registry.country(named: $0).code } }
+        try at("importer") { importer = try self.importer.map { try registry.countryCode(named: $0) } }
         try at("product") { product = try TariffCode(self.product) }
         guard !materials.isEmpty || whollyObtained == true else {
             throw TarifError(.missingInput, "materials: list the materials used, or set whollyObtained", at: SourceLocation(file: "body", field: "materials"))
@@ -141,7 +141,7 @@ struct OriginQuestion: Decodable {
             var code = product
             var origin: CountryCode?
             try at("materials[\(i)].code") { code = try TariffCode(m.code) }
-            try at("materials[\(i)].origin") { origin = try m.origin.map { try registry.country(named: $0).code } }
+            try at("materials[\(i)].origin") { origin = try m.origin.map { try registry.countryCode(named: $0) } }
             list.append(
                 Material(
                     row: i + 1, code: code, origin: origin, value: try number(m.value, "materials[\(i)].value"),
@@ -149,7 +149,7 @@ struct OriginQuestion: Decodable {
         }
         var transits: [Transit] = []
         for (i, t) in (self.transits ?? []).enumerated() {
-            try at("transits[\(i)].country") { transits.append(Transit(country: try registry.country(named: t.country).code, processed: t.processed ?? false)) }
+            try at("transits[\(i)].country") { transits.append(Transit(country: try registry.countryCode(named: t.country), processed: t.processed ?? false)) }
         }
         let production = Production(
             product: product, exporter: exporter, importer: importer, materials: list, fob: try number(fob, "fob"),

@@ -167,11 +167,11 @@ public final class TarifAPI: Sendable {
             let q = Query(request)
             let day = try q.day()
             if let a = q["country"], let b = q["partner"] {
-                let one = try registry.country(named: a).code, two = try registry.country(named: b).code
+                let one = try registry.countryCode(named: a), two = try registry.countryCode(named: b)
                 return JSON.response(registry.common(one, two, on: day))
             }
             if let a = q["country"] {
-                let one = try registry.country(named: a).code
+                let one = try registry.countryCode(named: a)
                 return JSON.response(registry.agreements(matching: AgreementFilter(party: one, inForceOn: day)).map { $0.0.id })
             }
             return JSON.response(registry.agreements.map(\.id))
@@ -194,7 +194,7 @@ public final class TarifAPI: Sendable {
         v1.get("lines/:importer") { [self] request, context in
             let s = service
             let q = Query(request)
-            let importer = try s.registry.country(named: try context.parameters.require("importer")).code
+            let importer = try s.registry.countryCode(named: try context.parameters.require("importer"))
             guard let text = q["q"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
                 throw TarifError(.missingInput, "search words or a code: ?q=rice", at: .init(file: "query", field: "q"))
             }
@@ -227,7 +227,7 @@ public final class TarifAPI: Sendable {
         }
         v1.get("rates/:importer/:code") { [self] request, context in
             let s = service
-            let importer = try s.registry.country(named: try context.parameters.require("importer")).code
+            let importer = try s.registry.countryCode(named: try context.parameters.require("importer"))
             let code = try Query.code(try context.parameters.require("code"))
             return JSON.response(try s.rate(importer: importer, code: code, on: try Query(request).day()))
         }
@@ -237,7 +237,7 @@ public final class TarifAPI: Sendable {
         v1.get("markets") { [self] request, _ in
             let s = service
             let q = Query(request)
-            let origin = try s.registry.country(named: try q.require("origin")).code
+            let origin = try s.registry.countryCode(named: try q.require("origin"))
             let product = try Query.code(try q.require("product"), field: "product", from: "query")
             let day = try q.day()
             let markets = try await withTimeLimit(options.timeLimit) { try s.index().markets(from: origin, product: product, on: day) }
@@ -246,7 +246,7 @@ public final class TarifAPI: Sendable {
         v1.get("origins") { [self] request, _ in
             let s = service
             let q = Query(request)
-            let importer = try s.registry.country(named: try q.require("importer")).code
+            let importer = try s.registry.countryCode(named: try q.require("importer"))
             let code = try Query.code(try q.require("code"), field: "code", from: "query")
             let day = try q.day()
             let value = try Query.decimal(q["value"], field: "value", from: "query")
@@ -415,8 +415,8 @@ struct DutyArguments {
     var value: ExactDecimal?
 
     init(_ q: DutyQuestion, from place: String, registry: Registry) throws {
-        importer = try registry.country(named: q.importer).code
-        origin = try q.origin.map { try registry.country(named: $0).code }
+        importer = try registry.countryCode(named: q.importer)
+        origin = try q.origin.map { try registry.countryCode(named: $0) }
         code = try Query.code(q.code, field: "code", from: place)
         day = try Query.day(q.on, from: place)
         value = try Query.decimal(q.value, field: "value", from: place)
