@@ -461,30 +461,38 @@ struct ScheduleSummary: Encodable {
 
 /// The query string of a request, read with errors that name the parameter.
 struct Query {
-    let parameters: [String: String]
+    /// The parameters as written, names as they are and values percent-decoded (left as
+    /// written when the decoding fails); a name given twice has its last value.
+    private let parameters: [(name: Substring, value: String)]
 
     init(_ request: Request) { self.init(request.uri) }
 
-    init(_ uri: URI) {
-        var p: [String: String] = [:]
-        for (k, v) in uri.queryParameters {
-            let value = String(v)
-            p[String(k)] = value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value
+    init(_ uri: URI) { self.init(query: uri.query) }
+
+    /// Reads `name=value&…` (a few parameters: a list searched by name costs less than a dictionary).
+    init(query: String?) {
+        guard let query, !query.isEmpty else {
+            parameters = []
+            return
         }
-        parameters = p
+        parameters = query.split(separator: "&").map { pair in
+            guard let eq = pair.firstIndex(of: "=") else { return (pair, "") }
+            let value = String(pair[pair.index(after: eq)...])
+            return (pair[..<eq], value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value)
+        }
     }
 
-    subscript(_ name: String) -> String? { parameters[name] }
+    subscript(_ name: String) -> String? { parameters.last { $0.name == name }?.value }
 
     func require(_ name: String) throws -> String {
-        guard let v = parameters[name], !v.isEmpty else {
+        guard let v = self[name], !v.isEmpty else {
             throw TarifError(.missingInput, "the query parameter '\(name)' is required", at: SourceLocation(file: "query", field: name))
         }
         return v
     }
 
     /// `on` as YYYY-MM-DD; today when absent.
-    func day() throws -> Day { try Self.day(parameters["on"], from: "query") }
+    func day() throws -> Day { try Self.day(self["on"], from: "query") }
 
     /// A date parameter `on`, today when absent.
     static func day(_ text: String?, from place: String) throws -> Day {
@@ -495,7 +503,7 @@ struct Query {
     }
 
     func int(_ name: String, default value: Int) throws -> Int {
-        guard let text = parameters[name] else { return value }
+        guard let text = self[name] else { return value }
         guard let v = Int(text), v > 0, v <= 1_000 else {
             throw TarifError(.badNumber, "'\(text)' is not a whole number from 1 to 1000", at: SourceLocation(file: "query", field: name))
         }
