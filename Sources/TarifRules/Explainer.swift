@@ -94,8 +94,8 @@ public enum Explainer {
                 id.append("Jika asal barang tidak dapat dibuktikan, berlaku tarif \(floorLabel) sebesar \(floorRate)\(dID).")
             }
         }
-        en.append(dutyEN)
-        id.append(dutyID)
+        en.append("\(dutyEN)")
+        id.append("\(dutyID)")
         for l in r.additionalDuties where l.applies == true && l.effect != .noChange {
             let what = l.effect == .addOn ? "adds \(l.rate?.summary ?? l.rateText)" : "sets \(l.rate?.summary ?? l.rateText) in place of the applied rate"
             let whatID = l.effect == .addOn ? "menambahkan \(l.rate?.summary ?? l.rateText)" : "menetapkan \(l.rate?.summary ?? l.rateText) sebagai pengganti tarif yang berlaku"
@@ -120,15 +120,53 @@ public enum Explainer {
     }
 }
 
-/// Sentences written one after another into one string, a space between each.
+/// Sentences written one after another into one text, a space between each. Each sentence's
+/// literal parts and values are copied straight into the text's bytes (no string is built
+/// per sentence); the text is made once at the end.
 struct Sentences {
-    private(set) var text = ""
+    private var bytes: [UInt8] = []
 
-    init() { text.reserveCapacity(1_024) }
+    init() { bytes.reserveCapacity(1_024) }
 
-    mutating func append(_ sentence: String) {
-        if !text.isEmpty { text += " " }
-        text += sentence
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func append(_ sentence: Sentence) {
+        if !bytes.isEmpty { bytes.append(UInt8(ascii: " ")) }
+        bytes.append(contentsOf: sentence.bytes)
+    }
+}
+
+/// One sentence of an explanation, written with string interpolation into bytes.
+struct Sentence: ExpressibleByStringInterpolation {
+    var bytes: [UInt8]
+
+    init(stringLiteral value: StaticString) {
+        bytes = value.withUTF8Buffer { Array($0) }
+    }
+
+    init(stringInterpolation: StringInterpolation) {
+        bytes = stringInterpolation.bytes
+    }
+
+    struct StringInterpolation: StringInterpolationProtocol {
+        var bytes: [UInt8] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            bytes.reserveCapacity(literalCapacity + 24 * interpolationCount)
+        }
+
+        mutating func appendLiteral(_ literal: StaticString) {
+            literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        }
+
+        mutating func appendInterpolation(_ text: String) {
+            var text = text
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+
+        mutating func appendInterpolation(_ value: some CustomStringConvertible) {
+            appendInterpolation(value.description)
+        }
     }
 }
 
