@@ -475,10 +475,12 @@ struct Query {
             parameters = []
             return
         }
-        parameters = query.split(separator: "&").map { pair in
-            guard let eq = pair.firstIndex(of: "=") else { return (pair, "") }
-            let value = String(pair[pair.index(after: eq)...])
-            return (pair[..<eq], value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value)
+        // Split on the bytes `&` and `=` (as Hummingbird's own parser does).
+        let utf8 = query.utf8
+        parameters = utf8.split(separator: UInt8(ascii: "&")).map { pair in
+            guard let eq = pair.firstIndex(of: UInt8(ascii: "=")) else { return (Substring(pair), "") }
+            let value = String(Substring(pair[utf8.index(after: eq)...]))
+            return (Substring(pair[..<eq]), value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value)
         }
     }
 
