@@ -60,22 +60,23 @@ public struct DutyResolver: Sendable {
                     : "\(origin) is not a WTO Member on \(day): \(importer) extends its MFN rates to it under its own law")
         }
         // Treatments are appended, then completed in place (a treatment is a large value to copy).
-        if let mfn = t.rates.first(where: { $0.kind == .mfn }) {
+        // Rates are read in place by index (a rate is a value of several fields to copy).
+        if let mfn = t.rates.firstIndex(where: { $0.kind == .mfn }) {
             treatments.append(
                 Treatment(
                     kind: .mfn, legalBasis: mfnBasis(info: info, origin: origin, day: day), rateSource: Self.mfnColumn(importer),
-                    rateText: mfn.text, rate: mfn.expression, publishedOn: t.publishedOn))
+                    rateText: t.rates[mfn].text, rate: t.rates[mfn].expression, publishedOn: t.publishedOn))
             if let w = withdrawal, let origin {
                 treatments[treatments.count - 1].excludedBecause =
                     "\(importer) withdrew MFN treatment from goods of \(origin) from \(w.from): \(w.instrument)"
             }
         }
         if let w = withdrawal, let origin {
-            if let col2 = t.rates.first(where: { $0.kind == .nonMFN }) {
+            if let col2 = t.rates.firstIndex(where: { $0.kind == .nonMFN }) {
                 treatments.append(
                     Treatment(
                         kind: .nonMFN, legalBasis: LegalBasis(article: w.justification, instrument: "\(w.instrument); \(info.legalSource)"),
-                        rateSource: "column 2", rateText: col2.text, rate: col2.expression, publishedOn: t.publishedOn))
+                        rateSource: "column 2", rateText: t.rates[col2].text, rate: t.rates[col2].expression, publishedOn: t.publishedOn))
             } else {
                 notes.append("\(importer) denies MFN treatment to \(origin) but publishes no column 2 rate on this line")
             }
@@ -85,8 +86,8 @@ public struct DutyResolver: Sendable {
         var notOpen: [String] = []
         var covered: Set<String> = []
         if let origin {
-            for r in t.rates where r.kind == .preferential {
-                guard let code = r.program else { continue }
+            for k in t.rates.indices where t.rates[k].kind == .preferential {
+                guard let code = t.rates[k].program else { continue }
                 // The program and its agreement are read in place in the registry (they are large values).
                 guard let (pi, ai) = registry.programAndAgreement(importer: importer, code: code) else {
                     notes.append("program code \(code) on this line is not in the registry; it is not considered")
@@ -99,7 +100,7 @@ public struct DutyResolver: Sendable {
                         Treatment(
                             kind: .preferential, program: code, agreement: id,
                             legalBasis: preferenceBasis(ai, w, provision: registry.programs[pi].provision, info: info),
-                            rateSource: "\(Self.specialColumn(importer)) (\(code))", rateText: r.text, rate: r.expression,
+                            rateSource: "\(Self.specialColumn(importer)) (\(code))", rateText: t.rates[k].text, rate: t.rates[k].expression,
                             publishedOn: t.publishedOn, conditions: w.conditions))
                     covered.insert(id)
                 }

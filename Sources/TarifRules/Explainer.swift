@@ -126,7 +126,7 @@ public enum Explainer {
 struct Sentences {
     private var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(1_024) }
+    init() { bytes.reserveCapacity(2_048) }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -152,7 +152,8 @@ struct Sentence: ExpressibleByStringInterpolation {
         var bytes: [UInt8] = []
 
         init(literalCapacity: Int, interpolationCount: Int) {
-            bytes.reserveCapacity(literalCapacity + 24 * interpolationCount)
+            // Values are often long (descriptions, instruments): room for them avoids regrowing.
+            bytes.reserveCapacity(literalCapacity + 64 * interpolationCount)
         }
 
         mutating func appendLiteral(_ literal: StaticString) {
