@@ -76,7 +76,8 @@ public struct BatchRunner: Sendable {
         let columns = try reader.columns()
         try write(Array((Self.outputHeader + "\n").utf8))
         var summary = BatchSummary()
-        let resolvers = WorkerSlots(repeating: RowResolver(index: index, columns: columns, file: source.displayName), count: max(1, workers))
+        let workers = max(1, workers)
+        let resolvers = WorkerSlots(repeating: RowResolver(index: index, columns: columns, file: source.displayName), count: workers)
         let phase = "resolving \(source.displayName)"
         while true {
             var blocks: [Block] = []

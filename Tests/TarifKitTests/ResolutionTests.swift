@@ -255,7 +255,7 @@ struct ResolutionTests {
         }
         let (reference, summary) = try run(blockSize: 1 << 20, workers: 1)
         for size in [1, 2, 7, 40, 97, 300] {
-            for workers in [1, 2, 3] {
+            for workers in [0, 1, 2, 3] {  // 0 is taken as 1
                 let (out, s) = try run(blockSize: size, workers: workers)
                 #expect(out == reference, "block size \(size), \(workers) workers")
                 #expect(s == summary, "block size \(size), \(workers) workers")
