@@ -98,26 +98,22 @@ extension ExactDecimal: Equatable, Hashable, Comparable {
 extension ExactDecimal: CustomStringConvertible {
     /// Plain decimal notation with a point, no exponent and no grouping: `-1234.5`.
     public var description: String {
-        // Nearly every value fits 64 bits: its digits are written straight into the string.
-        guard let small = Int64(exactly: significand) else {
-            var digits = String(significand.magnitude)
-            if scale > 0 {
-                if digits.count <= scale {
-                    digits = String(repeating: "0", count: scale - digits.count + 1) + digits
-                }
-                digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
-            }
-            return significand < 0 ? "-" + digits : digits
-        }
-        let magnitude = small.magnitude
+        // Nearly every value fits 64 bits, whose division is the processor's (128-bit is not).
+        if let small = Int64(exactly: significand) { return Self.text(small.magnitude, negative: small < 0, scale: scale) }
+        return Self.text(significand.magnitude, negative: significand < 0, scale: scale)
+    }
+
+    /// The digits of `magnitude`, with a point `scale` places from the right (at least one digit
+    /// before it) and a minus sign when `negative`, written straight into the string.
+    private static func text<T: UnsignedInteger>(_ magnitude: T, negative: Bool, scale: Int) -> String {
         var count = 0
         var rest = magnitude
         repeat {
             count += 1
             rest /= 10
         } while rest > 0
-        let width = max(count, scale + 1)  // at least one digit before the point
-        let length = (small < 0 ? 1 : 0) + width + (scale > 0 ? 1 : 0)
+        let width = max(count, scale + 1)
+        let length = (negative ? 1 : 0) + width + (scale > 0 ? 1 : 0)
         return String(unsafeUninitializedCapacity: length) { out in
             var i = length
             var v = magnitude
@@ -130,7 +126,7 @@ extension ExactDecimal: CustomStringConvertible {
                 out[i] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
             }
-            if small < 0 { out[0] = UInt8(ascii: "-") }
+            if negative { out[0] = UInt8(ascii: "-") }
             return length
         }
     }

@@ -25,9 +25,7 @@ public final class CSVReader {
         guard let first = try nextRecord() else {
             throw TarifError(.badFile, "the file is empty (no header row)", at: SourceLocation(file: source.displayName))
         }
-        var names = first.fields
-        if let f = names.first, f.hasPrefix("\u{FEFF}") { names[0] = String(f.dropFirst()) }
-        header = names
+        header = CSVRecordParser.headerNames(first.fields)
     }
 
     /// The index of each required column.

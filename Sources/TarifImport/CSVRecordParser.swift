@@ -48,6 +48,14 @@ public struct CSVRecordParser {
         (0..<ends.count).map(string)
     }
 
+    /// A header row's fields without the UTF-8 byte order mark some programs write at the
+    /// start of a file.
+    public static func headerNames(_ fields: [String]) -> [String] {
+        var names = fields
+        if let f = names.first, f.hasPrefix("\u{FEFF}") { names[0] = String(f.dropFirst()) }
+        return names
+    }
+
     /// Parses the record that starts at `start` in `input`, on line `line`.
     ///
     /// - Parameter atEnd: whether `input` runs to the end of the file. When it does not, a

@@ -134,8 +134,7 @@ public struct BatchRunner: Sendable {
             guard let end = headerEnd, end > 0 else {
                 throw TarifError(.badFile, "the file is empty (no header row)", at: SourceLocation(file: source.displayName))
             }
-            var names = parser.strings()
-            if let f = names.first, f.hasPrefix("\u{FEFF}") { names[0] = String(f.dropFirst()) }
+            let names = CSVRecordParser.headerNames(parser.strings())
             pending.removeFirst(end)
             line = parser.nextLine
             let header = names.map { $0.trimming(" ").lowercased() }

@@ -225,8 +225,6 @@ extension Registry {
 
     /// The code of ``country(named:)``, without copying the country's record.
     public func countryCode(named text: String) throws -> CountryCode {
-        // Three bytes that are a known code (nearly every question) need no trimming or counting.
-        if text.utf8.count == 3, let code = try? CountryCode(text), countries[code] != nil { return code }
         let trimmed = text.trimmingSpaces
         if trimmed.count == 3, let code = try? CountryCode(trimmed), countries[code] != nil { return code }
         let k = Self.key(trimmed)

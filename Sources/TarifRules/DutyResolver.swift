@@ -24,17 +24,14 @@ public struct DutyResolver: Sendable {
         registry: Registry, wording: PreferenceWording? = nil, originAgreements: (@Sendable (CountryCode, Day) -> Set<String>)? = nil
     ) {
         self.registry = registry
-        self.wording = wording
+        // A wording is found by agreement index: one written for another registry is not used.
+        self.wording = wording.flatMap { $0.byAgreement.map(\.id) == registry.agreements.map(\.id) ? $0 : nil }
         self.originAgreements = originAgreements ?? { [registry] origin, day in Self.agreements(of: origin, on: day, in: registry) }
     }
 
     /// The wording of agreement `a` (an index into the registry's agreements).
     func words(_ a: Int) -> PreferenceWording.Words {
-        // Written for this registry's agreements (a wording from another registry is not used).
-        if let wording, a < wording.byAgreement.count, wording.byAgreement[a].id == registry.agreements[a].id {
-            return wording.byAgreement[a]
-        }
-        return PreferenceWording.words(registry.agreements[a])
+        wording?.byAgreement[a] ?? PreferenceWording.words(registry.agreements[a])
     }
 
     /// The agreements `origin` takes part in on `day`, as the resolver uses them.

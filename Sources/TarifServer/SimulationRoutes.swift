@@ -146,7 +146,7 @@ struct SMARTQuestion: Decodable {
         var rows: [SMARTStudy.Row] = []
         for (i, f) in flows.enumerated() {
             let partner: CountryCode
-            do { partner = try registry.country(named: f.partner).code } catch var e as TarifError {
+            do { partner = try registry.countryCode(named: f.partner) } catch var e as TarifError {
                 e.location = SourceLocation(file: "body", field: "flows[\(i)].partner")
                 throw e
             }
@@ -169,7 +169,7 @@ struct SMARTQuestion: Decodable {
             guard rules.isEmpty else { throw fail("scenario", "an agreement is a scenario of its own; leave out set, cut and swiss") }
             guard let importer else { throw fail("importer", "an agreement scenario needs the importer (the market whose schedule gives the rates)", .missingInput) }
             let market: CountryCode
-            do { market = try registry.country(named: importer).code } catch var e as TarifError {
+            do { market = try registry.countryCode(named: importer) } catch var e as TarifError {
                 e.location = SourceLocation(file: "body", field: "importer")
                 throw e
             }
@@ -177,7 +177,7 @@ struct SMARTQuestion: Decodable {
         }
         let targets = try partners.map { list in
             try Set(list.enumerated().map { i, name in
-                do { return try registry.country(named: name).code } catch var e as TarifError {
+                do { return try registry.countryCode(named: name) } catch var e as TarifError {
                     e.location = SourceLocation(file: "body", field: "partners[\(i)]")
                     throw e
                 }
