@@ -23,6 +23,9 @@ public final class DutyService: Sendable {
     private let rankingIndex = Mutex<ResolutionIndex?>(nil)
     /// The resolver every question uses, made once: it takes the origin's agreements from a memo.
     private let resolver: DutyResolver
+    /// Each importer's MFN schedule versions (id and validity), in the order of `schedules`:
+    /// the version in force is found per question without copying the schedule records.
+    private let mfnVersions: [CountryCode: [(id: Int64, validity: Validity)]]
 
     /// - Parameter capacity: lines kept in memory (two generations of `capacity / 2`; a line
     ///   used in either generation stays).
@@ -30,6 +33,12 @@ public final class DutyService: Sendable {
         self.tarif = tarif
         registry = try tarif.registry()
         schedules = try tarif.store.schedules()
+        var versions: [CountryCode: [(id: Int64, validity: Validity)]] = [:]
+        for importer in Set(schedules.map(\.info.importer)) {
+            let series = ScheduleInfo.mfnSeries(for: importer)
+            versions[importer] = schedules.filter { $0.info.series == series }.map { ($0.id, $0.validity) }
+        }
+        mfnVersions = versions
         lookup = CountryLookup(Array(registry.countries.values))
         wording = PreferenceWording(registry)
         let memo = ParticipationMemo(registry)
@@ -56,8 +65,14 @@ public final class DutyService: Sendable {
     /// ``lineTariff(importer:code:on:)`` when the line is in memory already; nil when it would
     /// have to be read from the store.
     public func keptLineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff? {
-        let schedule = try schedule(for: importer, on: day)
-        return cache.withLock { $0.find(LineCache.Key(schedule: schedule.id, code: code, day: day)) }
+        let id = try scheduleID(for: importer, on: day)
+        return cache.withLock { $0.find(LineCache.Key(schedule: id, code: code, day: day)) }
+    }
+
+    /// The id of ``schedule(for:on:)``'s version (its error when there is none).
+    private func scheduleID(for importer: CountryCode, on day: Day) throws -> Int64 {
+        if let version = mfnVersions[importer]?.last(where: { $0.validity.contains(day) }) { return version.id }
+        return try schedule(for: importer, on: day).id
     }
 
     /// A line's published rates and notes (as ``Tarif/rate(importer:code:on:)``).
@@ -86,7 +101,7 @@ public final class DutyService: Sendable {
 
     /// Throws the registry's error (with suggestions) for an origin it does not know.
     private func checkKnown(_ origin: CountryCode?) throws {
-        if let origin, registry.countries[origin] == nil { _ = try registry.country(named: origin.rawValue) }
+        if let origin, registry.countries.index(forKey: origin) == nil { _ = try registry.country(named: origin.rawValue) }
     }
 
     private func resolve(

@@ -61,7 +61,7 @@ public struct SMARTStudy: Sendable {
             guard rule != nil || rows.allSatisfy({ $0.newTariff != nil }) else {
                 throw TarifError(.missingInput, "give exactly one scenario (set, cut or swiss), or a new tariff for every flow", at: SourceLocation(file: "scenario"))
             }
-            for var (product, flow, next) in rows {
+            for case (let product, var flow, let next) in rows {
                 if let next {
                     flow.tariffAfter = next
                 } else if let rule, partners?.contains(flow.partner) ?? true {

@@ -1,5 +1,5 @@
 public import TarifCore
-public import TarifRegistry
+import TarifRegistry
 
 /// Met, not met, or not decidable from what was given.
 public enum Outcome: String, Sendable, Hashable, Codable {

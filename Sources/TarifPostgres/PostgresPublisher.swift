@@ -51,7 +51,8 @@ public enum PostgresPublisher {
             try await run(connection, "SET LOCAL search_path TO \(build)", logger)
             for table in try database.dataTables() {
                 let columns = try database.fetch(#"SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid"#, [.text(table)])
-                try await run(connection, try createTable(table, in: build, columns: columns), logger)
+                let folding = table == "tariff_line" ? try searchFolding(database) : (from: "", to: "")
+                try await run(connection, try createTable(table, in: build, columns: columns, searchFolding: folding), logger)
                 let names = try ["rowid"] + columns.map { try $0.text("name") }
                 let count = try database.fetch("SELECT count(*) AS n FROM \(quoted(table))", []).first?.int("n") ?? 0
                 let rows = try await copy(table, columns: names, from: database, on: connection, logger: logger) {
@@ -62,7 +63,8 @@ public enum PostgresPublisher {
             }
             try await run(connection, "CREATE TABLE \(build).tarif_meta (key text COLLATE \"C\" PRIMARY KEY, value text NOT NULL)", logger)
             let meta = [
-                ("schema", TarifDatabase.schemaVersion), ("built_at", ISO8601DateFormatter().string(from: Date())),
+                ("schema", TarifDatabase.schemaVersion), ("search", PostgresStore.searchVersion),
+                ("built_at", ISO8601DateFormatter().string(from: Date())),
                 ("built_from", database.location),
             ]
             for (key, value) in meta {
@@ -91,7 +93,17 @@ public enum PostgresPublisher {
     }
 
     /// `CREATE TABLE` from SQLite's `pragma_table_info` rows.
-    static func createTable(_ table: String, in schema: String, columns: [StoreRow]) throws -> String {
+    /// The characters of the lines' texts that SQLite's index folds (case, diacritics), as
+    /// `translate`'s two strings (``SearchRanking/foldingMap(of:)``).
+    static func searchFolding(_ database: TarifDatabase) throws -> (from: String, to: String) {
+        let rows = try database.fetch("SELECT description_en, coalesce(description_local, '') AS local, path FROM tariff_line", [])
+        return SearchRanking.foldingMap(of: try rows.lazy.flatMap { row in [try row.text("description_en"), try row.text("local"), try row.text("path")] })
+    }
+
+    /// A string literal of SQL.
+    static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+
+    static func createTable(_ table: String, in schema: String, columns: [StoreRow], searchFolding: (from: String, to: String) = ("", "")) throws -> String {
         var definitions = ["rowid bigint NOT NULL"]
         var key: [(Int, String)] = []
         for column in columns {
@@ -107,11 +119,15 @@ public enum PostgresPublisher {
         }
         if !key.isEmpty { definitions.append("PRIMARY KEY (\(key.sorted { $0.0 < $1.0 }.map { quoted($0.1) }.joined(separator: ", ")))") }
         if table == "tariff_line" {
+            // Folded as SQLite's index folds (PostgreSQL's `simple` configuration only lowers ASCII).
+            func fold(_ text: String) -> String {
+                searchFolding.from.isEmpty ? text : "translate(\(text), \(literal(searchFolding.from)), \(literal(searchFolding.to)))"
+            }
             definitions.append(
                 """
                 search tsvector GENERATED ALWAYS AS (
-                    setweight(to_tsvector('simple', description_en || ' ' || coalesce(description_local, '')), 'A')
-                    || setweight(to_tsvector('simple', path), 'B')) STORED
+                    setweight(to_tsvector('simple', \(fold("description_en || ' ' || coalesce(description_local, '')"))), 'A')
+                    || setweight(to_tsvector('simple', \(fold("path"))), 'B')) STORED
                 """)
         }
         return "CREATE TABLE \(schema).\(quoted(table)) (\n    \(definitions.joined(separator: ",\n    "))\n)"

@@ -26,6 +26,10 @@ public final class PostgresStore: TariffStore {
 
     /// Connects once, to fail early with a clear message, and checks that a data build has
     /// loaded the schema with this version's tables.
+    /// How the published search index folds words (``SearchRanking/folded(_:)``); a database
+    /// published with another folding is refused (its searches would answer otherwise).
+    public static let searchVersion = "unicode61-folded-1"
+
     public init(url: String, maxIdleConnections: Int = 8, logger: Logger = Logger(label: "tarif.postgres")) throws {
         location = try PostgresLocation(url: url)
         configuration = try Self.configuration(location)
@@ -39,6 +43,12 @@ public final class PostgresStore: TariffStore {
                 throw TarifError(
                     .database,
                     "\(location.description) was built by another version of Tarif (tables \(found ?? "unknown"), this one reads \(TarifDatabase.schemaVersion)); run `tarif data build --database-url …` again")
+            }
+            let search = try fetch("SELECT value FROM tarif_meta WHERE key = 'search'", []).first?.text("value")
+            guard search == Self.searchVersion else {
+                throw TarifError(
+                    .database,
+                    "\(location.description) was built by another version of Tarif (its search index \(search ?? "does not fold diacritics"), this one reads \(Self.searchVersion)); run `tarif data build --database-url …` again")
             }
         } catch {
             closeAll()
@@ -84,7 +94,8 @@ public final class PostgresStore: TariffStore {
     /// itself for one letter: ``SearchRanking/matchesAsPrefix(_:)``), in
     /// ``SearchRanking``'s order: the same answer as SQLite's.
     public func search(_ query: String, in schedule: StoredSchedule, limit: Int = 50) throws -> [TariffLine] {
-        let words = Self.searchWords(query).map { SearchRanking.matchesAsPrefix($0) ? $0.lowercased() + ":*" : $0.lowercased() }
+        // Words folded as SQLite's index folds them; the published texts were folded alike.
+        let words = Self.searchWords(query).map { SearchRanking.matchesAsPrefix($0) ? SearchRanking.folded($0) + ":*" : SearchRanking.folded($0) }
         guard !words.isEmpty else { return [] }
         let candidates = try fetch(
             """

@@ -226,7 +226,7 @@ extension Registry {
     /// The code of ``country(named:)``, without copying the country's record.
     public func countryCode(named text: String) throws -> CountryCode {
         let trimmed = text.trimmingSpaces
-        if trimmed.count == 3, let code = try? CountryCode(trimmed), countries[code] != nil { return code }
+        if trimmed.utf8.count == 3, let code = try? CountryCode(trimmed), countries.index(forKey: code) != nil { return code }
         let k = Self.key(trimmed)
         if let c = countries.values.first(where: { $0.alpha2 == k || Self.key($0.name) == k || Self.key($0.officialName) == k }) {
             return c.code
@@ -526,6 +526,9 @@ extension Registry {
 
 extension String {
     var trimmingSpaces: String {
+        // Text that starts and ends with a visible ASCII byte (a code as written) has nothing to trim.
+        func visibleASCII(_ b: UInt8?) -> Bool { b.map { $0 > 0x20 && $0 < 0x7F } ?? true }
+        if visibleASCII(utf8.first) && visibleASCII(utf8.last) { return self }
         guard first?.isWhitespace == true || last?.isWhitespace == true else { return self }
         var s = Substring(self)
         while s.first?.isWhitespace == true { s.removeFirst() }

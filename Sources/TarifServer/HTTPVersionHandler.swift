@@ -28,13 +28,6 @@ final class HTTPVersionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The answer being written must be followed by closing the connection.
     private var closeAfterAnswer = false
 
-    /// Puts a handler in front of the channel's conversion from HTTP/1 to HTTP types; nothing
-    /// when the pipeline has no such conversion.
-    static func install(in pipeline: ChannelPipeline.SynchronousOperations) {
-        guard let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) else { return }
-        try? pipeline.addHandler(HTTPVersionHandler(), position: .before(codec))
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(var head) = unwrapInboundIn(data) else { return context.fireChannelRead(data) }
         let keepAlive = head.isKeepAlive

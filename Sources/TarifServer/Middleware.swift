@@ -1,8 +1,9 @@
 public import Foundation
 import CompressNIO
 public import Hummingbird
-public import HTTPTypes
+import HTTPTypes
 public import NIOCore
+import NIOHTTP1
 import NIOPosix
 import TarifCore
 import TarifKit
@@ -47,7 +48,12 @@ func clientKey(_ request: Request, _ context: TarifRequestContext, trustForwarde
 
 /// ``clientKey(_:_:trustForwardedFor:)`` from a request's headers and the peer's address.
 func clientKey(headers: HTTPFields, peer: String?, trustForwardedFor: Bool) -> String {
-    if trustForwardedFor, let forwarded = headers[.xForwardedFor], let first = forwarded.split(separator: ",").first {
+    clientKey(forwardedFor: headers[.xForwardedFor], peer: peer, trustForwardedFor: trustForwardedFor)
+}
+
+/// ``clientKey(_:_:trustForwardedFor:)`` from the `X-Forwarded-For` value and the peer's address.
+func clientKey(forwardedFor: String?, peer: String?, trustForwardedFor: Bool) -> String {
+    if trustForwardedFor, let forwardedFor, let first = forwardedFor.split(separator: ",").first {
         return first.trimmingCharacters(in: .whitespaces)
     }
     return peer ?? "unknown"
@@ -226,16 +232,29 @@ struct ConditionalMiddleware: RouterMiddleware {
     /// A kept answer's headers and body, gzip-compressed when the client accepts it (the
     /// compressed body is made once and kept).
     static func answer(_ hit: ResponseCache.Entry, key: String, etag: String, gzip: Bool, cache: ResponseCache?) -> (HTTPFields, ByteBuffer) {
+        let (fields, body) = answerHeaders(hit, key: key, etag: etag, gzip: gzip, cache: cache)
+        var typed = HTTPFields()
+        for (name, value) in fields { typed.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        return (typed, body)
+    }
+
+    /// ``answer(_:key:etag:gzip:cache:)`` with the headers in NIO's HTTP/1 form (for
+    /// ``CachedAnswerHandler``, which writes them without converting).
+    static func answerHeaders(_ hit: ResponseCache.Entry, key: String, etag: String, gzip: Bool, cache: ResponseCache?) -> (HTTPHeaders, ByteBuffer) {
         var hit = hit
         if gzip, hit.gzipped == nil, let compressed = ResponseEncoding.gzipped(hit.body) {
             hit.gzipped = compressed
             cache?.insert(hit, for: key)
         }
-        var fields: HTTPFields = [.contentType: hit.contentType, .vary: "Accept-Encoding"]
-        if gzip, hit.gzipped != nil { fields[.contentEncoding] = "gzip" }
-        fields[.eTag] = etag
-        fields[.cacheControl] = "no-cache"
-        return (fields, gzip ? hit.gzipped ?? hit.body : hit.body)
+        let compressed = gzip && hit.gzipped != nil
+        var fields = HTTPHeaders()
+        fields.reserveCapacity(10)
+        fields.add(name: "Content-Type", value: hit.contentType)
+        fields.add(name: "Vary", value: "Accept-Encoding")
+        if compressed { fields.add(name: "Content-Encoding", value: "gzip") }
+        fields.add(name: "ETag", value: etag)
+        fields.add(name: "Cache-Control", value: "no-cache")
+        return (fields, compressed ? hit.gzipped! : hit.body)
     }
 
     /// Whether an `Accept-Encoding` value accepts gzip (and does not refuse it with q=0).

@@ -121,14 +121,15 @@ public final class TarifAPI: Sendable {
     public func application(host: String, port: Int, logger: Logger? = nil) -> some ApplicationProtocol {
         Application(
             router: router(),
-            server: .http1(configuration: .init(additionalChannelHandlers: [CachedAnswerHandler(api: self, idleTimeout: .seconds(60))], idleTimeout: nil)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [CachedAnswerInstaller(api: self, idleTimeout: .seconds(60))], idleTimeout: nil)),
             configuration: .init(address: .hostname(host, port: port), serverName: "tarif"), logger: logger)
     }
 
     /// A router with every route and the middleware: logs and metrics, errors as JSON,
-    /// per-client rate limits, ETags and gzip.
+    /// per-client rate limits, ETags and gzip. Every GET route answers HEAD too (the GET's
+    /// status and headers, no body: RFC 9110 §9.3.2).
     public func router() -> Router<TarifRequestContext> {
-        let router = Router(context: TarifRequestContext.self)
+        let router = Router(context: TarifRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ObservabilityMiddleware(metrics: metrics, log: options.accessLog, trustForwardedFor: options.trustForwardedFor))
         router.add(middleware: APIErrorMiddleware())
         if let limiter { router.add(middleware: RateLimitMiddleware(limiter: limiter, trustForwardedFor: options.trustForwardedFor)) }
@@ -414,7 +415,7 @@ struct DutyArguments {
     var day: Day
     var value: ExactDecimal?
 
-    init(_ q: DutyQuestion, from place: String, registry: Registry) throws {
+    init(_ q: DutyQuestion, from place: String, registry: borrowing Registry) throws {
         importer = try registry.countryCode(named: q.importer)
         origin = try q.origin.map { try registry.countryCode(named: $0) }
         code = try Query.code(q.code, field: "code", from: place)

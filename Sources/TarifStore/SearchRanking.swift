@@ -117,3 +117,50 @@ extension TariffStore {
         return first.compactMap { lines[$0.id] }
     }
 }
+
+extension SearchRanking {
+    /// A word as SQLite's full-text index compares it (`unicode61 remove_diacritics 2`): in
+    /// lower case, with its diacritics removed (`Purée` → `puree`). PostgreSQL's `simple`
+    /// configuration only lowers ASCII letters, so its search folds words with this first.
+    public static func folded(_ text: some StringProtocol) -> String {
+        let lowered = String(text).lowercased().folding(options: .diacriticInsensitive, locale: nil)
+        // SQLite folds case as Unicode's case folding does: the micro sign is the Greek mu.
+        return lowered.utf8.contains(0xB5) ? lowered.replacingOccurrences(of: "\u{B5}", with: "\u{3BC}") : lowered
+    }
+
+    /// The code points of `texts` beyond ASCII that PostgreSQL must change to see words as
+    /// SQLite's index sees them, as the two strings of `translate(text, from, to)`:
+    /// - a letter or digit becomes its folded code point (``folded(_:)``; one that folds to
+    ///   more than one is left as it is);
+    /// - any other character (a no-break space, a typographic quote or dash, a degree sign)
+    ///   becomes a space: SQLite's index separates words at everything but letters and digits,
+    ///   while PostgreSQL's parser, in the C locale, takes every character beyond ASCII for a letter;
+    /// - a combining mark is dropped (it stands after every pair in `from`, with nothing in `to`).
+    public static func foldingMap(of texts: some Sequence<String>) -> (from: String, to: String) {
+        var seen = Set<Unicode.Scalar>()
+        for text in texts {
+            for scalar in text.unicodeScalars where !scalar.isASCII { seen.insert(scalar) }
+        }
+        var pairs: [(Unicode.Scalar, Unicode.Scalar)] = []
+        var dropped: [Unicode.Scalar] = []
+        for scalar in seen.sorted(by: { $0.value < $1.value }) {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark:
+                dropped.append(scalar)
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .decimalNumber, .letterNumber, .otherNumber:
+                let f = folded(String(scalar)).unicodeScalars
+                if f.count == 1, let only = f.first, only != scalar { pairs.append((scalar, only)) }
+            default:
+                pairs.append((scalar, " "))
+            }
+        }
+        var from = String.UnicodeScalarView(), to = String.UnicodeScalarView()
+        for (a, b) in pairs {
+            from.append(a)
+            to.append(b)
+        }
+        from.append(contentsOf: dropped)
+        return (String(from), String(to))
+    }
+}

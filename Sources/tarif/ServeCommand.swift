@@ -58,7 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
         case "off": log = nil
         case "-": log = AccessLog(handle: .standardOutput)
         default:
-            if !FileManager.default.fileExists(atPath: accessLog) { FileManager.default.createFile(atPath: accessLog, contents: nil) }
+            if !FileManager.default.fileExists(atPath: accessLog) { _ = FileManager.default.createFile(atPath: accessLog, contents: nil) }
             guard let handle = FileHandle(forWritingAtPath: accessLog) else { throw ValidationError("cannot write the access log \(accessLog)") }
             handle.seekToEndOfFile()
             log = AccessLog(handle: handle)

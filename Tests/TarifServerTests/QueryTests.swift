@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TarifServer
@@ -20,5 +21,26 @@ struct QueryTests {
         #expect(throws: (any Error).self) { try Query(query: "x=1").require("code") }
         #expect(throws: (any Error).self) { try Query(query: "code=").require("code") }
         #expect((try? Query(query: "code=0901").require("code")) == "0901")
+    }
+}
+
+@Suite struct HTTPDateTests {
+    /// The `Date` header of answers given on the event loop, in RFC 9110's IMF-fixdate form.
+    @Test func datesAreWrittenAsIMFFixdate() {
+        #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")  // RFC 9110's own example
+        #expect(HTTPDate.format(951_782_400) == "Tue, 29 Feb 2000 00:00:00 GMT")
+        #expect(HTTPDate.format(-1) == "Wed, 31 Dec 1969 23:59:59 GMT")
+        #expect(HTTPDate.format(1_796_169_600) == "Wed, 02 Dec 2026 00:00:00 GMT")
+        // Against Foundation's formatter, over days and times of five centuries.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        var seconds = -6_000_000_000
+        while seconds < 9_000_000_000 {
+            #expect(HTTPDate.format(seconds) == formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds))), "\(seconds)")
+            seconds += 7_777_777
+        }
     }
 }

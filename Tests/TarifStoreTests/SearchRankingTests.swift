@@ -88,3 +88,31 @@ struct SearchRankingTests {
         #expect(SearchRanking.matchesAsPrefix("t") == false && SearchRanking.matchesAsPrefix("te") && SearchRanking.matchesAsPrefix("é") == false)
     }
 }
+
+/// PostgreSQL's search folds words as SQLite's index (`unicode61 remove_diacritics 2`) does.
+/// The expected foldings are SQLite's own, read from an FTS5 index over every character beyond
+/// ASCII in the three schedules' descriptions (2026-12-02).
+struct SearchFoldingTests {
+    @Test func wordsFoldAsSQLitesIndexFoldsThem() {
+        let sqlite: [String: String] = [
+            "Â": "a", "â": "a", "ä": "a", "ç": "c", "è": "e", "é": "e", "ê": "e", "ï": "i", "ô": "o", "ü": "u",
+            "Δ": "δ", "δ": "δ", "µ": "μ", "μ": "μ", "ß": "ß", "ø": "ø", "œ": "œ", "²": "²", "₂": "₂", "º": "º", "ʼ": "ʼ",
+        ]
+        for (character, folded) in sqlite { #expect(SearchRanking.folded(character) == folded, "\(character)") }
+        #expect(SearchRanking.folded("Purée") == "puree")
+        #expect(SearchRanking.folded("MÜSLI") == "musli")
+        #expect(SearchRanking.folded("µm") == "μm")
+        #expect(SearchRanking.folded("Gruye\u{300}re") == "gruyere")  // decomposed
+    }
+
+    @Test func theTranslateMapCoversTheTextsCharacters() {
+        let map = SearchRanking.foldingMap(of: ["Purée of Gruyère", "MÜSLI, 5\u{A0}µm", "plain ASCII", "Δ-9, ß, ø, ²", "Gruye\u{300}re", "children’s"])
+        // Each changed code point with its fold, in code point order: letters folded, the
+        // no-break space and the typographic apostrophe made spaces (SQLite's index separates
+        // words there), the combining grave last, dropped; ß, ø and ² stay.
+        #expect(Array(map.from.unicodeScalars) == ["\u{A0}", "\u{B5}", "\u{DC}", "\u{E8}", "\u{E9}", "\u{394}", "\u{2019}", "\u{300}"])
+        #expect(Array(map.to.unicodeScalars) == [" ", "\u{3BC}", "u", "e", "e", "\u{3B4}", " "])
+        let none = SearchRanking.foldingMap(of: ["nothing to fold"])
+        #expect(none.from.isEmpty && none.to.isEmpty)
+    }
+}
