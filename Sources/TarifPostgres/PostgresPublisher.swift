@@ -51,11 +51,11 @@ public enum PostgresPublisher {
             try await run(connection, "SET LOCAL search_path TO \(build)", logger)
             for table in try database.dataTables() {
                 let columns = try database.fetch(#"SELECT name, type, "notnull", pk FROM pragma_table_info(?) ORDER BY cid"#, [.text(table)])
-                let folding = table == "tariff_line" ? try searchFolding(database) : (from: "", to: "")
-                try await run(connection, try createTable(table, in: build, columns: columns, searchFolding: folding), logger)
+                try await run(connection, try createTable(table, in: build, columns: columns), logger)
                 let names = try ["rowid"] + columns.map { try $0.text("name") }
                 let count = try database.fetch("SELECT count(*) AS n FROM \(quoted(table))", []).first?.int("n") ?? 0
-                let rows = try await copy(table, columns: names, from: database, on: connection, logger: logger) {
+                let search = table == "tariff_line" ? try SearchColumns(columns: names) : nil
+                let rows = try await copy(table, columns: names, from: database, on: connection, logger: logger, extend: search.map { ($0.extend, SearchColumns.names) }) {
                     progress(table, $0, count)
                 }
                 for statement in try indexes(of: table, in: build, database: database) { try await run(connection, statement, logger) }
@@ -93,17 +93,7 @@ public enum PostgresPublisher {
     }
 
     /// `CREATE TABLE` from SQLite's `pragma_table_info` rows.
-    /// The characters of the lines' texts that SQLite's index folds (case, diacritics), as
-    /// `translate`'s two strings (``SearchRanking/foldingMap(of:)``).
-    static func searchFolding(_ database: TarifDatabase) throws -> (from: String, to: String) {
-        let rows = try database.fetch("SELECT description_en, coalesce(description_local, '') AS local, path FROM tariff_line", [])
-        return SearchRanking.foldingMap(of: try rows.lazy.flatMap { row in [try row.text("description_en"), try row.text("local"), try row.text("path")] })
-    }
-
-    /// A string literal of SQL.
-    static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
-
-    static func createTable(_ table: String, in schema: String, columns: [StoreRow], searchFolding: (from: String, to: String) = ("", "")) throws -> String {
+    static func createTable(_ table: String, in schema: String, columns: [StoreRow]) throws -> String {
         var definitions = ["rowid bigint NOT NULL"]
         var key: [(Int, String)] = []
         for column in columns {
@@ -119,15 +109,14 @@ public enum PostgresPublisher {
         }
         if !key.isEmpty { definitions.append("PRIMARY KEY (\(key.sorted { $0.0 < $1.0 }.map { quoted($0.1) }.joined(separator: ", ")))") }
         if table == "tariff_line" {
-            // Folded as SQLite's index folds (PostgreSQL's `simple` configuration only lowers ASCII).
-            func fold(_ text: String) -> String {
-                searchFolding.from.isEmpty ? text : "translate(\(text), \(literal(searchFolding.from)), \(literal(searchFolding.to)))"
-            }
+            // The words as SQLite's index cuts and folds them, written by the copy (SearchColumns).
+            definitions.append("search_a text COLLATE \"C\"")
+            definitions.append("search_b text COLLATE \"C\"")
             definitions.append(
                 """
                 search tsvector GENERATED ALWAYS AS (
-                    setweight(to_tsvector('simple', \(fold("description_en || ' ' || coalesce(description_local, '')"))), 'A')
-                    || setweight(to_tsvector('simple', \(fold("path"))), 'B')) STORED
+                    setweight(to_tsvector('simple', coalesce(search_a, '')), 'A')
+                    || setweight(to_tsvector('simple', coalesce(search_b, '')), 'B')) STORED
                 """)
         }
         return "CREATE TABLE \(schema).\(quoted(table)) (\n    \(definitions.joined(separator: ",\n    "))\n)"
@@ -151,9 +140,11 @@ public enum PostgresPublisher {
     /// Streams a table in rowid order, 20,000 rows at a time, as `COPY … FROM STDIN` text.
     /// SQLite itself writes each chunk (escapes, separators, `\N` for null) as one string,
     /// so the copy costs little more than reading the rows.
+    /// - Parameter extend: columns SQLite does not have, and what to add at the end of each row
+    ///   as COPY writes it (fields separated by tabs) for them, already in COPY's form.
     static func copy(
         _ table: String, columns: [String], from database: TarifDatabase, on connection: PostgresConnection,
-        logger: Logger, progress: (Int) -> Void
+        logger: Logger, extend: (add: @Sendable (Substring) -> String, columns: [String])? = nil, progress: (Int) -> Void
     ) async throws -> Int {
         let fields = columns.map { name -> String in
             let column = name == "rowid" ? "rowid" : quoted(name)
@@ -168,7 +159,7 @@ public enum PostgresPublisher {
         var total = 0
         var after: Int64 = Int64.min
         var failure: (any Error)?
-        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+        try await connection.copyFrom(table: table, columns: columns + (extend?.columns ?? []), logger: logger) { writer in
             while true {
                 let chunk: StoreRow
                 do {
@@ -180,12 +171,73 @@ public enum PostgresPublisher {
                     failure = error
                     throw error
                 }
-                try await writer.write(ByteBuffer(string: try chunk.text("text")))
+                var text = try chunk.text("text")
+                if let extend = extend?.add {
+                    var extended = ""
+                    extended.reserveCapacity(text.utf8.count * 2)
+                    for row in text.split(separator: "\n") {
+                        extended += row
+                        extended += extend(row)
+                        extended += "\n"
+                    }
+                    text = extended
+                }
+                try await writer.write(ByteBuffer(string: text))
                 total += try chunk.int("n")
                 progress(total)
             }
         }
         if let failure { throw failure }
         return total
+    }
+}
+
+/// The two columns PostgreSQL's full-text index reads in `tariff_line`: a line's descriptions
+/// (English and the importer's language) and its path, written as SQLite's index sees their
+/// words (``SearchRanking/searchText(_:)``: folded, separated by single spaces). PostgreSQL's
+/// `simple` parser then finds exactly those words: it would otherwise keep characters beyond
+/// ASCII inside words (the C locale takes them all for letters), and numbers, hosts, paths and
+/// hyphenated words whole (`5.00`, `e.g`, `1,2-dimethyl`), where SQLite separates words.
+struct SearchColumns: Sendable {
+    static let names = ["search_a", "search_b"]
+    let english: Int, local: Int, path: Int
+
+    init(columns: [String]) throws {
+        func index(_ name: String) throws -> Int {
+            guard let i = columns.firstIndex(of: name) else { throw TarifError(.database, "tariff_line has no column \(name)") }
+            return i
+        }
+        english = try index("description_en")
+        local = try index("description_local")
+        path = try index("path")
+    }
+
+    /// The two fields to add to a row of `tariff_line` as COPY writes it.
+    func extend(_ row: Substring) -> String {
+        let fields = row.split(separator: "\t", omittingEmptySubsequences: false)
+        func text(_ i: Int) -> String { i < fields.count ? Self.unescaped(fields[i]) : "" }
+        let a = SearchRanking.searchText(text(english) + " " + text(local))
+        let b = SearchRanking.searchText(text(path))
+        return "\t" + a + "\t" + b  // letters, digits and spaces: nothing to escape
+    }
+
+    /// A field of COPY's text form as text: `\N` (null) is empty, and an escaped backslash,
+    /// tab, line feed or carriage return is a space (none is part of a word).
+    static func unescaped(_ field: Substring) -> String {
+        if field == "\\N" { return "" }
+        guard field.utf8.contains(UInt8(ascii: "\\")) else { return String(field) }
+        var out = ""
+        var escaped = false
+        for c in field {
+            if escaped {
+                out.append(" ")
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 }

@@ -28,7 +28,7 @@ public final class PostgresStore: TariffStore {
     /// loaded the schema with this version's tables.
     /// How the published search index folds words (``SearchRanking/folded(_:)``); a database
     /// published with another folding is refused (its searches would answer otherwise).
-    public static let searchVersion = "unicode61-folded-1"
+    public static let searchVersion = "unicode61-words-3"
 
     public init(url: String, maxIdleConnections: Int = 8, logger: Logger = Logger(label: "tarif.postgres")) throws {
         location = try PostgresLocation(url: url)

@@ -128,39 +128,30 @@ extension SearchRanking {
         return lowered.utf8.contains(0xB5) ? lowered.replacingOccurrences(of: "\u{B5}", with: "\u{3BC}") : lowered
     }
 
-    /// The code points of `texts` beyond ASCII that PostgreSQL must change to see words as
-    /// SQLite's index sees them, as the two strings of `translate(text, from, to)`:
-    /// - a letter or digit becomes its folded code point (``folded(_:)``; one that folds to
-    ///   more than one is left as it is);
-    /// - any other character (a no-break space, a typographic quote or dash, a degree sign)
-    ///   becomes a space: SQLite's index separates words at everything but letters and digits,
-    ///   while PostgreSQL's parser, in the C locale, takes every character beyond ASCII for a letter;
-    /// - a combining mark is dropped (it stands after every pair in `from`, with nothing in `to`).
-    public static func foldingMap(of texts: some Sequence<String>) -> (from: String, to: String) {
-        var seen = Set<Unicode.Scalar>()
-        for text in texts {
-            for scalar in text.unicodeScalars where !scalar.isASCII { seen.insert(scalar) }
-        }
-        var pairs: [(Unicode.Scalar, Unicode.Scalar)] = []
-        var dropped: [Unicode.Scalar] = []
-        for scalar in seen.sorted(by: { $0.value < $1.value }) {
-            switch scalar.properties.generalCategory {
-            case .nonspacingMark, .spacingMark, .enclosingMark:
-                dropped.append(scalar)
-            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-                 .decimalNumber, .letterNumber, .otherNumber:
-                let f = folded(String(scalar)).unicodeScalars
-                if f.count == 1, let only = f.first, only != scalar { pairs.append((scalar, only)) }
-            default:
-                pairs.append((scalar, " "))
+    /// The words of `text` as SQLite's index sees them, folded (``folded(_:)``) and separated by
+    /// single spaces: every character that is not a letter or digit separates words there.
+    /// PostgreSQL's full-text index is made over this text.
+    public static func searchText(_ text: String) -> String {
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII (most lines): letters lowered, digits kept, anything else a separator.
+            var out = [UInt8]()
+            out.reserveCapacity(utf8.count)
+            var pendingSpace = false
+            for b in utf8 {
+                let letterOrDigit = (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A)
+                if !letterOrDigit {
+                    pendingSpace = !out.isEmpty
+                    continue
+                }
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                out.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        var from = String.UnicodeScalarView(), to = String.UnicodeScalarView()
-        for (a, b) in pairs {
-            from.append(a)
-            to.append(b)
-        }
-        from.append(contentsOf: dropped)
-        return (String(from), String(to))
+        return folded(text).split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
     }
 }

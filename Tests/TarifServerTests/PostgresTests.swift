@@ -110,6 +110,45 @@ struct PostgresTests {
         }
     }
 
+    /// Searches made of the data's own words — whole words, prefixes, pairs, numbers written
+    /// with points and commas, words beside hyphens, slashes, quotes and no-break spaces — select
+    /// the same lines in the same order on both: each database's parser is made to cut words
+    /// where the other does.
+    @Test func searchesOfTheDatasOwnWordsFindTheSameLines() async throws {
+        let (sqlite, postgres) = try await stores()
+        let problems = try await onThread { () throws -> [String] in
+            var problems: [String] = []
+            for schedule in try sqlite.schedules() where schedule.info.series.hasSuffix("-MFN") {
+                let lines = try sqlite.fetch(
+                    "SELECT description_en || ' ' || coalesce(description_local, '') AS text FROM tariff_line WHERE schedule_id = ? ORDER BY id",
+                    [.integer(schedule.id)])
+                var queries: Set<String> = []
+                for (i, line) in lines.enumerated() where i % 293 == 0 {
+                    let text = try line.text("text")
+                    let words = TarifDatabase.searchWords(text)
+                    guard !words.isEmpty else { continue }
+                    let w = words[i % words.count]
+                    queries.insert(w)
+                    queries.insert(String(w.prefix(3)))
+                    if words.count > 1 { queries.insert(words[(i + 1) % words.count] + " " + w) }
+                    // The raw text around a character that is not a letter or digit, as typed.
+                    if let mark = text.firstIndex(where: { !$0.isLetter && !$0.isNumber && $0 != " " }) {
+                        let start = text.index(mark, offsetBy: -min(6, text.distance(from: text.startIndex, to: mark)))
+                        let end = text.index(mark, offsetBy: min(6, text.distance(from: mark, to: text.endIndex)))
+                        queries.insert(String(text[start..<end]))
+                    }
+                }
+                for query in queries.sorted() {
+                    let a = try sqlite.search(query, in: schedule, limit: 200).map(\.code)
+                    let b = try postgres.search(query, in: schedule, limit: 200).map(\.code)
+                    if a != b { problems.append("\(schedule.info.series) '\(query)': SQLite \(a.count) lines, PostgreSQL \(b.count)") }
+                }
+            }
+            return problems
+        }
+        #expect(problems.isEmpty, "\(problems.count) searches differ: \(problems.prefix(20))")
+    }
+
     @Test func theAPIAnswersByteForByteTheSame() async throws {
         let (sqlite, postgres) = try await stores()
         let uris = [

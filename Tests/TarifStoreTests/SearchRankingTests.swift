@@ -105,14 +105,17 @@ struct SearchFoldingTests {
         #expect(SearchRanking.folded("Gruye\u{300}re") == "gruyere")  // decomposed
     }
 
-    @Test func theTranslateMapCoversTheTextsCharacters() {
-        let map = SearchRanking.foldingMap(of: ["Purée of Gruyère", "MÜSLI, 5\u{A0}µm", "plain ASCII", "Δ-9, ß, ø, ²", "Gruye\u{300}re", "children’s"])
-        // Each changed code point with its fold, in code point order: letters folded, the
-        // no-break space and the typographic apostrophe made spaces (SQLite's index separates
-        // words there), the combining grave last, dropped; ß, ø and ² stay.
-        #expect(Array(map.from.unicodeScalars) == ["\u{A0}", "\u{B5}", "\u{DC}", "\u{E8}", "\u{E9}", "\u{394}", "\u{2019}", "\u{300}"])
-        #expect(Array(map.to.unicodeScalars) == [" ", "\u{3BC}", "u", "e", "e", "\u{3B4}", " "])
-        let none = SearchRanking.foldingMap(of: ["nothing to fold"])
-        #expect(none.from.isEmpty && none.to.isEmpty)
+    /// The text PostgreSQL's index is made over: SQLite's words, folded, one space apart.
+    @Test func theSearchTextHoldsSQLitesWords() {
+        #expect(SearchRanking.searchText("Puree of Tomatoes, 5.00 kg; e.g. 1,2-Dimethyl (and/or) T-shirts") == "puree of tomatoes 5 00 kg e g 1 2 dimethyl and or t shirts")
+        #expect(SearchRanking.searchText("  --  ") == "")
+        // Beyond ASCII: letters folded, a no-break space, typographic quotes and dashes separate
+        // words, ß, ø and ² stay letters and digits; a decomposed accent goes with its letter.
+        #expect(SearchRanking.searchText("Purée of Gruyère, MÜSLI 5\u{A0}µm – children’s Δ-9 ß ø m² Gruye\u{300}re")
+            == "puree of gruyere musli 5 μm children s δ 9 ß ø m² gruyere")
+        // Each word is what the query side makes of the same word.
+        for text in ["Okoumé", "Crêpes", "50\u{A0}μm", "n.e.s.o.i."] {
+            #expect(SearchRanking.searchText(text) == TarifDatabase.searchWords(text).map(SearchRanking.folded).joined(separator: " "))
+        }
     }
 }
