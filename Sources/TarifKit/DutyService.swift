@@ -23,20 +23,22 @@ public final class DutyService: Sendable {
     private let rankingIndex = Mutex<ResolutionIndex?>(nil)
     /// The resolver every question uses, made once: it takes the origin's agreements from a memo.
     private let resolver: DutyResolver
-    /// Each importer's MFN schedule versions (id and validity), in the order of `schedules`:
-    /// the version in force is found per question without copying the schedule records.
-    private let mfnVersions: [CountryCode: [(id: Int64, validity: Validity)]]
+    /// Each importer's MFN schedule versions, as indices into `schedules` in their order (those
+    /// ``Tarif/schedule(for:on:among:)`` chooses among): the version in force is found per
+    /// question without filtering or copying the schedule records.
+    private let mfnVersions: [CountryCode: [Int]]
 
     /// - Parameter capacity: lines kept in memory (two generations of `capacity / 2`; a line
     ///   used in either generation stays).
     public init(tarif: Tarif, capacity: Int = 100_000) throws {
         self.tarif = tarif
         registry = try tarif.registry()
-        schedules = try tarif.store.schedules()
-        var versions: [CountryCode: [(id: Int64, validity: Validity)]] = [:]
+        let schedules = try tarif.store.schedules()
+        self.schedules = schedules
+        var versions: [CountryCode: [Int]] = [:]
         for importer in Set(schedules.map(\.info.importer)) {
             let series = ScheduleInfo.mfnSeries(for: importer)
-            versions[importer] = schedules.filter { $0.info.series == series }.map { ($0.id, $0.validity) }
+            versions[importer] = schedules.indices.filter { schedules[$0].info.series == series }
         }
         mfnVersions = versions
         lookup = CountryLookup(Array(registry.countries.values))
@@ -49,7 +51,13 @@ public final class DutyService: Sendable {
 
     /// The MFN schedule of `importer` in force on `day` (as ``Tarif/schedule(for:on:)``).
     public func schedule(for importer: CountryCode, on day: Day) throws -> StoredSchedule {
-        try Tarif.schedule(for: importer, on: day, among: schedules)
+        if let i = versionInForce(for: importer, on: day) { return schedules[i] }
+        return try Tarif.schedule(for: importer, on: day, among: schedules)  // its error
+    }
+
+    /// The index in `schedules` of ``schedule(for:on:)``'s version; nil when there is none.
+    private func versionInForce(for importer: CountryCode, on day: Day) -> Int? {
+        mfnVersions[importer]?.last { schedules[$0].validity.contains(day) }
     }
 
     /// What the schedule in force publishes for a line (as ``Tarif/lineTariff(importer:code:on:registry:)``),
@@ -65,14 +73,8 @@ public final class DutyService: Sendable {
     /// ``lineTariff(importer:code:on:)`` when the line is in memory already; nil when it would
     /// have to be read from the store.
     public func keptLineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff? {
-        let id = try scheduleID(for: importer, on: day)
+        let id = try versionInForce(for: importer, on: day).map { schedules[$0].id } ?? schedule(for: importer, on: day).id
         return cache.withLock { $0.find(LineCache.Key(schedule: id, code: code, day: day)) }
-    }
-
-    /// The id of ``schedule(for:on:)``'s version (its error when there is none).
-    private func scheduleID(for importer: CountryCode, on day: Day) throws -> Int64 {
-        if let version = mfnVersions[importer]?.last(where: { $0.validity.contains(day) }) { return version.id }
-        return try schedule(for: importer, on: day).id
     }
 
     /// A line's published rates and notes (as ``Tarif/rate(importer:code:on:)``).

@@ -24,12 +24,12 @@ public final class PostgresStore: TariffStore {
     private let nextID = Atomic<Int>(1)
     private let maxIdle: Int
 
-    /// Connects once, to fail early with a clear message, and checks that a data build has
-    /// loaded the schema with this version's tables.
-    /// How the published search index folds words (``SearchRanking/folded(_:)``); a database
-    /// published with another folding is refused (its searches would answer otherwise).
+    /// How the published search index cuts and folds words (``SearchRanking/searchText(_:)``);
+    /// a database published otherwise is refused (its searches would answer otherwise).
     public static let searchVersion = "unicode61-words-3"
 
+    /// Connects once, to fail early with a clear message, and checks that a data build has
+    /// loaded the schema with this version's tables.
     public init(url: String, maxIdleConnections: Int = 8, logger: Logger = Logger(label: "tarif.postgres")) throws {
         location = try PostgresLocation(url: url)
         configuration = try Self.configuration(location)
@@ -95,7 +95,10 @@ public final class PostgresStore: TariffStore {
     /// ``SearchRanking``'s order: the same answer as SQLite's.
     public func search(_ query: String, in schedule: StoredSchedule, limit: Int = 50) throws -> [TariffLine] {
         // Words folded as SQLite's index folds them; the published texts were folded alike.
-        let words = Self.searchWords(query).map { SearchRanking.matchesAsPrefix($0) ? SearchRanking.folded($0) + ":*" : SearchRanking.folded($0) }
+        let words = Self.searchWords(query).map { word in
+            let folded = SearchRanking.folded(word)
+            return SearchRanking.matchesAsPrefix(word) ? folded + ":*" : folded
+        }
         guard !words.isEmpty else { return [] }
         let candidates = try fetch(
             """

@@ -209,8 +209,7 @@ extension TarifAPI {
         let client = clientKey(forwardedFor: headers.joined("X-Forwarded-For"), peer: peer, trustForwardedFor: options.trustForwardedFor)
         if let limiter {
             guard case .allowed(let remaining) = limiter.take(client, now: ContinuousClock.now) else { return nil }
-            fields.add(name: "RateLimit-Limit", value: String(limiter.burst))
-            fields.add(name: "RateLimit-Remaining", value: String(remaining))
+            limiter.describe(remaining: remaining, in: &fields)
         }
         fields.add(name: "Content-Length", value: String(body.readableBytes))
         metrics.begin()

@@ -132,6 +132,12 @@ final class RateLimiter: Sendable {
         fields[.rateLimitRemaining] = String(remaining)
     }
 
+    /// ``describe(remaining:in:)`` in NIO's HTTP/1 headers (answers given on the event loop).
+    func describe(remaining: Int, in headers: inout HTTPHeaders) {
+        headers.add(name: HTTPField.Name.rateLimitLimit.rawName, value: String(burst))
+        headers.add(name: HTTPField.Name.rateLimitRemaining.rawName, value: String(remaining))
+    }
+
     struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
