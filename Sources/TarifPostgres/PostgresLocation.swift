@@ -1,5 +1,5 @@
 import Foundation
-public import TarifCore
+import TarifCore
 
 /// Where a PostgreSQL database is, from a `postgres://` URL:
 /// `postgres://user:password@host:5432/database?sslmode=prefer&schema=tarif`.

@@ -3,7 +3,7 @@ public import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
-public import TarifCore
+import TarifCore
 public import TarifStore
 
 /// Copies a built embedded database into PostgreSQL, all or nothing.

@@ -1,4 +1,4 @@
-public import TarifCore
+import TarifCore
 
 /// Small dense linear algebra for the normal equations (K × K, K the number of regressors
 /// or of countries): Gaussian elimination with partial pivoting.
