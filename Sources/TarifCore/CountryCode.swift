@@ -21,7 +21,7 @@ public struct CountryCode: Sendable, Hashable, Comparable {
         }
         let upper = text.uppercased()
         guard upper.count == 3, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
-            throw TarifError(.badCountry, "'\(text)' is not an ISO 3166 alpha-3 country code (three letters, like IDN)")
+            throw TarifError(.badCountry, "'\(InputLimits.echo(text))' is not an ISO 3166 alpha-3 country code (three letters, like IDN)")
         }
         self.rawValue = upper
     }

@@ -41,10 +41,10 @@ public struct Day: Sendable, Hashable, Comparable {
             }
         }
         guard wellFormed else {
-            throw TarifError(.badDate, "'\(text)' is not a date in the form YYYY-MM-DD")
+            throw TarifError(.badDate, "'\(InputLimits.echo(text))' is not a date in the form YYYY-MM-DD")
         }
         guard let value = Day(year: digits.year, month: digits.month, day: digits.day) else {
-            throw TarifError(.badDate, "'\(text)' is not a day of the calendar")
+            throw TarifError(.badDate, "'\(InputLimits.echo(text))' is not a day of the calendar")
         }
         self = value
     }

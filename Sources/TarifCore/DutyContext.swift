@@ -34,10 +34,11 @@ public struct DutyContext: Sendable, Hashable, Codable {
     }
 
     /// The total quantity on `basis`, in its dimension's base unit, or `nil` when none was given.
-    public func quantity(on basis: QuantityBasis) -> ExactDecimal? {
-        let matching = quantities.filter { $0.unit.basis == basis }
-        guard !matching.isEmpty else { return nil }
-        return matching.reduce(ExactDecimal.zero) { $0 + $1.baseValue }
+    /// - Throws: ``TarifError`` `.overflow` when the sum does not fit.
+    public func quantity(on basis: QuantityBasis) throws(TarifError) -> ExactDecimal? {
+        var total: ExactDecimal?
+        for q in quantities where q.unit.basis == basis { total = try (total ?? .zero) + q.baseValue() }
+        return total
     }
 }
 

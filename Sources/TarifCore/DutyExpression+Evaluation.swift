@@ -7,23 +7,26 @@ extension DutyExpression {
     /// the rate needs and the context lacks is listed, not only the first.
     /// - Parameter context: what is known of the consignment.
     /// - Returns: the exact duty in `context.currency`, or the missing inputs.
-    public func evaluate(in context: DutyContext) -> DutyOutcome {
+    /// - Throws: ``TarifError`` `.overflow` when a step's exact result does not fit 128 bits
+    ///   (inputs within ``InputLimits`` never do on any rate the schedules print).
+    public func evaluate(in context: DutyContext) throws(TarifError) -> DutyOutcome {
         var notes: [String] = []
-        switch evaluate(context, notes: &notes) {
+        switch try evaluate(context, notes: &notes) {
         case .success(let amount): return .amount(Money(amount, context.currency), notes: notes)
         case .failure(let missing): return .needs(missing.inputs.uniqued())
         }
     }
 
     /// The ad valorem equivalent, `duty / customs value × 100`, in percent at 4 places.
+    /// `nil` where the currencies differ, the value is zero, or the ratio does not fit.
     public static func adValoremEquivalent(duty: Money, customsValue: Money) -> ExactDecimal? {
         guard duty.currency == customsValue.currency, !customsValue.amount.isZero else { return nil }
-        return (duty.amount * .hundred).divided(by: customsValue.amount, scale: 4, rule: .halfUp)
+        return try? (duty.amount * .hundred).divided(by: customsValue.amount, scale: 4, rule: .halfUp)
     }
 
     struct Missing: Error { var inputs: [MissingInput] }
 
-    func evaluate(_ c: DutyContext, notes: inout [String]) -> Result<ExactDecimal, Missing> {
+    func evaluate(_ c: DutyContext, notes: inout [String]) throws(TarifError) -> Result<ExactDecimal, Missing> {
         switch self {
         case .free:
             return .success(.zero)
@@ -37,28 +40,36 @@ extension DutyExpression {
                 return .failure(
                     Missing(inputs: [basis == .customsValue ? MissingInput(.customsValue, "") : MissingInput(.componentValue, basis.description)]))
             }
-            return convert(value, c).map { v in
-                let product = v * p.numerator
+            switch try convert(value, c) {
+            case .failure(let m): return .failure(m)
+            case .success(let v):
+                let product = try v * p.numerator
                 if p.denominator == 1 {
-                    return product.divided(by: .hundred, scale: min(ExactDecimal.maxScale, product.scale + 2)) ?? .zero
+                    return .success(try product.divided(by: .hundred, scale: min(ExactDecimal.maxScale, product.scale + 2)) ?? .zero)
                 }
                 notes.append("\(p) is not a terminating decimal: the duty is rounded at 12 decimal places")
-                return product.divided(by: ExactDecimal(100 * p.denominator), scale: 12) ?? .zero
+                return .success(try product.divided(by: ExactDecimal(100 * p.denominator), scale: 12) ?? .zero)
             }
         case .specific(let rate):
-            return Self.evaluateSpecific(rate, c)
+            return try Self.evaluateSpecific(rate, c)
         case .sum(let terms):
-            return combine(terms.map { $0.evaluate(c, notes: &notes) }) { $0.reduce(.zero, +) }
+            var results: [Result<ExactDecimal, Missing>] = []
+            for t in terms { results.append(try t.evaluate(c, notes: &notes)) }
+            return try combine(results) { (v) throws(TarifError) in
+                var total = ExactDecimal.zero
+                for x in v { total = try total + x }
+                return total
+            }
         case .atLeast(let base, let floor):
-            return combine([base.evaluate(c, notes: &notes), floor.evaluate(c, notes: &notes)]) { max($0[0], $0[1]) }
+            return try combine([try base.evaluate(c, notes: &notes), try floor.evaluate(c, notes: &notes)]) { max($0[0], $0[1]) }
         case .atMost(let base, let cap):
-            return combine([base.evaluate(c, notes: &notes), cap.evaluate(c, notes: &notes)]) { min($0[0], $0[1]) }
+            return try combine([try base.evaluate(c, notes: &notes), try cap.evaluate(c, notes: &notes)]) { min($0[0], $0[1]) }
         case .graduated(let g):
             guard let degrees = c.facts[g.fact] else { return .failure(Missing(inputs: [MissingInput(.fact, g.fact.rawValue)])) }
-            let results = [Self.evaluateSpecific(g.base, c), Self.evaluateSpecific(g.step, c), Self.evaluateSpecific(g.floor, c)]
-            return combine(results) { v in
+            let results = [try Self.evaluateSpecific(g.base, c), try Self.evaluateSpecific(g.step, c), try Self.evaluateSpecific(g.floor, c)]
+            return try combine(results) { (v) throws(TarifError) in
                 guard degrees < g.threshold else { return v[0] }
-                return max(v[2], v[0] - v[1] * (g.threshold - degrees))
+                return max(v[2], try v[0] - (try v[1] * (try g.threshold - degrees)))
             }
         case .seasonal(let items):
             guard let day = c.day else { return .failure(Missing(inputs: [MissingInput(.day, "")])) }
@@ -66,51 +77,53 @@ extension DutyExpression {
             guard let hit else {
                 return .failure(Missing(inputs: [MissingInput(.reference, "no seasonal rate is stated for \(day)")]))
             }
-            return hit.rate.evaluate(c, notes: &notes)
+            return try hit.rate.evaluate(c, notes: &notes)
         case .alternatives(let options):
             guard let i = c.alternative, options.indices.contains(i) else {
                 let list = options.map { $0.summary }.joined(separator: ", ")
                 return .failure(Missing(inputs: [MissingInput(.alternative, list)]))
             }
-            return options[i].evaluate(c, notes: &notes)
+            return try options[i].evaluate(c, notes: &notes)
         case .reference(let r):
             return .failure(Missing(inputs: [MissingInput(.reference, r.text)]))
         case .annotated(let inner, let note):
             notes.append("the schedule marks this rate: \(note)")
-            return inner.evaluate(c, notes: &notes)
+            return try inner.evaluate(c, notes: &notes)
         }
     }
 
-    static func evaluateSpecific(_ rate: SpecificRate, _ c: DutyContext) -> Result<ExactDecimal, Missing> {
+    static func evaluateSpecific(_ rate: SpecificRate, _ c: DutyContext) throws(TarifError) -> Result<ExactDecimal, Missing> {
         var missing: [MissingInput] = []
-        let quantity = c.quantity(on: rate.unit.basis)
+        let quantity = try c.quantity(on: rate.unit.basis)
         if quantity == nil { missing.append(MissingInput(.quantity, rate.unit.basis.description)) }
         var factValue = ExactDecimal.one
         if let fact = rate.perFact {
-            if let v = c.facts[fact.kind] { factValue = v * fact.multiplier } else {
+            if let v = c.facts[fact.kind] { factValue = try v * fact.multiplier } else {
                 missing.append(MissingInput(.fact, fact.kind.rawValue))
             }
         }
-        let converted = convert(rate.amount, c)
+        let converted = try convert(rate.amount, c)
         if case .failure(let m) = converted { missing += m.inputs }
         guard missing.isEmpty, let quantity, case .success(let perUnit) = converted else {
             return .failure(Missing(inputs: missing))
         }
-        let units = quantity.divided(by: rate.unit.factor, scale: 12) ?? .zero
-        return .success(perUnit * units * factValue)
+        let units = try quantity.divided(by: rate.unit.factor, scale: 12) ?? .zero
+        return .success(try (try perUnit * units) * factValue)
     }
 
-    static func convert(_ money: Money, _ c: DutyContext) -> Result<ExactDecimal, Missing> {
+    static func convert(_ money: Money, _ c: DutyContext) throws(TarifError) -> Result<ExactDecimal, Missing> {
         if money.currency == c.currency { return .success(money.amount) }
         guard let rate = c.exchangeRates[money.currency] else {
             return .failure(Missing(inputs: [MissingInput(.exchangeRate, "\(money.currency)→\(c.currency)")]))
         }
-        return .success(money.amount * rate)
+        return .success(try money.amount * rate)
     }
 
-    func convert(_ money: Money, _ c: DutyContext) -> Result<ExactDecimal, Missing> { Self.convert(money, c) }
+    func convert(_ money: Money, _ c: DutyContext) throws(TarifError) -> Result<ExactDecimal, Missing> { try Self.convert(money, c) }
 
-    func combine(_ results: [Result<ExactDecimal, Missing>], _ f: ([ExactDecimal]) -> ExactDecimal) -> Result<ExactDecimal, Missing> {
+    func combine(
+        _ results: [Result<ExactDecimal, Missing>], _ f: ([ExactDecimal]) throws(TarifError) -> ExactDecimal
+    ) throws(TarifError) -> Result<ExactDecimal, Missing> {
         var values: [ExactDecimal] = []
         var missing: [MissingInput] = []
         for r in results {
@@ -119,7 +132,7 @@ extension DutyExpression {
             case .failure(let m): missing += m.inputs
             }
         }
-        return missing.isEmpty ? .success(f(values)) : .failure(Missing(inputs: missing))
+        return missing.isEmpty ? .success(try f(values)) : .failure(Missing(inputs: missing))
     }
 }
 

@@ -63,13 +63,14 @@ public struct Percentage: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The percentage as a decimal when it terminates, rounded at 12 places otherwise.
     public var value: ExactDecimal {
         if denominator == 1 { return numerator }
-        return numerator.divided(by: ExactDecimal(denominator), scale: 12) ?? numerator
+        return ((try? numerator.divided(by: ExactDecimal(denominator), scale: 12)) ?? nil) ?? numerator
     }
 
     public var description: String {
         if denominator == 1 { return "\(numerator.normalized)%" }
-        let whole = numerator.divided(by: ExactDecimal(denominator), scale: 0, rule: .down) ?? .zero
-        let rest = numerator - whole * ExactDecimal(denominator)
+        guard let whole = (try? numerator.divided(by: ExactDecimal(denominator), scale: 0, rule: .down)) ?? nil,
+              let rest = try? numerator - (try whole * ExactDecimal(denominator))
+        else { return "\(numerator.normalized)/\(denominator)%" }
         return "\(whole.normalized) \(rest.normalized)/\(denominator)%"
     }
 }

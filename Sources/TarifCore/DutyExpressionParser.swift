@@ -53,7 +53,7 @@ public struct DutyExpressionParser: Sendable {
     }
 
     func fail(_ text: String, _ reason: String) -> TarifError {
-        TarifError(.badRate, "cannot read rate '\(text)': \(reason)")
+        TarifError(.badRate, "cannot read rate '\(InputLimits.echo(text))': \(reason)")
     }
 
     func parseWhole(_ s: String) throws -> DutyExpression {
@@ -179,7 +179,7 @@ public struct DutyExpressionParser: Sendable {
             guard let whole = ExactDecimal(words[0]), let num = Int(words[1][..<slash]),
                 let den = Int(words[1][words[1].index(after: slash)...]), den > 0
             else { throw fail(whole, "'\(n)' is not a number") }
-            return .adValorem(Percentage(whole * ExactDecimal(den) + ExactDecimal(num), denominator: den), basis: basis)
+            return .adValorem(Percentage(try (try whole * ExactDecimal(den)) + ExactDecimal(num), denominator: den), basis: basis)
         }
         // Not a plain number before the %: not a percentage ("1.40 GBP / % vol / hl").
         guard let value = dialect.numberFormat.parse(Substring(n)) else { return nil }
@@ -242,7 +242,8 @@ public struct DutyExpressionParser: Sendable {
         guard let value = dialect.numberFormat.parse(numberText) else { return nil }
         let afterSpace = rest.drop { $0 == " " }
         if afterSpace.hasPrefix("¢") {
-            return (Money(value * ExactDecimal(significand: 1, scale: 2), .usd), afterSpace.dropFirst())
+            guard let dollars = try? value * ExactDecimal(significand: 1, scale: 2) else { return nil }
+            return (Money(dollars, .usd), afterSpace.dropFirst())
         }
         if afterSpace.hasPrefix("€") { return (Money(value, .eur), afterSpace.dropFirst()) }
         for code in ["GBP", "EUR", "USD", "IDR"] where afterSpace.hasPrefix(code) {

@@ -53,29 +53,36 @@ public struct ExactDecimal: Sendable {
     }
 
     /// The value at a larger scale, exactly (`1.5` at scale 3 is `1.500`).
-    func widened(to newScale: Int) -> ExactDecimal {
+    /// - Throws: ``TarifError`` `.overflow` when the widened significand does not fit 128 bits.
+    func widened(to newScale: Int) throws(TarifError) -> ExactDecimal {
         precondition(newScale >= scale)
-        return ExactDecimal(significand: significand * Self.powerOfTen(newScale - scale), scale: newScale)
+        return ExactDecimal(significand: try Self.scaledUp(significand, by: newScale - scale), scale: newScale)
     }
 
-    static func powerOfTen(_ n: Int) -> Int128 {
-        var result: Int128 = 1
-        for _ in 0..<n { result *= 10 }
-        return result
+    /// The powers of ten that fit a 128-bit signed integer: 10^0 ... 10^38.
+    static let powersOfTen: [Int128] = (0...38).map { n in (0..<n).reduce(Int128(1)) { r, _ in r * 10 } }
+
+    /// `10^n`, or `nil` when it does not fit 128 bits (n > 38).
+    static func powerOfTen(_ n: Int) -> Int128? {
+        n >= 0 && n < powersOfTen.count ? powersOfTen[n] : nil
+    }
+
+    /// `value × 10^n`, checked.
+    static func scaledUp(_ value: Int128, by n: Int) throws(TarifError) -> Int128 {
+        if n == 0 || value == 0 { return value }
+        guard let p = powerOfTen(n) else { throw .overflow("× 10^\(n)") }
+        let (r, o) = value.multipliedReportingOverflow(by: p)
+        if o { throw .overflow("× 10^\(n)") }
+        return r
     }
 
     /// Conversion for numerical work (simulation, charts). Money never goes this way back.
     public var doubleValue: Double {
-        Double(significand) / Double(Self.powerOfTen(scale))
+        Double(significand) / Double(Self.powersOfTen[scale])
     }
 }
 
 extension ExactDecimal: Equatable, Hashable, Comparable {
-    public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
-        let (a, b) = aligned(lhs, rhs)
-        return a == b
-    }
-
     public func hash(into hasher: inout Hasher) {
         let n = normalized
         hasher.combine(n.significand)
@@ -83,15 +90,34 @@ extension ExactDecimal: Equatable, Hashable, Comparable {
     }
 
     public static func < (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
-        let (a, b) = aligned(lhs, rhs)
-        return a < b
+        compare(lhs, rhs) < 0
+    }
+
+    public static func == (lhs: ExactDecimal, rhs: ExactDecimal) -> Bool {
+        compare(lhs, rhs) == 0
+    }
+
+    /// -1, 0 or 1 as `lhs` is less than, equal to or greater than `rhs`; never overflows: a
+    /// significand that cannot be widened to the other's scale is larger in magnitude than
+    /// any value at that scale, so its sign decides.
+    static func compare(_ lhs: ExactDecimal, _ rhs: ExactDecimal) -> Int {
+        if lhs.scale == rhs.scale { return lhs.significand < rhs.significand ? -1 : (lhs.significand == rhs.significand ? 0 : 1) }
+        let (narrow, wide, flipped) = lhs.scale < rhs.scale ? (lhs, rhs, false) : (rhs, lhs, true)
+        let result: Int
+        if let a = try? scaledUp(narrow.significand, by: wide.scale - narrow.scale) {
+            result = a < wide.significand ? -1 : (a == wide.significand ? 0 : 1)
+        } else {
+            result = narrow.significand < 0 ? -1 : 1
+        }
+        return flipped ? -result : result
     }
 
     /// The two significands at a common scale.
-    static func aligned(_ lhs: ExactDecimal, _ rhs: ExactDecimal) -> (Int128, Int128) {
+    /// - Throws: ``TarifError`` `.overflow` when one does not fit 128 bits at that scale.
+    static func aligned(_ lhs: ExactDecimal, _ rhs: ExactDecimal) throws(TarifError) -> (Int128, Int128) {
         if lhs.scale == rhs.scale { return (lhs.significand, rhs.significand) }
         let s = max(lhs.scale, rhs.scale)
-        return (lhs.widened(to: s).significand, rhs.widened(to: s).significand)
+        return (try lhs.widened(to: s).significand, try rhs.widened(to: s).significand)
     }
 }
 
@@ -144,7 +170,7 @@ extension ExactDecimal: Codable {
         let text = try container.decode(String.self)
         guard let value = ExactDecimal(text) else {
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not a plain decimal number")
+                in: container, debugDescription: "'\(InputLimits.echo(text))' is not a plain decimal number")
         }
         self = value
     }

@@ -86,28 +86,31 @@ public struct Quantity: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The quantity in its dimension's base unit.
-    public var baseValue: ExactDecimal { value * unit.factor }
+    /// - Throws: ``TarifError`` `.overflow` when it does not fit (never within ``InputLimits``).
+    public func baseValue() throws(TarifError) -> ExactDecimal { try value * unit.factor }
 
     /// Parses `2000000kg`, `2,000,000 kg`, `70 l`, `5 hl`, `12 doz`, `1200 kg drained weight`.
     /// - Throws: ``TarifError`` `.badQuantity` naming the part that is not understood.
-    public init(parsing text: String) throws {
+    public init(parsing text: String, field: String = "quantity") throws {
+        try InputLimits.checkName(text, field: field)
         let trimmed = text.trimmingCharacters(in: " \t")
         let numberEnd = trimmed.firstIndex { !($0.isNumber || $0 == "." || $0 == "," || $0 == "-") } ?? trimmed.endIndex
         let numberText = trimmed[..<numberEnd]
         guard let value = NumberFormat.pointDecimal.parse(numberText) else {
-            throw TarifError(.badQuantity, "'\(text)' does not start with a number (write it like 2000000kg or 70 l)")
+            throw TarifError(.badQuantity, "'\(InputLimits.echo(text))' does not start with a number (write it like 2000000kg or 70 l)")
         }
         guard !value.isNegative else {
-            throw TarifError(.badQuantity, "'\(text)' is negative; a quantity is zero or more")
+            throw TarifError(.badQuantity, "'\(InputLimits.echo(text))' is negative; a quantity is zero or more")
         }
+        _ = try InputLimits.quantity(value, field: field)
         let unitText = trimmed[numberEnd...].trimmingCharacters(in: " \t")
         guard !unitText.isEmpty else {
-            throw TarifError(.badQuantity, "'\(text)' has no unit (write it like 2000000kg or 70 l)")
+            throw TarifError(.badQuantity, "'\(InputLimits.echo(text))' has no unit (write it like 2000000kg or 70 l)")
         }
         guard let unit = UnitVocabulary.parse(unitText) else {
             throw TarifError(
                 .badQuantity,
-                "'\(unitText)' in '\(text)' is not a unit Tarif knows (kg, g, t, l, hl, m, m2, m3, item, doz, pr, min, kWh…)")
+                "'\(unitText)' in '\(InputLimits.echo(text))' is not a unit Tarif knows (kg, g, t, l, hl, m, m2, m3, item, doz, pr, min, kWh…)")
         }
         self.init(value, unit)
     }

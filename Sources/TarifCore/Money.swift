@@ -49,8 +49,10 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The amount rounded half-up to the currency's minor unit, for display and payment.
+    /// (An amount too large to be written with the minor unit's places keeps its own.)
     public var roundedToMinorUnit: Money {
-        Money(amount.rounded(scale: currency.minorUnitDigits, rule: .halfUp), currency)
+        let digits = currency.minorUnitDigits
+        return Money((try? amount.rounded(scale: digits, rule: .halfUp)) ?? amount.roundedDown(toAtMost: digits), currency)
     }
 
     public var description: String { "\(amount.normalized) \(currency)" }

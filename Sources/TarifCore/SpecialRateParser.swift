@@ -36,7 +36,7 @@ public struct SpecialRateParser: Sendable {
                         throw TarifError(.badRate, "cannot read special rate '\(s)': programs (\(inside)) have no rate before them")
                     }
                     guard let expression = try rates.parse(text) else {
-                        throw TarifError(.badRate, "cannot read special rate '\(s)': '\(text)' is empty")
+                        throw TarifError(.badRate, "cannot read special rate '\(s)': '\(InputLimits.echo(text))' is empty")
                     }
                     grants.append(Grant(programs: codes, text: text, expression: expression))
                     rateText = ""

@@ -48,6 +48,16 @@ public struct TarifError: Error, Sendable, Hashable, Codable, CustomStringConver
         public static let badInput = Code(rawValue: "bad_input")
         public static let io = Code(rawValue: "io")
         public static let database = Code(rawValue: "database")
+        /// A computation whose exact result does not fit (an amount beyond 38 significant digits).
+        public static let overflow = Code(rawValue: "overflow")
+        /// An input beyond a stated limit (a size, a depth, a count, a magnitude).
+        public static let tooLarge = Code(rawValue: "too_large")
+        /// A model or computation that has no finite answer for the inputs given.
+        public static let degenerate = Code(rawValue: "degenerate")
+        /// A publication refused because it would empty or shrink what is loaded.
+        public static let refused = Code(rawValue: "refused")
+        /// An answer read against data that a load has replaced meanwhile: ask again.
+        public static let staleData = Code(rawValue: "stale_data")
     }
 
     public var code: Code
@@ -63,6 +73,14 @@ public struct TarifError: Error, Sendable, Hashable, Codable, CustomStringConver
     public var description: String {
         if let location { return "\(location): \(message)" }
         return message
+    }
+
+    /// An exact computation whose result does not fit 128 bits (`step` says which).
+    public static func overflow(_ step: String) -> TarifError {
+        TarifError(
+            .overflow,
+            "the amount is too large to compute exactly (\(step) passes 38 significant digits); "
+                + "amounts, quantities and rates are bounded where they are read (see docs/reliability.md)")
     }
 
     /// The same error, placed at `location` unless it already has a place.

@@ -114,8 +114,9 @@ public enum UnitVocabulary {
         guard let (dimension, factor, symbol) = base else { return nil }
         guard let qualifier = canonicalQualifier(qualifiers, dimension: dimension) else { return nil }
         let shown = multiplier == .one ? symbol : "\(multiplier.normalized) \(symbol)"
+        guard let scaled = try? factor * multiplier else { return nil }
         let unit = MeasurementUnit(
-            dimension, factor: factor * multiplier, qualifier: qualifier.isEmpty ? nil : qualifier, symbol: shown)
+            dimension, factor: scaled, qualifier: qualifier.isEmpty ? nil : qualifier, symbol: shown)
         return Spec(unit: unit, perFact: perFact)
     }
 

@@ -22,10 +22,17 @@ public final class ByteSource {
     /// The size of the file on disk, for progress (compressed size for .gz files).
     public let sizeOnDisk: Int
 
-    /// - Parameter hashing: false for a file whose content hash is never asked (``finishHash()`` then throws).
-    public init(path: String, displayName: String? = nil, hashing: Bool = true) throws {
+    /// The most bytes handed out (after gunzipping); more is an error, so a small compressed
+    /// file cannot inflate into unbounded work. `nil`: no bound (the project's own data files).
+    public let maxBytes: Int?
+
+    /// - Parameters:
+    ///   - hashing: false for a file whose content hash is never asked (``finishHash()`` then throws).
+    ///   - maxBytes: the most uncompressed bytes read before ``read(capacity:)`` throws `.tooLarge`.
+    public init(path: String, displayName: String? = nil, hashing: Bool = true, maxBytes: Int? = nil) throws {
         self.path = path
         self.hashing = hashing
+        self.maxBytes = maxBytes
         self.displayName = displayName ?? path
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -66,6 +73,11 @@ public final class ByteSource {
         chunk.removeLast(capacity - Int(n))
         if hashing { hasher.update(chunk) }
         bytesRead += Int(n)
+        if let maxBytes, bytesRead > maxBytes {
+            close()
+            throw TarifError(
+                .tooLarge, "the content is larger than \(maxBytes >> 20) MiB once uncompressed; send less", at: SourceLocation(file: displayName))
+        }
         return chunk
     }
 

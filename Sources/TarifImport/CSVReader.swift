@@ -17,10 +17,15 @@ public final class CSVReader {
     private var parser: CSVRecordParser
     public private(set) var header: [String] = []
 
+    /// The longest record accepted.
+    let maxRecordBytes: Int
+
     /// Opens `source` and reads its header row.
+    /// - Parameter maxRecordBytes: the longest record (`nil`: ``InputLimits/maxCSVRecordBytes``).
     /// - Throws: ``TarifError`` when the file is empty or the header is not valid CSV.
-    public init(source: ByteSource) throws {
+    public init(source: ByteSource, maxRecordBytes: Int? = nil) throws {
         self.source = source
+        self.maxRecordBytes = maxRecordBytes ?? InputLimits.maxCSVRecordBytes
         parser = CSVRecordParser(file: source.displayName)
         guard let first = try nextRecord() else {
             throw TarifError(.badFile, "the file is empty (no header row)", at: SourceLocation(file: source.displayName))
@@ -78,7 +83,15 @@ public final class CSVReader {
                 line = parser.nextLine
                 return record
             }
-            // The record runs past the bytes read: read more (at the end of the file, parse it as it is).
+            // The record runs past the bytes read: read more (at the end of the file, parse it as
+            // it is) — up to a bound, so a field left open or a row of megabytes is an error
+            // after a megabyte, not after the whole file has been held and re-scanned.
+            if buffer.count - position > maxRecordBytes {
+                throw TarifError(
+                    .tooLarge,
+                    "the record starting on this line is longer than \(maxRecordBytes >> 10) KiB (a quoted field left open, or not a CSV of this kind?)",
+                    at: SourceLocation(file: source.displayName, line: line))
+            }
             _ = try fill()
         }
     }

@@ -44,9 +44,16 @@ public final class JSONArrayReader {
     private var finished = false
     /// The line on which the element last returned by ``next()`` starts.
     public private(set) var elementLine = 0
+    /// How many arrays and objects enclose the value being read (the top-level array counts).
+    private var depth = 0
+    private let maxDepth: Int
 
-    public init(source: ByteSource) {
+    /// - Parameter maxDepth: the deepest nesting of arrays and objects accepted; deeper is an
+    ///   error at the bracket that passes it (never a stack overflow).
+    ///   `nil`: ``InputLimits/maxJSONDepth``.
+    public init(source: ByteSource, maxDepth: Int? = nil) {
         self.source = source
+        self.maxDepth = maxDepth ?? InputLimits.maxJSONDepth
     }
 
     /// The whole file as one JSON value (for small files whose top level is an object).
@@ -68,6 +75,7 @@ public final class JSONArrayReader {
             guard try peek() == UInt8(ascii: "[") else { throw error("the file does not start with a JSON array '['") }
             advance()
             started = true
+            depth = 1
             skipSpace()
             if try peek() == UInt8(ascii: "]") {
                 advance()
@@ -138,12 +146,24 @@ public final class JSONArrayReader {
         }
     }
 
+    /// Enters an array or object, refusing nesting deeper than `maxDepth`.
+    private func enter() throws {
+        guard depth < maxDepth else {
+            throw TarifError(
+                .tooLarge, "arrays and objects are nested more than \(maxDepth) deep here; no publication Tarif reads is",
+                at: SourceLocation(file: source.displayName, line: line, column: column))
+        }
+        depth += 1
+        advance()
+    }
+
     private func value() throws -> JSONValue {
         skipSpace()
         let c = try peek()
         switch c {
         case UInt8(ascii: "{"):
-            advance()
+            try enter()
+            defer { depth -= 1 }
             var object: [String: JSONValue] = [:]
             skipSpace()
             if try peek() == UInt8(ascii: "}") {
@@ -165,7 +185,8 @@ public final class JSONArrayReader {
                 guard d == UInt8(ascii: ",") else { throw error("expected ',' or '}' in an object") }
             }
         case UInt8(ascii: "["):
-            advance()
+            try enter()
+            defer { depth -= 1 }
             var array: [JSONValue] = []
             skipSpace()
             if try peek() == UInt8(ascii: "]") {
@@ -194,6 +215,7 @@ public final class JSONArrayReader {
                 else { break }
                 text.append(d)
                 advance()
+                if text.count > 400 { throw error("a number longer than 400 characters") }
             }
             guard !text.isEmpty else { throw error("unexpected character '\(Character(Unicode.Scalar(c)))'") }
             return .number(String(decoding: text, as: UTF8.self))
@@ -237,6 +259,7 @@ public final class JSONArrayReader {
                         guard try peek() == UInt8(ascii: "u") else { throw error("a lone UTF-16 surrogate") }
                         advance()
                         let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw error("a high UTF-16 surrogate not followed by a low one") }
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let u = Unicode.Scalar(scalar) else { throw error("\\u escape is not a character") }
@@ -245,6 +268,11 @@ public final class JSONArrayReader {
                 }
             } else {
                 bytes.append(c)
+            }
+            if bytes.count > InputLimits.maxJSONStringBytes {
+                throw TarifError(
+                    .tooLarge, "a string longer than \(InputLimits.maxJSONStringBytes) bytes starts here",
+                    at: SourceLocation(file: source.displayName, line: startLine, column: startColumn))
             }
         }
         guard let s = String(validating: bytes, as: UTF8.self) else {

@@ -19,13 +19,14 @@ public struct BatchSummary: Sendable, Codable, Hashable {
 
     public init() {}
 
-    mutating func merge(_ o: BatchSummary) {
+    /// - Throws: ``TarifError`` `.overflow` when a total passes 38 digits.
+    mutating func merge(_ o: BatchSummary) throws(TarifError) {
         shipments += o.shipments
         resolved += o.resolved
         failed += o.failed
         dutyUnknown += o.dutyUnknown
-        for (k, v) in o.totalDuty { totalDuty[k, default: .zero] += v }
-        for (k, v) in o.savedByPreferences { savedByPreferences[k, default: .zero] += v }
+        for (k, v) in o.totalDuty { try totalDuty[k, default: .zero] += v }
+        for (k, v) in o.savedByPreferences { try savedByPreferences[k, default: .zero] += v }
         for (k, v) in o.byTreatment { byTreatment[k, default: 0] += v }
     }
 }
@@ -92,7 +93,7 @@ public struct BatchRunner: Sendable {
             }
             for r in results.values {
                 try write(r.output)
-                summary.merge(r.summary)
+                try summary.merge(r.summary)
                 if let e = r.error { throw e }
             }
             progress.report(phase: phase, fraction: Double(source.offsetOnDisk) / Double(max(1, source.sizeOnDisk)))
@@ -226,10 +227,11 @@ struct RowResolver {
                 defer { line = parser.nextLine }
                 if parser.isBlank { continue }
                 guard parser.count == columns.count else {
-                    error = TarifError(
-                        .badFile, "the row has \(parser.count) fields; the header has \(columns.count)",
-                        at: SourceLocation(file: parser.file, line: line))
-                    return
+                    // Reported in its own row, like any other bad row; the batch goes on.
+                    summary.shipments += 1
+                    write(String(line), ",,,,,,")
+                    fail(line, "the row has \(parser.count) fields; the header has \(columns.count)")
+                    continue
                 }
                 row(line)
             }
@@ -260,9 +262,10 @@ struct RowResolver {
     /// Resolves the record's shipment and writes the result cells; or says why it cannot be resolved.
     private mutating func resolveRow() throws -> String? {
         let c = columns
-        let importer = try CountryCode(trimmed(c.importer))
+        // Codes or names, and only countries the registry knows (as a single question).
+        let importer = try index.registry.countryCode(named: trimmed(c.importer))
         let originText = trimmed(c.origin)
-        let origin = originText.isEmpty ? nil : try CountryCode(originText)
+        let origin = originText.isEmpty ? nil : try index.registry.countryCode(named: originText)
         let codeText = parser.string(c.line)
         let code: TariffCode
         if let known = codes[codeText] { code = known } else {
@@ -270,13 +273,11 @@ struct RowResolver {
             if codes.count < 50_000 { codes[codeText] = code }
         }
         let day = try Day(iso: trimmed(c.date))
-        guard let currency = index.currency(of: importer) else { return "no schedule for importer \(importer)" }
+        guard let currency = index.currency(of: importer, on: day) else { return "no schedule of importer \(importer) is in force on \(day)" }
         let valueText = trimmed(c.value)
         var value: Money?
         if !valueText.isEmpty {
-            guard let v = NumberFormat.pointDecimal.parse(Substring(valueText)), !v.isNegative else {
-                return "value '\(valueText)' is not a non-negative number"
-            }
+            let v = try InputLimits.number(valueText, field: "value", kind: .amount)
             value = Money(v, currency)
         }
         var quantity: [Quantity] = []
@@ -284,21 +285,23 @@ struct RowResolver {
             let text = parser.string(qc)
             if !trimmed(qc).isEmpty {
                 if let known = quantities[text] { quantity = [known] } else {
-                    let q = try Quantity(parsing: text)
+                    let q = try Quantity(parsing: text, field: "quantity")
                     if quantities.count < 50_000 { quantities[text] = q }
                     quantity = [q]
                 }
             }
         }
         let context = DutyContext(currency: currency, customsValue: value, quantities: quantity, day: day)
-        guard let q = index.resolve(importer: importer, origin: origin, code: code, day: day, context: context) else {
+        guard let q = try index.resolve(importer: importer, origin: origin, code: code, day: day, context: context) else {
             return "\(importer) has no rate for line \(code) on \(day)"
         }
         summary.resolved += 1
         let label = q.label
         summary.byTreatment[label, default: 0] += 1
-        if let d = q.duty { summary.totalDuty[currency.code, default: .zero] += d.amount } else { summary.dutyUnknown += 1 }
-        if q.kind == .preferential, let saved = q.saved { summary.savedByPreferences[currency.code, default: .zero] += saved.amount }
+        // Totals add each duty at the currency's minor unit: a row's duty within the input
+        // limits is below 10^22, so even 10^15 rows cannot pass 38 digits.
+        if let d = q.duty { try summary.totalDuty[currency.code, default: .zero] += d.roundedToMinorUnit.amount } else { summary.dutyUnknown += 1 }
+        if q.kind == .preferential, let saved = q.saved { try summary.savedByPreferences[currency.code, default: .zero] += saved.roundedToMinorUnit.amount }
         // treatment,kind,rate,duty,currency,mfn_duty,saved,error
         out.append(UInt8(ascii: ","))
         writeField(label.utf8)

@@ -13,11 +13,15 @@ public struct Catalog: Sendable, Codable {
         public var currency: Currency
         public var validFrom: Day
         public var legalSource: String
+        /// The fewest lines the publication can hold and be whole (a little under what it
+        /// holds): a file with fewer is refused as cut short.
+        public var minimumLines: Int?
 
         public init(
             series: String, importer: CountryCode, title: String, nomenclature: String, currency: Currency, validFrom: Day,
-            legalSource: String
+            legalSource: String, minimumLines: Int? = nil
         ) {
+            self.minimumLines = minimumLines
             self.series = series
             self.importer = importer
             self.title = title
@@ -61,6 +65,10 @@ public struct Catalog: Sendable, Codable {
     }
 
     public var publications: [Publication]
+
+    public init(publications: [Publication]) {
+        self.publications = publications
+    }
 
     /// The catalog shipped with Tarif.
     /// - Throws: ``TarifError`` when the bundled file is missing or malformed (a broken build).

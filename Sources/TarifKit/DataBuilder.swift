@@ -22,10 +22,13 @@ public struct SilentProgress: ProgressObserver {
 public struct DataBuilder: Sendable {
     public let database: TarifDatabase
     public let progress: any ProgressObserver
+    /// Load a publication even when it empties or shrinks what it replaces (`--force`).
+    public var allowShrink: Bool
 
-    public init(database: TarifDatabase, progress: any ProgressObserver = SilentProgress()) {
+    public init(database: TarifDatabase, progress: any ProgressObserver = SilentProgress(), allowShrink: Bool = false) {
         self.database = database
         self.progress = progress
+        self.allowShrink = allowShrink
     }
 
     /// Loads every publication of the catalog found in `directory`, each in its own
@@ -43,7 +46,10 @@ public struct DataBuilder: Sendable {
                         legalSource: staging.legalSource, yearStartMonth: month, yearStartDay: day, sourceFile: publication.path))
             }
             let schedules = publication.schedules ?? [:]
-            return try load(path: path, displayName: publication.path, format: publication.format) { hash in
+            return try load(
+                path: path, displayName: publication.path, format: publication.format,
+                minimumLines: schedules.compactMapValues(\.minimumLines)
+            ) { hash in
                 schedules.mapValues { $0.info(file: publication.path, contentHash: hash) }
             }
         }
@@ -54,7 +60,7 @@ public struct DataBuilder: Sendable {
         guard let text else { return (1, 1) }
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 2, (1...12).contains(parts[0]), (1...31).contains(parts[1]) else {
-            throw TarifError(.badDate, "year start '\(text)' is not MM-DD (01-01 for calendar years)")
+            throw TarifError(.badDate, "year start '\(InputLimits.echo(text))' is not MM-DD (01-01 for calendar years)")
         }
         return (parts[0], parts[1])
     }
@@ -83,7 +89,8 @@ public struct DataBuilder: Sendable {
         let source = try ByteSource(path: path, displayName: displayName)
         defer { source.close() }
         var count = 0
-        let report = try database.load(PublicationLoad(fileName: displayName, format: format, contentHash: hash, schedules: [:])) { sink in
+        let load = PublicationLoad(fileName: displayName, format: format, contentHash: hash, schedules: [:], allowShrink: allowShrink)
+        let report = try database.load(load) { sink in
             try reader.read(source, config: config, country: lookup.find) { schedule, rate in
                 count += 1
                 if count & 255 == 0 {
@@ -98,8 +105,10 @@ public struct DataBuilder: Sendable {
 
     /// Loads one file of `format`, filling the schedules `schedules(contentHash)` describes.
     /// - Throws: ``TarifError`` for a missing file, an unknown format, a role with no schedule, or bad content.
+    /// - Parameter minimumLines: per role, the fewest lines a whole publication holds.
     public func load(
-        path: String, displayName: String, format: String, schedules: (String) throws -> [String: ScheduleInfo]
+        path: String, displayName: String, format: String, minimumLines: [String: Int] = [:],
+        schedules: (String) throws -> [String: ScheduleInfo]
     ) throws -> LoadReport {
         let reader = try PublicationFormats.reader(for: format)
         let hash = try ByteSource.contentHash(of: path, displayName: displayName)
@@ -114,7 +123,8 @@ public struct DataBuilder: Sendable {
         }
         let source = try ByteSource(path: path, displayName: displayName)
         defer { source.close() }
-        let load = PublicationLoad(fileName: displayName, format: format, contentHash: hash, schedules: infos)
+        let load = PublicationLoad(
+            fileName: displayName, format: format, contentHash: hash, schedules: infos, minimumLines: minimumLines, allowShrink: allowShrink)
         var events = 0
         let report = try database.load(load) { sink in
             try reader.read(source) { event in

@@ -65,7 +65,7 @@ public final class DutyService: Sendable {
     public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff {
         if let kept = try keptLineTariff(importer: importer, code: code, on: day) { return kept }
         let schedule = try schedule(for: importer, on: day)
-        let tariff = try tarif.lineTariff(code: code, in: schedule, on: day, lookup: lookup)
+        let tariff = try checkingFreshness { try tarif.lineTariff(code: code, in: schedule, on: day, lookup: lookup) }
         cache.withLock { $0.insert(tariff, for: LineCache.Key(schedule: schedule.id, code: code, day: day)) }
         return tariff
     }
@@ -79,7 +79,21 @@ public final class DutyService: Sendable {
 
     /// A line's published rates and notes (as ``Tarif/rate(importer:code:on:)``).
     public func rate(importer: CountryCode, code: TariffCode, on day: Day) throws -> RateAnswer {
-        try tarif.rate(code: code, in: try schedule(for: importer, on: day))
+        let schedule = try schedule(for: importer, on: day)
+        return try checkingFreshness { try tarif.rate(code: code, in: schedule) }
+    }
+
+    /// Runs a store read that relies on this service's list of schedules. When it finds
+    /// nothing and the store's data are no longer those this service loaded (a data build
+    /// replaced the schedule meanwhile), the answer would be wrong, not "not found": it
+    /// throws `.staleData` instead, for the caller to reload and ask again.
+    func checkingFreshness<T>(_ read: () throws -> T) throws -> T {
+        do { return try read() } catch let error as TarifError where error.code == .notFound {
+            if let now = try? Self.dataTag(of: tarif.store), now != dataTag {
+                throw TarifError(.staleData, "the data changed while this question was answered (a data build finished); ask again")
+            }
+            throw error
+        }
     }
 
     /// Every treatment, the applied one and why (as ``Tarif/duty(importer:origin:code:on:customsValue:quantities:facts:components:exchangeRates:alternative:registry:)``).

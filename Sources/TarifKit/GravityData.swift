@@ -8,16 +8,17 @@ public enum GravityData {
     /// Reads a CSV panel and keeps the rows that pass every filter (`year in 1986,1990`).
     /// - Throws: ``TarifError`` naming the file, line and column of a non-number in a numeric
     ///   column, a short row, or an empty file; or a malformed filter.
-    public static func panel(at path: String, where filters: [String], displayName: String? = nil) throws -> Panel {
-        var panel = try self.panel(at: path, displayName: displayName)
+    /// - Parameter maxBytes: the most bytes read once uncompressed (`nil`: no bound).
+    public static func panel(at path: String, where filters: [String], displayName: String? = nil, maxBytes: Int? = nil) throws -> Panel {
+        var panel = try self.panel(at: path, displayName: displayName, maxBytes: maxBytes)
         for text in filters { panel = panel.subset(try PanelFilter(parsing: text).mask(panel)) }
         return panel
     }
 
     /// Reads a CSV panel (`.csv` or `.csv.gz`). A column whose first non-empty cell is a number
     /// is numeric (empty cells and `NA` are missing); any other column holds labels.
-    public static func panel(at path: String, displayName: String? = nil) throws -> Panel {
-        let source = try ByteSource(path: path, displayName: displayName)
+    public static func panel(at path: String, displayName: String? = nil, maxBytes: Int? = nil) throws -> Panel {
+        let source = try ByteSource(path: path, displayName: displayName, maxBytes: maxBytes)
         let csv = try CSVReader(source: source)
         let header = csv.header.map { $0.trimming(" \u{FEFF}") }
         enum Builder {

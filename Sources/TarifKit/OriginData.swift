@@ -55,10 +55,8 @@ public enum OriginData {
             let at = { (c: Int) in SourceLocation(file: source.displayName, line: r.line, column: c + 1, field: csv.header[c]) }
             let c: TariffCode
             do { c = try TariffCode(f[code]) } catch let e as TarifError { throw e.located(at(code)) }
-            let text = f[value].trimming(" ").replacingOccurrences(of: ",", with: "")
-            guard let v = ExactDecimal(text), !v.isNegative else {
-                throw TarifError(.badNumber, "'\(f[value])' is not a value (a non-negative number like 1250.50)", at: at(value))
-            }
+            let v: ExactDecimal
+            do { v = try InputLimits.number(f[value].trimming(" "), field: "value", kind: .amount) } catch { throw error.located(at(value)) }
             let o = f[origin].trimming(" ")
             var from: CountryCode?
             if !o.isEmpty, !["unknown", "?", "-"].contains(o.lowercased()) {

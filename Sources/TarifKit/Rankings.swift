@@ -39,10 +39,10 @@ public struct OriginRanking: Sendable, Codable, Hashable {
 extension ResolutionIndex {
     /// Every market in the index ranked by the simple-average applied ad valorem rate an
     /// `origin` good under `product` (an HS subheading or any prefix) pays there on `day`.
-    public func markets(from origin: CountryCode, product: TariffCode, on day: Day) -> [MarketRanking] {
+    public func markets(from origin: CountryCode, product: TariffCode, on day: Day) throws -> [MarketRanking] {
         var out: [MarketRanking] = []
         for importer in importerCodes where importer != origin {
-            guard let currency = currency(of: importer) else { continue }
+            guard let currency = currency(of: importer, on: day) else { continue }
             let codes = rateLines(of: importer, on: day).filter { product.contains($0) || $0.contains(product) }
             guard !codes.isEmpty else { continue }
             let context = DutyContext(currency: currency, day: day)
@@ -52,7 +52,7 @@ extension ResolutionIndex {
             var non = 0
             var example: String?
             for code in codes {
-                guard let q = resolve(importer: importer, origin: origin, code: code, day: day, context: context) else { continue }
+                guard let q = try resolve(importer: importer, origin: origin, code: code, day: day, context: context) else { continue }
                 treatments[q.label, default: 0] += 1
                 if let p = q.rate.adValoremRate?.value {
                     rates.append(p)
@@ -62,13 +62,13 @@ extension ResolutionIndex {
                     if example == nil { example = "\(code): \(q.rate.summary)" }
                 }
             }
-            let avg = Self.average(rates)
-            let favg = floors.count == rates.count ? Self.average(floors) : nil
+            let avg = try Self.average(rates)
+            let favg = floors.count == rates.count ? try Self.average(floors) : nil
             out.append(
                 MarketRanking(
                     importer: importer, name: registry.countries[importer]?.name ?? importer.rawValue, lines: codes.count, averageRate: avg,
                     minRate: rates.min(), maxRate: rates.max(), averageFloorRate: favg,
-                    margin: favg.flatMap { f in avg.map { f - $0 } }, treatments: treatments, nonAdValorem: non, example: example,
+                    margin: try favg.flatMap { f in try avg.map { try f - $0 } }, treatments: treatments, nonAdValorem: non, example: example,
                     schedule: importer.rawValue, scheduleFrom: day))
         }
         return out.sorted { ($0.averageRate ?? 1_000_000, $0.importer.rawValue) < ($1.averageRate ?? 1_000_000, $1.importer.rawValue) }
@@ -76,10 +76,10 @@ extension ResolutionIndex {
 
     /// Every origin ranked by the duty (or, without a customs value, the ad valorem rate)
     /// its goods pay on `code` into `importer` on `day`.
-    public func origins(to importer: CountryCode, code: TariffCode, on day: Day, context: DutyContext) -> [OriginRanking] {
+    public func origins(to importer: CountryCode, code: TariffCode, on day: Day, context: DutyContext) throws -> [OriginRanking] {
         var out: [OriginRanking] = []
         for (origin, country) in registry.countries where origin != importer {
-            guard let q = resolve(importer: importer, origin: origin, code: code, day: day, context: context) else { continue }
+            guard let q = try resolve(importer: importer, origin: origin, code: code, day: day, context: context) else { continue }
             out.append(
                 OriginRanking(
                     origin: origin, name: country.name, treatment: q.label + (q.tiedWith.isEmpty ? "" : " = " + q.tiedWith.joined(separator: ", ")),
@@ -89,8 +89,10 @@ extension ResolutionIndex {
         return out.sorted { (key($0), $0.origin.rawValue) < (key($1), $1.origin.rawValue) }
     }
 
-    static func average(_ xs: [ExactDecimal]) -> ExactDecimal? {
+    static func average(_ xs: [ExactDecimal]) throws(TarifError) -> ExactDecimal? {
         guard !xs.isEmpty else { return nil }
-        return xs.reduce(ExactDecimal.zero, +).divided(by: ExactDecimal(xs.count), scale: 2, rule: .halfUp)
+        var total = ExactDecimal.zero
+        for x in xs { total = try total + x }
+        return try total.divided(by: ExactDecimal(xs.count), scale: 2, rule: .halfUp)
     }
 }

@@ -22,7 +22,7 @@ public enum SimulationData {
         var out: [(String, SMARTFlow, Double?)] = []
         func number(_ text: String, _ column: Int, _ line: Int, _ what: String) throws -> Double {
             guard let v = Double(text.trimming(" ").replacingOccurrences(of: ",", with: "")), v.isFinite, v >= 0 else {
-                throw TarifError(.badNumber, "'\(text)' is not \(what)", at: SourceLocation(file: source.displayName, line: line, column: column + 1, field: csv.header[column]))
+                throw TarifError(.badNumber, "'\(InputLimits.echo(text))' is not \(what)", at: SourceLocation(file: source.displayName, line: line, column: column + 1, field: csv.header[column]))
             }
             return v
         }

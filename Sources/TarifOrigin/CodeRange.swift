@@ -32,11 +32,11 @@ public struct CodeRange: Sendable, Hashable, Codable, CustomStringConvertible {
             let a = try Self.code(parts[0])
             let b = parts.count > 1 ? try Self.code(parts[1]) : a
             guard a.length == b.length, a <= b else {
-                throw TarifError(.badCode, "'\(text)' is not a range: its ends must have the same length and run upward")
+                throw TarifError(.badCode, "'\(InputLimits.echo(text))' is not a range: its ends must have the same length and run upward")
             }
             self.init(a, b)
         } catch let e as TarifError {
-            throw TarifError(.badCode, e.message.contains(text) ? e.message : "'\(text)': \(e.message)")
+            throw TarifError(.badCode, e.message.contains(text) ? e.message : "'\(InputLimits.echo(text))': \(e.message)")
         }
     }
 

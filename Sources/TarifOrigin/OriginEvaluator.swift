@@ -85,7 +85,7 @@ public struct OriginEvaluator: Sendable {
         var notes: [String]
     }
 
-    func count(_ p: Production) -> Counted {
+    func count(_ p: Production) throws(TarifError) -> Counted {
         var zone: Set<CountryCode>
         switch regime.cumulation {
         case .none: zone = [p.exporter]
@@ -114,7 +114,7 @@ public struct OriginEvaluator: Sendable {
             let counts = o || (regime.cumulation == .full && inZone)
             originating.append(o)
             regional.append(counts)
-            if counts { vom = vom + m.value } else { vnm = vnm + m.value }
+            if counts { vom = try vom + m.value } else { vnm = try vnm + m.value }
         }
         var notes: [String] = []
         if !assumed.isEmpty {
@@ -132,33 +132,41 @@ public struct OriginEvaluator: Sendable {
     }
 
     /// The value content by `formula`, truncated to two decimals.
-    func rvc(_ f: RVCFormula, _ p: Production, _ c: Counted) -> ExactDecimal? {
+    func rvc(_ f: RVCFormula, _ p: Production, _ c: Counted) throws(TarifError) -> ExactDecimal? {
         let numerator: ExactDecimal
         switch f {
-        case .direct: numerator = c.vom + p.labour + p.overhead + p.profit + p.otherCosts
-        case .indirect, .buildDown: numerator = p.fob - c.vnm
+        case .direct: numerator = try (try (try (try c.vom + p.labour) + p.overhead) + p.profit) + p.otherCosts
+        case .indirect, .buildDown: numerator = try p.fob - c.vnm
         case .buildUp: numerator = c.vom
         }
-        return (numerator * .hundred).divided(by: p.fob, scale: 2, rule: .down)
+        return try (try numerator * .hundred).divided(by: p.fob, scale: 2, rule: .down)
     }
 
     /// Tests `production` against `rule` (the general rule when `nil`).
     /// - Throws: ``TarifError`` for a non-positive FOB or a general rule that does not parse.
     public func evaluate(_ p: Production, rule: ProductRule? = nil) throws -> OriginResult {
         guard p.fob > .zero else { throw TarifError(.badNumber, "the FOB value must be positive (got \(p.fob))") }
+        // A preference is claimed between parties: an importer outside the agreement on the
+        // day grants nothing under it, whatever the good's origin (GATT Art. XXIV:8(b)).
+        if let importer = p.importer, !parties.contains(importer) {
+            throw TarifError(
+                .notFound,
+                "\(importer) is not a party to \(regime.agreement) on the day asked: its rules of origin give no preference there (the parties are \(parties.map(\.rawValue).sorted().joined(separator: ", ")))",
+                at: SourceLocation(file: "input", field: "importer"))
+        }
         let criterion = try rule?.criterion ?? generalRule()
-        let c = count(p)
+        let c = try count(p)
         var notes = c.notes
         var leaves: [CriterionOutcome] = []
         var issues: [MaterialIssue] = []
         var figures: [RVCFigure] = []
         var deMinimisNote: String?
-        let total = c.vom + c.vnm
+        let total = try c.vom + c.vnm
         if total > p.fob {
             notes.append("the materials (\(total.normalized)) are worth more than the FOB value (\(p.fob.normalized)): check the values")
         }
 
-        func test(_ k: OriginCriterion) -> (Outcome, String?) {
+        func test(_ k: OriginCriterion) throws(TarifError) -> (Outcome, String?) {
             switch k {
             case .whollyObtained:
                 let nonOriginating = p.materials.indices.filter { !c.originating[$0] }
@@ -184,13 +192,13 @@ public struct OriginEvaluator: Sendable {
                 var mine: [MaterialIssue] = []
                 for (i, m) in p.materials.enumerated() where !c.originating[i] {
                     if let x = except.first(where: { $0.contains(m.code) }) {
-                        failing = failing + m.value
+                        failing = try failing + m.value
                         mine.append(.init(row: m.row, code: m.code, origin: m.origin, value: m.value, criterion: name, reason: "classified in \(x), excepted by the rule: it must be originating"))
                     } else if Int(m.code.length) < level.digits {
-                        unknown = unknown + m.value
+                        unknown = try unknown + m.value
                         mine.append(.init(row: m.row, code: m.code, origin: m.origin, value: m.value, criterion: name, reason: "its code \(m.code) is not precise to the \(level.rawValue): the shift cannot be checked"))
                     } else if m.code.prefix(level.digits) == target {
-                        failing = failing + m.value
+                        failing = try failing + m.value
                         mine.append(.init(row: m.row, code: m.code, origin: m.origin, value: m.value, criterion: name, reason: "same \(level.rawValue) as the product (\(target)): no change of \(level.rawValue)"))
                     }
                 }
@@ -198,9 +206,9 @@ public struct OriginEvaluator: Sendable {
                     leaves.append(.init(criterion: name, outcome: .met, detail: "every non-originating material changes \(level.rawValue)"))
                     return (.met, name)
                 }
-                let blocked = failing + unknown
-                if let dm = regime.deMinimisPercent, blocked * .hundred <= dm * p.fob, except.isEmpty || mine.allSatisfy({ !$0.reason.hasPrefix("classified in") }) {
-                    let share = (blocked * .hundred).divided(by: p.fob, scale: 2, rule: .up) ?? .zero
+                let blocked = try failing + unknown
+                if let dm = regime.deMinimisPercent, try blocked * .hundred <= (try dm * p.fob), except.isEmpty || mine.allSatisfy({ !$0.reason.hasPrefix("classified in") }) {
+                    let share = try (try blocked * .hundred).divided(by: p.fob, scale: 2, rule: .up) ?? .zero
                     deMinimisNote = "materials that do not change \(level.rawValue) are worth \(blocked.normalized) = \(share.normalized)% of FOB, within the de minimis of \(dm.normalized)%\(regime.provisions["deMinimis"].map { " (\($0))" } ?? "")"
                     leaves.append(.init(criterion: name, outcome: .met, detail: "met by de minimis: " + deMinimisNote!))
                     return (.met, "\(name) with de minimis")
@@ -216,10 +224,10 @@ public struct OriginEvaluator: Sendable {
             case .regionalValueContent(let threshold):
                 var best: (RVCFormula, ExactDecimal)?
                 for f in regime.formulas {
-                    guard let v = rvc(f, p, c) else { continue }
-                    let headroom = ((v - threshold) * p.fob).divided(by: .hundred, scale: 2, rule: .down)
+                    guard let v = try rvc(f, p, c) else { continue }
+                    let headroom = try (try (try v - threshold) * p.fob).divided(by: .hundred, scale: 2, rule: .down)
                     figures.removeAll { $0.formula == f && $0.threshold == threshold }
-                    figures.append(RVCFigure(formula: f, text: f.formula, percent: v, threshold: threshold, margin: v - threshold, headroom: headroom))
+                    figures.append(RVCFigure(formula: f, text: f.formula, percent: v, threshold: threshold, margin: try v - threshold, headroom: headroom))
                     if best == nil || v > best!.1 { best = (f, v) }
                 }
                 guard let (f, v) = best else {
@@ -231,7 +239,7 @@ public struct OriginEvaluator: Sendable {
                     leaves.append(.init(criterion: k.description, outcome: .met, detail: "\(all); at least \(threshold.normalized)% by the \(f.rawValue) formula"))
                     return (.met, "\(k.description) by the \(f.rawValue) formula: \(v.normalized)%")
                 }
-                leaves.append(.init(criterion: k.description, outcome: .notMet, detail: "\(all); below \(threshold.normalized)% by \((threshold - v).normalized) points"))
+                leaves.append(.init(criterion: k.description, outcome: .notMet, detail: "\(all); below \(threshold.normalized)% by \((try threshold - v).normalized) points"))
                 return (.notMet, nil)
             case .specificProcess(let process):
                 let key = Registry.key(process)
@@ -245,7 +253,7 @@ public struct OriginEvaluator: Sendable {
                 var undetermined = false
                 var metBy: String?
                 for x in list {
-                    let (o, by) = test(x)
+                    let (o, by) = try test(x)
                     if o == .met, metBy == nil { metBy = by }
                     if o == .undetermined { undetermined = true }
                 }
@@ -253,18 +261,18 @@ public struct OriginEvaluator: Sendable {
                 return (undetermined ? .undetermined : .notMet, nil)
             case .allOf(let list):
                 var outcomes: [(Outcome, String?)] = []
-                for x in list { outcomes.append(test(x)) }
+                for x in list { outcomes.append(try test(x)) }
                 if outcomes.contains(where: { $0.0 == .notMet }) { return (.notMet, nil) }
                 if outcomes.contains(where: { $0.0 == .undetermined }) { return (.undetermined, nil) }
                 return (.met, outcomes.compactMap(\.1).joined(separator: " and "))
             }
         }
 
-        var (outcome, metBy) = test(criterion)
+        var (outcome, metBy) = try test(criterion)
         // RVC figures are worth showing even when the rule has no RVC criterion.
         if figures.isEmpty {
             for f in regime.formulas {
-                if let v = rvc(f, p, c) { figures.append(RVCFigure(formula: f, text: f.formula, percent: v, threshold: nil, margin: nil, headroom: nil)) }
+                if let v = try rvc(f, p, c) { figures.append(RVCFigure(formula: f, text: f.formula, percent: v, threshold: nil, margin: nil, headroom: nil)) }
             }
         }
         if regime.formulas.contains(.direct), p.labour.isZero, p.overhead.isZero, p.profit.isZero, p.otherCosts.isZero {

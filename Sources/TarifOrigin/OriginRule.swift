@@ -83,7 +83,7 @@ public enum OriginRuleParser {
 
     static func error(_ text: String, _ t: Token?, _ message: String) -> TarifError {
         let position = t.map { " at character \($0.offset + 1)" } ?? " at the end"
-        return TarifError(.badInput, "rule '\(text)'\(position): \(message)")
+        return TarifError(.badInput, "rule '\(InputLimits.echo(text))'\(position): \(message)")
     }
 
     static func tokenize(_ text: String) throws -> [Token] {

@@ -162,6 +162,13 @@ public struct TariffShiftRuleBook: Sendable {
         ruleIndex(for: code).map { rules[$0] }
     }
 
+    /// The exact sum of `values`, checked.
+    static func sum(_ values: [ExactDecimal]) throws(TarifError) -> ExactDecimal {
+        var total = ExactDecimal.zero
+        for v in values { total = try total + v }
+        return total
+    }
+
     func ruleIndex(for code: TariffCode) -> Int? {
         entries.filter { $0.range.contains(code) }.max { $0.range.specificity < $1.range.specificity }?.rule
     }
@@ -173,7 +180,8 @@ public struct TariffShiftRuleBook: Sendable {
     /// undergoes an applicable change of 102.20; foreign materials that do not are disregarded
     /// when worth no more than 7% of the good's value (102.13(a)). Otherwise 102.11(b) and
     /// following decide (essential character), which needs judgement the codes cannot give.
-    public func countryOfOrigin(product: TariffCode, producer: CountryCode, materials: [Material], value: ExactDecimal?) -> CountryOfOriginResult {
+    /// - Throws: ``TarifError`` `.overflow` when the materials' values do not add up within 38 digits.
+    public func countryOfOrigin(product: TariffCode, producer: CountryCode, materials: [Material], value: ExactDecimal?) throws(TarifError) -> CountryOfOriginResult {
         guard let ri = ruleIndex(for: product) else {
             return CountryOfOriginResult(
                 product: product, producer: producer, origin: nil, basis: "no 19 CFR 102.20 rule covers \(product)", rule: "", ruleID: "",
@@ -232,7 +240,7 @@ public struct TariffShiftRuleBook: Sendable {
             origin = producer
             basis = "102.11(a)(3): each foreign material undergoes an applicable change in tariff classification (102.20)"
         } else if let value, value > .zero, failing.allSatisfy({ $0.outcome == .notMet }),
-            failing.reduce(ExactDecimal.zero, { $0 + $1.value }) * .hundred <= ExactDecimal(7) * value
+            try Self.sum(failing.map(\.value)) * .hundred <= (try ExactDecimal(7) * value)
         {
             origin = producer
             basis = "102.11(a)(3) with de minimis: the foreign materials that do not shift are worth no more than 7% of the good's value (102.13(a))"

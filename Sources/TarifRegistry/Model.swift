@@ -38,10 +38,10 @@ public struct FactDate: Sendable, Hashable, Comparable, CustomStringConvertible 
         case 2, 1:
             guard parts[0].count == 4, let year = Int(parts[0]), parts.count == 1 || parts[1].count == 2,
                 let month = parts.count == 2 ? Int(parts[1]) : 1, let first = Day(year: year, month: month, day: 1)
-            else { throw TarifError(.badDate, "'\(text)' is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY") }
+            else { throw TarifError(.badDate, "'\(InputLimits.echo(text))' is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY") }
             self.init(first, precision: parts.count == 2 ? .month : .year)
         default:
-            throw TarifError(.badDate, "'\(text)' is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY")
+            throw TarifError(.badDate, "'\(InputLimits.echo(text))' is not a date in the form YYYY-MM-DD, YYYY-MM or YYYY")
         }
     }
 

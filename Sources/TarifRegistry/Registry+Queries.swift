@@ -219,12 +219,13 @@ extension Registry {
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func country(named text: String) throws -> Country {
         let code = try countryCode(named: text)
-        guard let c = countries[code] else { throw TarifError(.notFound, "unknown country '\(text)'") }  // found there
+        guard let c = countries[code] else { throw TarifError(.notFound, "unknown country '\(InputLimits.echo(text))'") }  // found there
         return c
     }
 
     /// The code of ``country(named:)``, without copying the country's record.
     public func countryCode(named text: String) throws -> CountryCode {
+        try InputLimits.checkName(text, field: "country")
         let trimmed = text.trimmingSpaces
         if trimmed.utf8.count == 3, let code = try? CountryCode(trimmed), countries.index(forKey: code) != nil { return code }
         let k = Self.key(trimmed)
@@ -232,7 +233,7 @@ extension Registry {
             return c.code
         }
         let names = countries.values.flatMap { [$0.code.rawValue, $0.name] }
-        throw TarifError(.notFound, "unknown country '\(text)'" + Suggest.phrase(for: trimmed, among: names))
+        throw TarifError(.notFound, "unknown country '\(InputLimits.echo(text))'" + Suggest.phrase(for: trimmed, among: names))
     }
 
     /// The programs of `importer`'s schedule that carry out the agreement `id`, in the order listed.
@@ -248,20 +249,22 @@ extension Registry {
 
     /// ``agreement(named:)`` as an index into ``agreements``.
     public func agreementIndex(named text: String) throws -> Int {
+        try InputLimits.checkName(text, field: "agreement")
         // An id as stored (already in key form, as resolutions pass it) needs no new key.
         if let i = agreementNames[text] ?? agreementNames[Self.key(text)] { return i }
         let names = agreements.flatMap { [$0.id, $0.shortName] + ($0.aliases ?? []) }
-        throw TarifError(.notFound, "unknown agreement '\(text)'" + Suggest.phrase(for: text, among: names))
+        throw TarifError(.notFound, "unknown agreement '\(InputLimits.echo(text))'" + Suggest.phrase(for: text, among: names))
     }
 
     public func institution(named text: String) throws -> Institution {
+        try InputLimits.checkName(text, field: "institution")
         let k = Self.key(text)
         if let i = institutionIndex[k] { return institutions[i] }
         if let inst = institutions.first(where: { Self.key($0.name) == k || ($0.aliases ?? []).contains { Self.key($0) == k } }) {
             return inst
         }
         let names = institutions.flatMap { [$0.id, $0.name] + ($0.aliases ?? []) }
-        throw TarifError(.notFound, "unknown institution '\(text)'" + Suggest.phrase(for: text, among: names))
+        throw TarifError(.notFound, "unknown institution '\(InputLimits.echo(text))'" + Suggest.phrase(for: text, among: names))
     }
 
     public func form(of agreement: Agreement) -> AgreementForm {

@@ -1,15 +1,25 @@
+import TarifCore
+
 /// Closest-name suggestions for "unknown X" errors.
+///
+/// Bounded work: a text longer than ``InputLimits/maxNameLength`` gets no suggestion, and a
+/// candidate whose length differs from the text's by more than the distance allowed is
+/// skipped without computing the distance, so a question costs at most
+/// `candidates × 200 × (longest candidate)` steps whatever is sent.
 public enum Suggest {
     /// Up to `limit` candidates nearest to `text`: those containing it first, then by edit distance.
     public static func closest(to text: String, among candidates: [String], limit: Int = 3) -> [String] {
+        guard text.utf8.count <= InputLimits.maxNameLength else { return [] }
         let q = Array(text.lowercased())
         guard !q.isEmpty else { return [] }
         var scored: [(Int, String)] = []
         var seen: Set<String> = []
         for c in candidates where seen.insert(c).inserted {
-            let lower = c.lowercased()
-            let d = lower.contains(String(q)) && q.count >= 3 ? 0 : distance(q, Array(lower))
+            let lower = Array(c.lowercased())
             let bound = max(2, q.count / 3)
+            let contains = q.count >= 3 && q.count <= lower.count && c.lowercased().contains(String(q))
+            if !contains && abs(lower.count - q.count) > bound { continue }
+            let d = contains ? 0 : distance(q, lower)
             if d <= bound { scored.append((d, c)) }
         }
         return scored.sorted { ($0.0, $0.1.count, $0.1) < ($1.0, $1.1.count, $1.1) }.prefix(limit).map(\.1)

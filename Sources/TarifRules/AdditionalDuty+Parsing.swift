@@ -64,7 +64,8 @@ extension AdditionalDuty {
                 : "goods of \(origin!) covered by the heading's U.S. note, assumed from the line's footnote"
         }
         if out.applies == true, let rate {
-            if case .amount(let m, _) = rate.evaluate(in: context) { out.duty = m }
+            // (An amount that overflows here overflows the treatment's own duty first, which reports it.)
+            if case .amount(let m, _)? = try? rate.evaluate(in: context) { out.duty = m }
         }
         return out
     }

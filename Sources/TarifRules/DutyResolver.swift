@@ -181,7 +181,7 @@ public struct DutyResolver: Sendable {
         // Duties, AVEs and margins.
         for i in treatments.indices {
             guard let rate = treatments[i].rate else { continue }
-            switch rate.evaluate(in: context) {
+            switch try rate.evaluate(in: context) {
             case .amount(let duty, let n):
                 treatments[i].duty = duty
                 treatments[i].notes += n
@@ -198,11 +198,11 @@ public struct DutyResolver: Sendable {
         let floor = withdrawal != nil ? treatments.firstIndex { $0.kind == .nonMFN } : treatments.firstIndex { $0.kind == .mfn }
         if let f = floor {
             for i in treatments.indices where treatments[i].kind == .preferential {
-                if let d = treatments[i].duty, let m = treatments[f].duty { treatments[i].marginOfPreference = Money(m.amount - d.amount, m.currency) }
+                if let d = treatments[i].duty, let m = treatments[f].duty { treatments[i].marginOfPreference = Money(try m.amount - d.amount, m.currency) }
                 if let a = treatments[i].adValoremEquivalent, let b = treatments[f].adValoremEquivalent {
-                    treatments[i].marginPoints = b - a
+                    treatments[i].marginPoints = try b - a
                 } else if let a = treatments[i].rate?.adValoremRate, let b = treatments[f].rate?.adValoremRate {
-                    treatments[i].marginPoints = b.value - a.value
+                    treatments[i].marginPoints = try b.value - a.value
                 }
             }
         }
@@ -228,7 +228,8 @@ public struct DutyResolver: Sendable {
         for l in layers where l.applies == true {
             switch l.effect {
             case .noChange: break
-            case .addOn: total = l.duty.flatMap { d in total.map { Money($0.amount + d.amount, $0.currency) } }
+            case .addOn:
+                if let d = l.duty, let t = total { total = Money(try t.amount + d.amount, t.currency) } else { total = nil }
             case .inLieu: total = l.duty
             }
         }

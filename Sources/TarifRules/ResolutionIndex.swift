@@ -22,7 +22,7 @@ public struct QuickDuty: Sendable, Hashable {
     /// The duty the preference saves against the floor, when both are known.
     public var saved: Money? {
         guard let d = duty, let f = floorDuty else { return nil }
-        return Money(f.amount - d.amount, f.currency)
+        return (try? f.amount - d.amount).map { Money($0, f.currency) }
     }
 
     public var label: String {
@@ -54,6 +54,8 @@ public struct ResolutionIndex: Sendable {
 
     struct Version: Sendable {
         var validFrom: Int32
+        /// The version's own currency (the UK's schedule was in EUR until 2020, GBP from 2021).
+        var currency: Currency
         var entries: [TariffCode: Entry]
         var lines: [TariffCode]
     }
@@ -156,7 +158,7 @@ public struct ResolutionIndex: Sendable {
                     entry.staged += stages.filter { s in !programAgreements.contains(agreements[Int(s.bit)] ?? "") }
                     entries[target] = entry
                 }
-                built.append(Version(validFrom: Int32(v.validFrom.ordinal), entries: entries, lines: v.lines.map(\.code)))
+                built.append(Version(validFrom: Int32(v.validFrom.ordinal), currency: v.currency, entries: entries, lines: v.lines.map(\.code)))
             }
 
             var timelines: [CountryCode: [(start: Int32, mask: UInt64)]] = [:]
@@ -203,8 +205,12 @@ public struct ResolutionIndex: Sendable {
     /// The importers indexed.
     public var importerCodes: [CountryCode] { importers.keys.sorted() }
 
-    /// The currency of an importer's schedule.
-    public func currency(of importer: CountryCode) -> Currency? { importers[importer]?.currency }
+    /// The currency of the version of an importer's schedule in force on `day`: duties on
+    /// that day are payable in it.
+    public func currency(of importer: CountryCode, on day: Day) -> Currency? {
+        guard let imp = importers[importer], let v = Self.version(imp.versions, Int32(day.ordinal)) else { return nil }
+        return imp.versions[v].currency
+    }
 
     /// The lines of the version of `importer`'s schedule in force on `day`.
     public func lines(of importer: CountryCode, on day: Day) -> [TariffCode] {
@@ -232,7 +238,8 @@ public struct ResolutionIndex: Sendable {
     /// The applied treatment for a consignment, or `nil` when the importer, the line or
     /// its MFN (or column 2) rate is not in the index. The same choice as
     /// ``DutyResolver/resolve(_:origin:day:context:)``, without its explanations.
-    public func resolve(importer: CountryCode, origin: CountryCode?, code: TariffCode, day: Day, context: DutyContext) -> QuickDuty? {
+    /// - Throws: ``TarifError`` `.overflow` when a duty does not fit (never within ``InputLimits``).
+    public func resolve(importer: CountryCode, origin: CountryCode?, code: TariffCode, day: Day, context: DutyContext) throws(TarifError) -> QuickDuty? {
         guard let imp = importers[importer] else { return nil }
         let d = Int32(day.ordinal)
         guard let v = Self.version(imp.versions, d) else { return nil }
@@ -280,7 +287,7 @@ public struct ResolutionIndex: Sendable {
         var duties: [ExactDecimal?] = []
         duties.reserveCapacity(exprs.count)
         for e in exprs {
-            if case .amount(let m, _) = expressions[Int(e)].evaluate(in: context) { duties.append(m.amount) } else { duties.append(nil) }
+            if case .amount(let m, _) = try expressions[Int(e)].evaluate(in: context) { duties.append(m.amount) } else { duties.append(nil) }
         }
         let choice = Ranking.choose(
             floor: 0, candidates: Array(1..<exprs.count), duty: { duties[$0] },

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import TarifCore
 
 /// The error body of every route: `{"error": {"code", "message", "field"}}`.
@@ -18,10 +19,21 @@ struct APIErrorBody: Encodable {
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
+            // A request line longer than any question Tarif answers is refused before any work.
+            if request.uri.description.utf8.count > TarifAPI.maxURILength {
+                throw HTTPError(.uriTooLong, message: "the request target is longer than \(TarifAPI.maxURILength) bytes")
+            }
             return try await next(request, context)
         } catch let error as TarifError {
+            let status = Self.status(for: error.code)
+            if status.code >= 500 && status != .serviceUnavailable { return Self.internalError(error) }
             return JSON.response(APIErrorBody(error: .init(code: error.code.rawValue, message: error.message, field: error.location?.field)),
-                                 status: Self.status(for: error.code))
+                                 status: status)
+        } catch let error as HTTPParserError {
+            // The body of a request that began well turned out malformed (a bad chunk size).
+            return JSON.response(
+                APIErrorBody(error: .init(code: "bad_request", message: "the request is not valid HTTP/1.1 (\(error))", field: "body")),
+                status: .badRequest)
         } catch let error as any HTTPResponseError {
             let code: String
             switch error.status {
@@ -32,22 +44,34 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .tooManyRequests: code = "rate_limited"
             case .conflict: code = "conflict"
             case .methodNotAllowed: code = "method_not_allowed"
+            case .uriTooLong: code = "too_large"
             default: code = "http_\(error.status.code)"
             }
+            if error.status.code >= 500 && error.status != .serviceUnavailable { return Self.internalError(error) }
             let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             var response = JSON.response(APIErrorBody(error: .init(code: code, message: message, field: nil)), status: error.status)
             if let extra = (error as? HTTPError)?.headers { for field in extra { response.headers.append(field) } }
             return response
         } catch {
-            return JSON.response(APIErrorBody(error: .init(code: "internal", message: "\(error)", field: nil)), status: .internalServerError)
+            return Self.internalError(error)
         }
+    }
+
+    /// A 500 whose body says nothing of the server's inside (paths, SQL, types): the error
+    /// itself goes to the server's standard error, under a reference the body gives.
+    static func internalError(_ error: any Error) -> Response {
+        let reference = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        FileHandle.standardError.write(Data("tarif serve: internal error \(reference): \(error)\n".utf8))
+        return JSON.response(
+            APIErrorBody(error: .init(code: "internal", message: "the server failed to answer (reference \(reference) in its log)", field: nil)),
+            status: .internalServerError)
     }
 
     static func status(for code: TarifError.Code) -> HTTPResponse.Status {
         switch code {
         case .notFound, .unknownImporter: .notFound
         case .io, .database: .internalServerError
-        case .timeout: .serviceUnavailable
+        case .timeout, .staleData: .serviceUnavailable
         default: .badRequest
         }
     }

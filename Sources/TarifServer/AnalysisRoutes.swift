@@ -17,8 +17,8 @@ extension TarifAPI {
             let day = try q.day()
             let limit = try q.int("findings", default: 100)
             let currency = try s.schedule(for: importer, on: day).info.currency
-            let grants = try request.uri.queryParameters.getAll("grant").map { text in
-                do { return try HypotheticalGrant.parse(String(text).removingPercentEncoding ?? String(text), currency: currency) } catch var e as TarifError {
+            let grants = try q.all("grant").map { text in
+                do { return try HypotheticalGrant.parse(text, currency: currency) } catch var e as TarifError {
                     e.location = SourceLocation(file: "query", field: "grant")
                     throw e
                 }
@@ -44,15 +44,21 @@ extension TarifAPI {
         v1.post("origin/check") { [self] request, _ in
             let s = service
             let body = try await request.body.collect(upTo: Self.maxBody)
-            let question: OriginQuestion
-            do { question = try JSONDecoder().decode(OriginQuestion.self, from: Data(buffer: body)) } catch {
-                throw TarifError(.badInput, "the body must be an origin question (see /openapi.json): \(Self.describe(error))", at: SourceLocation(file: "body"))
-            }
+            let question = try Self.decodeBody(OriginQuestion.self, body, expecting: "an origin question (see /openapi.json)")
             return JSON.response(try question.evaluate(registry: s.registry))
         }
     }
 
     /// A JSON decoding error in a sentence: what was wrong and at which key path.
+    /// A JSON request body decoded as `T`, its nesting checked first (Foundation's decoder is
+    /// recursive); every failure a 400 that says what the body must be and where it is wrong.
+    static func decodeBody<T: Decodable>(_ type: T.Type, _ body: ByteBuffer, expecting what: String) throws -> T {
+        try JSONNesting.check(body.readableBytesView, place: "body")
+        do { return try JSONDecoder().decode(T.self, from: Data(buffer: body)) } catch {
+            throw TarifError(.badInput, "the body must be \(what): \(Self.describe(error))", at: SourceLocation(file: "body"))
+        }
+    }
+
     static func describe(_ error: any Error) -> String {
         guard let e = error as? DecodingError else { return "\(error)" }
         func path(_ keys: [any CodingKey]) -> String {
@@ -114,10 +120,9 @@ struct OriginQuestion: Decodable {
         }
         func number(_ value: DecimalText?, _ field: String) throws -> ExactDecimal {
             guard let value else { return .zero }
-            guard let n = ExactDecimal(value.text), !n.isNegative else {
-                throw TarifError(.badNumber, "\(field) '\(value.text)' is not a non-negative number", at: SourceLocation(file: "body", field: field))
+            do { return try InputLimits.number(value.text, field: field, kind: .amount) } catch {
+                throw TarifError(error.code, error.message, at: SourceLocation(file: "body", field: field))
             }
-            return n
         }
         var day = Day.today(), exporter = CountryCode.indonesia, importer: CountryCode?, product = try TariffCode("01")
         var regime: OriginRegime?, parties: Set<CountryCode> = []

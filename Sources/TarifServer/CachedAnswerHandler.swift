@@ -93,6 +93,28 @@ final class CachedAnswerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// A request the HTTP/1 decoder cannot read (a malformed request line, header or chunk
+    /// size) is answered 400 in the API's error shape, then the connection is closed: its
+    /// bytes can no longer be framed. While an answer is still on its way, the error goes on
+    /// to the standard handler, which closes the connection after it.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let parserError = error as? HTTPParserError, forwarded == 0, pending == nil else {
+            return context.fireErrorCaught(error)
+        }
+        let detail = APIErrorBody.Detail(
+            code: "bad_request", message: "the request is not valid HTTP/1.1 (\(parserError)); the connection is closed", field: nil)
+        let body = (try? JSON.encoder.encode(APIErrorBody(error: detail))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        var head = HTTPResponseHead(version: .http1_1, status: .badRequest)
+        head.headers.add(name: "Content-Type", value: JSON.contentType)
+        head.headers.add(name: "Content-Length", value: String(body.utf8.count))
+        head.headers.add(name: "Connection", value: "close")
+        head.headers.add(name: "Date", value: date.now())
+        head.headers.add(name: "Server", value: "tarif")
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             forwarded = max(0, forwarded - 1)
@@ -182,7 +204,7 @@ extension TarifAPI {
     func cachedAnswer(to request: HTTPRequestHead, peer: String?) -> CachedAnswer? {
         let target = request.uri
         guard request.method == .GET, request.version.major == 1, request.version.minor <= 1, request.isKeepAlive,
-              target.hasPrefix("/v1/"), !target.hasPrefix("/v1/admin/")
+              target.hasPrefix("/v1/"), !target.hasPrefix("/v1/admin/"), target.utf8.count <= TarifAPI.maxURILength
         else { return nil }
         let cache = responseCache
         let started = NIODeadline.now()

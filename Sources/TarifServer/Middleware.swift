@@ -434,3 +434,20 @@ public final class AccessLog: Sendable {
         digits(Int(t.tm_sec), 2, into: &out); out.append(0x5A)
     }
 }
+
+/// Answers a question again, once, after reloading, when it was read against data a load
+/// replaced meanwhile (``TarifCore/TarifError/Code/staleData``): while `tarif data build`
+/// writes to the store a server reads, every answer comes from one complete state of the
+/// data, the one before or the one after, never from a mix.
+struct StaleDataMiddleware<Context: RequestContext>: RouterMiddleware {
+    let reload: @Sendable () throws -> Bool
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as TarifError where error.code == .staleData && (request.method == .get || request.method == .head) {
+            _ = try reload()
+            return try await next(request, context)
+        }
+    }
+}

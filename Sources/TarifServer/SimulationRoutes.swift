@@ -16,10 +16,7 @@ extension TarifAPI {
         v1.post("simulate/smart") { [self] request, _ in
             let s = service
             let body = try await request.body.collect(upTo: Self.maxBody)
-            let question: SMARTQuestion
-            do { question = try JSONDecoder().decode(SMARTQuestion.self, from: Data(buffer: body)) } catch {
-                throw TarifError(.badInput, "the body must be a SMART question (see /openapi.json): \(Self.describe(error))", at: SourceLocation(file: "body"))
-            }
+            let question = try Self.decodeBody(SMARTQuestion.self, body, expecting: "a SMART question (see /openapi.json)")
             let study = try question.study(registry: s.registry)
             let outcome = try await withTimeLimit(options.timeLimit) { try study.run(tarif: s.tarif, registry: s.registry) }
             return JSON.response(outcome)
@@ -33,7 +30,7 @@ extension TarifAPI {
             let filters = Self.all("where", in: request)
             let panel = try await Self.panel(from: request)
             let estimate = try await withTimeLimit(options.timeLimit) {
-                try Self.withPanel(panel) { try study.estimate(GravityData.panel(at: $0, where: filters, displayName: "body")) }
+                try Self.withPanel(panel) { try study.estimate(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody)) }
             }
             return JSON.response(estimate)
         }
@@ -52,7 +49,7 @@ extension TarifAPI {
             let given = try Self.all("coefficient", in: request).map { text -> (GravityFormula.Regressor, Double) in
                 let parts = text.split(separator: ":", maxSplits: 1)
                 guard parts.count == 2, let beta = Double(parts[1].trimming(" ")), beta.isFinite else {
-                    throw TarifError(.badInput, "coefficient '\(text)': write variable:value, e.g. lndist:-0.8", at: SourceLocation(file: "query", field: "coefficient"))
+                    throw TarifError(.badInput, "coefficient '\(InputLimits.echo(text))': write variable:value, e.g. lndist:-0.8", at: SourceLocation(file: "query", field: "coefficient"))
                 }
                 return (try GEStudy.regressor(String(parts[0]).trimming(" "), place: "query"), beta)
             }
@@ -72,7 +69,7 @@ extension TarifAPI {
             let panel = try await Self.panel(from: request)
             let ready = study
             let outcome = try await withTimeLimit(options.timeLimit) {
-                try Self.withPanel(panel) { try ready.run(GravityData.panel(at: $0, where: filters, displayName: "body")) }
+                try Self.withPanel(panel) { try ready.run(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody)) }
             }
             return JSON.response(
                 GEAnswer(
@@ -83,7 +80,7 @@ extension TarifAPI {
 
     /// Every value of a repeatable query parameter, percent-decoded.
     static func all(_ name: String, in request: Request) -> [String] {
-        request.uri.queryParameters.getAll(name).map { String($0).removingPercentEncoding ?? String($0) }
+        Query(request).all(name)
     }
 
     /// The request's body, a CSV panel (up to ``maxPanelBody``).
@@ -159,7 +156,8 @@ struct SMARTQuestion: Decodable {
         }
         let parameters: SMARTParameters
         do { parameters = try SMARTParameters(importDemandElasticity: elasticity, substitutionElasticity: sigma ?? 1.5, supplyElasticity: supplyElasticity) } catch var e as TarifError {
-            let field = !(elasticity < 0 && elasticity.isFinite) ? "elasticity" : (sigma.map { !($0 >= 0 && $0.isFinite) } ?? false) ? "sigma" : "supplyElasticity"
+            let limit = SMARTParameters.maxElasticity
+            let field = !(elasticity < 0 && elasticity >= -limit) ? "elasticity" : (sigma.map { !($0 >= 0 && $0 <= limit) } ?? false) ? "sigma" : "supplyElasticity"
             e.location = SourceLocation(file: "body", field: field)
             throw e
         }

@@ -63,6 +63,8 @@ public final class TarifAPI: Sendable {
     public static let version = "1.1.0"
     /// Largest request body accepted (413 beyond).
     public static let maxBody = 1 << 20
+    /// The longest request target (path and query string) answered; longer is 414.
+    public static let maxURILength = 8 << 10
 
     public let options: ServerOptions
     public let metrics = ServiceMetrics()
@@ -132,12 +134,15 @@ public final class TarifAPI: Sendable {
         let router = Router(context: TarifRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ObservabilityMiddleware(metrics: metrics, log: options.accessLog, trustForwardedFor: options.trustForwardedFor))
         router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: StaleDataMiddleware { [self] in try refreshIfChanged() })
         if let limiter { router.add(middleware: RateLimitMiddleware(limiter: limiter, trustForwardedFor: options.trustForwardedFor)) }
         router.add(middleware: ConditionalMiddleware(dataTag: { [self] in service.dataTag }, cache: responseCache))
 
         router.get("/healthz") { [self] _, _ in
             let s = service
-            return JSON.response(["status": "ok", "store": s.tarif.store.storeDescription, "data": s.dataTag])
+            // The kind of store only: its path or address is the operator's, not the public's.
+            let kind = s.tarif.store.storeDescription.split(separator: " ").first.map(String.init) ?? "store"
+            return JSON.response(["status": "ok", "store": kind, "data": s.dataTag])
         }
         router.get("/metrics") { [self] _, _ in
             let s = service
@@ -250,7 +255,7 @@ public final class TarifAPI: Sendable {
             let importer = try s.registry.countryCode(named: try q.require("importer"))
             let code = try Query.code(try q.require("code"), field: "code", from: "query")
             let day = try q.day()
-            let value = try Query.decimal(q["value"], field: "value", from: "query")
+            let value = try Query.amount(q["value"], field: "value", from: "query")
             let tariff = try s.lineTariff(importer: importer, code: code, on: day)
             let currency = tariff.schedule.info.currency
             let context = DutyContext(currency: currency, customsValue: value.map { Money($0, currency) }, day: day)
@@ -260,10 +265,7 @@ public final class TarifAPI: Sendable {
         v1.post("duty/batch") { [self] request, _ in
             // Up to 1,000 questions in one body; each answered or given its own error.
             let body = try await request.body.collect(upTo: Self.maxBody)
-            let questions: [DutyQuestion]
-            do { questions = try JSONDecoder().decode([DutyQuestion].self, from: Data(buffer: body)) } catch {
-                throw TarifError(.badInput, "the body must be a JSON array of {importer, code, origin?, on?, value?}: \(error)", at: SourceLocation(file: "body"))
-            }
+            let questions = try Self.decodeBody([DutyQuestion].self, body, expecting: "a JSON array of {importer, code, origin?, on?, value?}")
             guard questions.count <= 1_000 else { throw TarifError(.badInput, "at most 1,000 questions per request (got \(questions.count))", at: SourceLocation(file: "body")) }
             let s = service
             let answers = try await withTimeLimit(options.timeLimit) {
@@ -420,7 +422,7 @@ struct DutyArguments {
         origin = try q.origin.map { try registry.countryCode(named: $0) }
         code = try Query.code(q.code, field: "code", from: place)
         day = try Query.day(q.on, from: place)
-        value = try Query.decimal(q.value, field: "value", from: place)
+        value = try Query.amount(q.value, field: "value", from: place)
     }
 }
 
@@ -480,12 +482,22 @@ struct Query {
         let utf8 = query.utf8
         parameters = utf8.split(separator: UInt8(ascii: "&")).map { pair in
             guard let eq = pair.firstIndex(of: UInt8(ascii: "=")) else { return (Substring(pair), "") }
-            let value = String(Substring(pair[utf8.index(after: eq)...]))
-            return (Substring(pair[..<eq]), value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value)
+            return (Substring(pair[..<eq]), Self.decoded(Substring(pair[utf8.index(after: eq)...])))
         }
     }
 
+    /// A value as a form encodes it (application/x-www-form-urlencoded, as browsers send
+    /// queries): `+` is a space, `%XX` a byte; left as written when the decoding fails.
+    static func decoded(_ raw: Substring) -> String {
+        var value = String(raw)
+        if value.utf8.contains(UInt8(ascii: "+")) { value = value.replacingOccurrences(of: "+", with: " ") }
+        return value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value
+    }
+
     subscript(_ name: String) -> String? { parameters.last { $0.name == name }?.value }
+
+    /// Every value of a repeatable parameter, in order.
+    func all(_ name: String) -> [String] { parameters.filter { $0.name == name }.map(\.value) }
 
     func require(_ name: String) throws -> String {
         guard let v = self[name], !v.isEmpty else {
@@ -501,25 +513,24 @@ struct Query {
     static func day(_ text: String?, from place: String) throws -> Day {
         guard let text else { return Day.today() }
         do { return try Day(iso: text) } catch {
-            throw TarifError(.badDate, "'\(text)' is not a date; write YYYY-MM-DD", at: SourceLocation(file: place, field: "on"))
+            throw TarifError(.badDate, "'\(InputLimits.echo(text))' is not a date; write YYYY-MM-DD", at: SourceLocation(file: place, field: "on"))
         }
     }
 
     func int(_ name: String, default value: Int) throws -> Int {
         guard let text = self[name] else { return value }
         guard let v = Int(text), v > 0, v <= 1_000 else {
-            throw TarifError(.badNumber, "'\(text)' is not a whole number from 1 to 1000", at: SourceLocation(file: "query", field: name))
+            throw TarifError(.badNumber, "'\(InputLimits.echo(text))' is not a whole number from 1 to 1000", at: SourceLocation(file: "query", field: name))
         }
         return v
     }
 
-    /// A decimal parameter, nil when absent.
-    static func decimal(_ text: String?, field: String, from place: String) throws -> ExactDecimal? {
+    /// A customs value parameter, nil when absent; within ``InputLimits``.
+    static func amount(_ text: String?, field: String, from place: String) throws -> ExactDecimal? {
         guard let text else { return nil }
-        guard let v = ExactDecimal(text) else {
-            throw TarifError(.badNumber, "'\(text)' is not a number", at: SourceLocation(file: place, field: field))
+        do { return try InputLimits.number(text, field: field, kind: .amount) } catch {
+            throw TarifError(error.code, error.message, at: SourceLocation(file: place, field: field))
         }
-        return v
     }
 
     static func code(_ text: String, field: String = "code", from place: String = "path") throws -> TariffCode {

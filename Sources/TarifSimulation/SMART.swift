@@ -18,15 +18,18 @@ public struct SMARTParameters: Sendable, Hashable, Codable {
 
     /// - Throws: ``TarifError`` `.badNumber` for a non-negative import demand elasticity, a
     ///   negative substitution elasticity or a non-positive supply elasticity.
+    /// The largest magnitude accepted for any elasticity (estimates in the literature stay within ±20).
+    public static let maxElasticity = 1_000.0
+
     public init(importDemandElasticity: Double, substitutionElasticity: Double = 1.5, supplyElasticity: Double? = nil) throws {
-        guard importDemandElasticity < 0, importDemandElasticity.isFinite else {
-            throw TarifError(.badNumber, "the import demand elasticity must be negative (got \(importDemandElasticity)); write −1.5, not 1.5")
+        guard importDemandElasticity < 0, importDemandElasticity >= -Self.maxElasticity else {
+            throw TarifError(.badNumber, "the import demand elasticity must be negative and at least −\(Int(Self.maxElasticity)) (got \(importDemandElasticity)); write −1.5, not 1.5")
         }
-        guard substitutionElasticity >= 0, substitutionElasticity.isFinite else {
-            throw TarifError(.badNumber, "the elasticity of substitution must be zero or positive (got \(substitutionElasticity))")
+        guard substitutionElasticity >= 0, substitutionElasticity <= Self.maxElasticity else {
+            throw TarifError(.badNumber, "the elasticity of substitution must be from 0 to \(Int(Self.maxElasticity)) (got \(substitutionElasticity))")
         }
-        if let s = supplyElasticity, !(s > 0) || !s.isFinite {
-            throw TarifError(.badNumber, "the export supply elasticity must be positive (got \(s)); leave it out for infinite")
+        if let s = supplyElasticity, !(s > 0) || !(s <= Self.maxElasticity) {
+            throw TarifError(.badNumber, "the export supply elasticity must be above 0 and at most \(Int(Self.maxElasticity)) (got \(s)); leave it out for infinite")
         }
         self.importDemandElasticity = importDemandElasticity
         self.substitutionElasticity = substitutionElasticity
@@ -127,12 +130,19 @@ public struct SMARTResult: Sendable, Hashable, Codable {
 /// - consumer surplus ΔCS = Σₖ −p̂ₖ Pₖ (Mₖ + ½ TCₖ), Pₖ = 1 + t₀ₖ the base domestic price factor;
 /// - welfare = ΔCS + R₁ − R₀.
 public enum SMART {
+    /// The largest imports from one partner accepted (10^18 in the market's currency).
+    public static let maxImports = 1e18
+    /// The largest tariff accepted, as a fraction (1,000 = 100,000%).
+    public static let maxTariff = 1_000.0
+
     /// - Throws: ``TarifError`` for negative imports or tariffs of −100% or below.
     public static func simulate(_ flows: [SMARTFlow], parameters p: SMARTParameters) throws -> SMARTResult {
         for f in flows {
-            guard f.imports >= 0, f.imports.isFinite else { throw TarifError(.badNumber, "imports from \(f.partner) must be zero or positive (got \(f.imports))") }
-            guard f.tariffBefore > -1, f.tariffAfter > -1, f.tariffBefore.isFinite, f.tariffAfter.isFinite else {
-                throw TarifError(.badNumber, "the tariffs on \(f.partner) must be above −100%")
+            guard f.imports >= 0, f.imports <= maxImports else {
+                throw TarifError(.badNumber, "imports from \(f.partner) must be from 0 to 10^18 (got \(f.imports))")
+            }
+            guard f.tariffBefore > -1, f.tariffAfter > -1, f.tariffBefore <= maxTariff, f.tariffAfter <= maxTariff else {
+                throw TarifError(.badNumber, "the tariffs on \(f.partner) must be above −100% and at most 100,000% (got \(f.tariffBefore * 100)% and \(f.tariffAfter * 100)%)")
             }
         }
         let em = p.importDemandElasticity
@@ -175,9 +185,15 @@ public enum SMART {
                     importsAfter: after, worldPriceChange: w[k] * 100, revenueBefore: r0, revenueAfter: r1))
         }
         let te = sums.tc + sums.td + sums.pe
-        return SMARTResult(
+        let result = SMARTResult(
             parameters: p, partners: partners, importsBefore: total, importsAfter: total + te, tradeCreation: sums.tc, tradeDiversion: sums.td,
             priceEffect: sums.pe, totalEffect: te, revenueBefore: sums.r0, revenueAfter: sums.r1, consumerSurplus: sums.cs,
             welfare: sums.cs + sums.r1 - sums.r0)
+        try Finiteness.require(
+            result, model: "SMART",
+            cause: "the import demand elasticity (\(em)), the elasticity of substitution (\(p.substitutionElasticity))"
+                + (p.supplyElasticity.map { ", the export supply elasticity (\($0))" } ?? "")
+                + " or the imports (total \(total)) are too extreme; use elasticities within ±\(Int(SMARTParameters.maxElasticity)) and imports below 10^18")
+        return result
     }
 }

@@ -9,13 +9,26 @@ public struct PublicationLoad: Sendable {
     public var contentHash: String
     /// The schedule each of the reader's roles fills (`mfn`, or `ukgt` and `cet`).
     public var schedules: [String: ScheduleInfo]
+    /// The fewest lines each role's schedule can plausibly hold (what the catalog knows of
+    /// the publication); fewer is refused unless ``allowShrink``.
+    public var minimumLines: [String: Int]
+    /// Accept a publication that empties or shrinks what it replaces (the user's `--force`).
+    public var allowShrink: Bool
 
-    public init(fileName: String, format: String, contentHash: String, schedules: [String: ScheduleInfo]) {
+    public init(
+        fileName: String, format: String, contentHash: String, schedules: [String: ScheduleInfo],
+        minimumLines: [String: Int] = [:], allowShrink: Bool = false
+    ) {
         self.fileName = fileName
         self.format = format
         self.contentHash = contentHash
         self.schedules = schedules
+        self.minimumLines = minimumLines
+        self.allowShrink = allowShrink
     }
+
+    /// A replacement keeping fewer than this share of the rows it replaces is refused (unless forced).
+    public static let shrinkThreshold = 0.9
 }
 
 /// What a load wrote.
@@ -49,12 +62,24 @@ public struct LoadReport: Sendable, Codable, Hashable {
 public typealias ImportEmit<Event> = (Event) throws -> Void
 
 extension TarifDatabase {
-    /// Whether a file of `format` with this content is already in the database.
+    /// Whether a file of `format` with this content is loaded and what it wrote is still in
+    /// force: a file whose schedules or reference rows a later load replaced is not.
     public func isLoaded(format: String, contentHash: String) throws -> Bool {
         try writer.read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM source_file WHERE format = ? AND content_hash = ?)",
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM source_file WHERE format = ? AND content_hash = ? AND superseded_at IS NULL)",
                 arguments: [format, contentHash]) ?? false
+        }
+    }
+
+    /// The lines of the schedule version of `series` starting on `validFrom`; nil when there is none.
+    public func lineCount(series: String, validFrom: Day) throws -> Int? {
+        try writer.read { db in
+            guard let id = try Int64.fetchOne(
+                db, sql: "SELECT id FROM schedule WHERE series = ? AND valid_from = ?", arguments: [series, validFrom.description])
+            else { return nil }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM tariff_line WHERE schedule_id = ?", arguments: [id]) ?? 0
         }
     }
 
@@ -89,15 +114,56 @@ public struct LoadSink {
     let encoder = JSONEncoder()
     var clearedReference: Set<String> = []
     var stagedIDs: [StagedSchedule: Int64] = [:]
+    let load: PublicationLoad
+    let fileID: Int64
+    let now = ISO8601DateFormatter().string(from: Date())
+    /// Per role: the lines of the version this load replaces (same series and start day, or
+    /// else the latest earlier version of the series), and what that version is.
+    var previous: [String: (lines: Int, what: String)] = [:]
+    /// Per reference table: its rows before this load cleared it.
+    var referenceBefore: [String: Int] = [:]
+    /// Per staged schedule: the rates of the one this load replaces.
+    var stagedBefore: [StagedSchedule: Int] = [:]
+    var stagedCounts: [StagedSchedule: Int] = [:]
 
     init(db: Database, load: PublicationLoad) throws {
         self.db = db
+        self.load = load
         report = LoadReport(fileName: load.fileName, format: load.format)
-        try db.execute(
-            sql: "INSERT INTO source_file (name, format, content_hash, loaded_at, item_count) VALUES (?, ?, ?, ?, 0)",
-            arguments: [load.fileName, load.format, load.contentHash, ISO8601DateFormatter().string(from: Date())])
-        let fileID = db.lastInsertedRowID
+        // The same content loaded before and superseded since is loaded again under its old
+        // record (what it wrote and still holds is replaced below like any other version).
+        if let earlier = try Int64.fetchOne(
+            db, sql: "SELECT id FROM source_file WHERE format = ? AND content_hash = ?", arguments: [load.format, load.contentHash])
+        {
+            try db.execute(
+                sql: "UPDATE source_file SET name = ?, loaded_at = ?, superseded_at = NULL, item_count = 0 WHERE id = ?",
+                arguments: [load.fileName, now, earlier])
+            fileID = earlier
+        } else {
+            try db.execute(
+                sql: "INSERT INTO source_file (name, format, content_hash, loaded_at, item_count) VALUES (?, ?, ?, ?, 0)",
+                arguments: [load.fileName, load.format, load.contentHash, now])
+            fileID = db.lastInsertedRowID
+        }
         for (role, info) in load.schedules.sorted(by: { $0.key < $1.key }) {
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT s.valid_from AS valid_from, s.title AS title, (SELECT count(*) FROM tariff_line l WHERE l.schedule_id = s.id) AS lines
+                    FROM schedule s WHERE s.series = ? AND s.valid_from <= ? ORDER BY s.valid_from DESC LIMIT 1
+                    """,
+                arguments: [info.series, info.validFrom.description])
+            {
+                let from: String = row["valid_from"]
+                let title: String = row["title"]
+                previous[role] = (row["lines"], "\(info.series) from \(from) (\(title))")
+            }
+            try db.execute(
+                sql: """
+                    UPDATE source_file SET superseded_at = ? WHERE superseded_at IS NULL AND id <> ? AND id IN
+                        (SELECT source_file_id FROM schedule WHERE series = ? AND valid_from = ?)
+                    """,
+                arguments: [now, fileID, info.series, info.validFrom.description])
             try db.execute(
                 sql: "DELETE FROM schedule WHERE series = ? AND valid_from = ?",
                 arguments: [info.series, info.validFrom.description])
@@ -124,7 +190,12 @@ public struct LoadSink {
     }
 
     mutating func clearOnce(_ table: String) throws {
-        if clearedReference.insert(table).inserted { try db.execute(sql: "DELETE FROM \(table)") }
+        guard clearedReference.insert(table).inserted else { return }
+        referenceBefore[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+        try db.execute(
+            sql: "UPDATE source_file SET superseded_at = ? WHERE superseded_at IS NULL AND format = ? AND id <> ?",
+            arguments: [now, load.format, fileID])
+        try db.execute(sql: "DELETE FROM \(table)")
     }
 
     public mutating func addSection(_ s: HSSection) throws {
@@ -205,15 +276,22 @@ public struct LoadSink {
             id = known
         } else {
             let partner = schedule.partner?.rawValue ?? ""
+            let same = "importer = ? AND agreement = ? AND partner = ? AND title = ?"
+            let key: StatementArguments = [schedule.importer.rawValue, schedule.agreement, partner, schedule.title]
+            stagedBefore[schedule] = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM staged_rate WHERE staged_schedule_id IN (SELECT id FROM staged_schedule WHERE \(same))",
+                arguments: key)
             try db.execute(
-                sql: "DELETE FROM staged_schedule WHERE importer = ? AND agreement = ? AND partner = ? AND title = ?",
-                arguments: [schedule.importer.rawValue, schedule.agreement, partner, schedule.title])
+                sql: "UPDATE source_file SET superseded_at = ? WHERE superseded_at IS NULL AND id <> ? AND id IN (SELECT source_file_id FROM staged_schedule WHERE \(same))",
+                arguments: [now, fileID] + key)
+            try db.execute(sql: "DELETE FROM staged_schedule WHERE \(same)", arguments: key)
             try db.execute(
                 sql: """
                     INSERT INTO staged_schedule (source_file_id, importer, agreement, partner, title, legal_source, currency, source_file)
-                    VALUES ((SELECT max(id) FROM source_file), ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
+                    fileID,
                     schedule.importer.rawValue, schedule.agreement, partner, schedule.title, schedule.legalSource, schedule.currency.code,
                     schedule.sourceFile,
                 ])
@@ -227,14 +305,57 @@ public struct LoadSink {
             rate.baseRate, rate.staging,
         ])
         report.stagedRates += 1
+        stagedCounts[schedule, default: 0] += 1
     }
 
     mutating func finish() throws -> LoadReport {
+        try refuseShrinking()
         if !scheduleIDs.isEmpty {
             try db.execute(sql: "INSERT INTO line_search (line_search) VALUES ('rebuild')")
         }
         let items = report.referenceRows + report.stagedRates + report.schedules.reduce(0) { $0 + $1.lines + $1.rates }
-        try db.execute(sql: "UPDATE source_file SET item_count = ? WHERE id = (SELECT max(id) FROM source_file)", arguments: [items])
+        try db.execute(sql: "UPDATE source_file SET item_count = ? WHERE id = ?", arguments: [items, fileID])
         return report
+    }
+}
+
+extension LoadSink {
+    /// Refuses (and so rolls back) a load that would empty a schedule, keep fewer lines than
+    /// the catalog expects, or keep fewer than ``PublicationLoad/shrinkThreshold`` of the rows
+    /// of what it replaces: a file cut short must never replace a good one.
+    /// - Throws: ``TarifError`` `.refused` with the counts, unless the load allows shrinking.
+    func refuseShrinking() throws {
+        guard !load.allowShrink else { return }
+        var problems: [String] = []
+        if reportIndex.isEmpty && report.referenceRows == 0 && report.stagedRates == 0 {
+            problems.append("the file holds no rows at all")
+        }
+        func shrinks(_ new: Int, _ old: Int) -> Bool { Double(new) < Double(old) * PublicationLoad.shrinkThreshold }
+        for (role, i) in reportIndex.sorted(by: { $0.key < $1.key }) {
+            let counts = report.schedules[i]
+            let new = counts.lines
+            if new == 0 {
+                problems.append("schedule \(counts.series) from \(counts.validFrom) would have no lines")
+            } else if let minimum = load.minimumLines[role], new < minimum {
+                problems.append("schedule \(counts.series) from \(counts.validFrom) would have \(new) lines; the catalog expects at least \(minimum)")
+            } else if let old = previous[role], shrinks(new, old.lines) {
+                problems.append("schedule \(counts.series) from \(counts.validFrom) would have \(new) lines where \(old.what) has \(old.lines)")
+            }
+        }
+        for (table, old) in referenceBefore.sorted(by: { $0.key < $1.key }) {
+            let new = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            if shrinks(new, old) { problems.append("\(table) would have \(new) rows where it has \(old)") }
+        }
+        for (schedule, old) in stagedBefore.sorted(by: { $0.key.title < $1.key.title }) {
+            let new = stagedCounts[schedule] ?? 0
+            if shrinks(new, old) { problems.append("staged schedule '\(schedule.title)' would have \(new) rates where it has \(old)") }
+        }
+        guard problems.isEmpty else {
+            throw TarifError(
+                .refused,
+                "refused: \(problems.joined(separator: "; ")). A file cut short or emptied must not replace a good one; "
+                    + "if this publication really is smaller, load it with --force. Nothing was changed.",
+                at: SourceLocation(file: load.fileName))
+        }
     }
 }

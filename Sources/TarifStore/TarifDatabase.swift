@@ -195,6 +195,11 @@ public struct TarifDatabase: Sendable {
                     CREATE INDEX staged_rate_code ON staged_rate(code, staged_schedule_id, valid_from);
                     """)
         }
+        migrator.registerMigration("v4: publications superseded") { db in
+            // A file stays "loaded" only while what it wrote is in force: a later load that
+            // replaces one of its schedules or its reference rows marks it superseded.
+            try db.execute(sql: "ALTER TABLE source_file ADD COLUMN superseded_at TEXT")
+        }
         return migrator
     }
 }

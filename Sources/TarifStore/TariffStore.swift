@@ -198,11 +198,11 @@ extension TariffStore {
         }
     }
 
-    /// What identifies the loaded data: every source file's format and content hash, in
-    /// load order. Two databases built from the same files give the same list; a data
-    /// build that loads anything new changes it (HTTP ETags are made from it).
+    /// What identifies the loaded data: the format and content hash of every source file in
+    /// force, in load order. Two databases built from the same files give the same list; a
+    /// load that changes what is in force changes it (HTTP ETags are made from it).
     public func sourceFingerprint() throws -> [String] {
-        try fetch("SELECT format, content_hash FROM source_file ORDER BY id", []).map {
+        try fetch("SELECT format, content_hash FROM source_file WHERE superseded_at IS NULL ORDER BY id", []).map {
             "\(try $0.text("format")):\(try $0.text("content_hash"))"
         }
     }

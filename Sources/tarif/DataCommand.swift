@@ -10,7 +10,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Build the database from the official publications and inspect what it holds.",
-        subcommands: [Build.self, Import.self, Publish.self, Status.self, Unparsed.self])
+        subcommands: [Build.self, Import.self, Verify.self, Publish.self, Status.self, Unparsed.self])
 
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -24,6 +24,9 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "Data directory (default: $TARIF_DATA, else ../shared/data).")
         var data: String?
 
+        @Flag(name: .long, help: "Load a publication even when it would empty or shrink what it replaces (refused otherwise).")
+        var force = false
+
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
@@ -34,7 +37,7 @@ struct DataCommand: ParsableCommand {
             do {
                 directory = try Locations.dataDirectory(explicit: data)
                 database = try TarifDatabase(path: path)
-                let builder = DataBuilder(database: database, progress: TerminalProgress())
+                let builder = DataBuilder(database: database, progress: TerminalProgress(), allowShrink: force)
                 let reports = try builder.build(from: directory, catalog: try Catalog.bundled())
                 let seconds = Date().timeIntervalSince(started)
                 try LoadSummary(reports: reports).print(format: store.format, footer: [
@@ -105,6 +108,9 @@ struct DataCommand: ParsableCommand {
         @Argument(help: "The file to load.")
         var file: String
 
+        @Flag(name: .long, help: "Load it even when it would empty or shrink the version it replaces (refused otherwise).")
+        var force = false
+
         @Option(name: .customLong("reader"), help: "Its format: btki-csv, ukgt-csv, hts-json; staged: tarif-staging-csv, ita-fta-csv.")
         var reader: String
 
@@ -141,7 +147,7 @@ struct DataCommand: ParsableCommand {
                     guard let agreement else { throw TarifError(.badFile, "--agreement is needed for a staged schedule (\(reader))") }
                     let (month, day) = try DataBuilder.yearStart(yearStart)
                     let database = try TarifDatabase(path: Locations.database(explicit: store.db))
-                    let report = try DataBuilder(database: database, progress: TerminalProgress()).loadStaging(
+                    let report = try DataBuilder(database: database, progress: TerminalProgress(), allowShrink: force).loadStaging(
                         path: file, displayName: name, format: reader,
                         config: StagingSource(
                             agreement: agreement, importer: try importer.map { try CountryCode($0) }, partner: try partner.map { try CountryCode($0) },
@@ -157,7 +163,7 @@ struct DataCommand: ParsableCommand {
                 let day = try Day(iso: validFrom)
                 let currency = try PublicationFormatsCLI.currency(for: reader)
                 let database = try TarifDatabase(path: Locations.database(explicit: store.db))
-                let report = try DataBuilder(database: database, progress: TerminalProgress()).load(
+                let report = try DataBuilder(database: database, progress: TerminalProgress(), allowShrink: force).load(
                     path: file, displayName: name, format: reader
                 ) { hash in
                     [
@@ -168,6 +174,36 @@ struct DataCommand: ParsableCommand {
                     ]
                 }
                 try LoadSummary(reports: [report]).print(format: store.format, footer: [])
+            }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the database against the catalog's files: each file's content in force, each schedule whole.",
+            discussion: """
+                tarif data verify              # one row per publication: ok, not in force, short, missing file
+                tarif data verify --repair     # load again, all or nothing, each publication not in force
+                Exits with status 1 when anything is not ok (after --repair: when anything could not be repaired).
+                """)
+
+        @Option(name: .long, help: "Data directory (default: $TARIF_DATA, else ../shared/data).")
+        var data: String?
+
+        @Flag(name: .long, help: "Reload from its file each publication whose content is not in force.")
+        var repair = false
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            try TarifCLI.run {
+                let directory = try Locations.dataDirectory(explicit: data)
+                let database = try TarifDatabase(path: Locations.database(explicit: store.db))
+                let entries = try DataBuilder(database: database, progress: TerminalProgress()).verify(
+                    from: directory, catalog: try Catalog.bundled(), repair: repair)
+                let rows = entries.map { [$0.file, $0.format, $0.status.rawValue, $0.detail] }
+                try Output(format: store.format).emit(header: ["file", "format", "status", "detail"], rows: rows, json: entries, footer: [])
+                if entries.contains(where: { $0.status != .ok && $0.status != .repaired }) { throw ExitCode.failure }
             }
         }
     }

@@ -61,13 +61,17 @@ struct DutyCommand: ParsableCommand {
             guard let importer, let code else {
                 throw ValidationError("give an importer and a line (tarif duty USA 6109.10.00 --from VNM), or --batch FILE")
             }
+            // Countries by code or name (Mexico, Viet Nam), as the help says; a registry is needed
+            // for an origin in any case.
+            let registry = from == nil ? nil : try tarif.registry()
+            let importerCode = try registry?.countryCode(named: importer) ?? CountryCode(importer)
             let resolution = try tarif.duty(
-                importer: try CountryCode(importer), origin: try from.map { try CountryCode($0) }, code: try TariffCode(code),
-                on: try options.day(), customsValue: try value.map { try Self.number($0, "--value") },
+                importer: importerCode, origin: try from.map { try registry!.countryCode(named: $0) }, code: try TariffCode(code),
+                on: try options.day(), customsValue: try value.map { try InputLimits.number($0, field: "--value", kind: .amount) },
                 quantities: try quantity.map { try Quantity(parsing: $0) }, facts: try Self.facts(fact),
-                components: try Self.pairs(component, "--component").reduce(into: [:]) { $0[$1.0] = $1.1 },
-                exchangeRates: try Self.pairs(fx, "--fx").reduce(into: [:]) { $0[try Currency($1.0)] = $1.1 },
-                alternative: alternative.map { $0 - 1 })
+                components: try Self.pairs(component, "--component", kind: .amount).reduce(into: [:]) { $0[$1.0] = $1.1 },
+                exchangeRates: try Self.pairs(fx, "--fx", kind: .exchangeRate).reduce(into: [:]) { $0[try Currency($1.0)] = $1.1 },
+                alternative: alternative.map { $0 - 1 }, registry: registry)
             try print(resolution, format: options.format)
         }
     }
@@ -161,18 +165,12 @@ struct DutyCommand: ParsableCommand {
         return [mark, t.label, t.rate?.summary ?? "—", t.duty?.grouped ?? "—", ave, margin, status]
     }
 
-    static func number(_ text: String, _ option: String) throws -> ExactDecimal {
-        guard let n = NumberFormat.pointDecimal.parse(Substring(text.replacingOccurrences(of: "_", with: ""))), !n.isNegative else {
-            throw TarifError(.badNumber, "\(option) '\(text)' is not a non-negative number (write it like 1000000 or 1,000,000.50)")
-        }
-        return n
-    }
-
-    static func pairs(_ items: [String], _ option: String) throws -> [(String, ExactDecimal)] {
+    static func pairs(_ items: [String], _ option: String, kind: InputLimits.NumberKind) throws -> [(String, ExactDecimal)] {
         try items.map { item in
+            try InputLimits.checkName(item, field: option)
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw TarifError(.badNumber, "\(option) '\(item)' is not NAME=NUMBER") }
-            return (parts[0], try number(parts[1], option))
+            return (parts[0], try InputLimits.number(parts[1], field: "\(option) \(parts[0])", kind: kind))
         }
     }
 
@@ -181,7 +179,7 @@ struct DutyCommand: ParsableCommand {
             "alcohol": .alcoholStrength, "sucrose": .sucroseContent, "polarization": .polarization, "line": .buttonLine,
         ]
         var out: [RateFact.Kind: ExactDecimal] = [:]
-        for (name, value) in try pairs(items, "--fact") {
+        for (name, value) in try pairs(items, "--fact", kind: .fact) {
             guard let kind = names[name.lowercased()] else {
                 throw TarifError(.badNumber, "--fact '\(name)' is not one of \(names.keys.sorted().joined(separator: ", "))")
             }

@@ -54,10 +54,7 @@ struct OriginCommand: ParsableCommand {
             let product = try TariffCode(product)
             func number(_ s: String?, _ name: String) throws -> ExactDecimal {
                 guard let s else { return .zero }
-                guard let v = ExactDecimal(s.replacingOccurrences(of: ",", with: "")), !v.isNegative else {
-                    throw TarifError(.badNumber, "\(name) '\(s)' is not a non-negative number")
-                }
-                return v
+                return try InputLimits.number(s, field: name, kind: .amount)
             }
             let transits = try transit.map { t -> Transit in
                 let parts = t.split(separator: ":").map(String.init)
@@ -149,10 +146,10 @@ struct OriginCommand: ParsableCommand {
             }
             let (book, authority) = try OriginData.tariffShiftRules(file: rulesFile, dataDirectory: data)
             let v = try value.map { s -> ExactDecimal in
-                guard let x = ExactDecimal(s), !x.isNegative else { throw TarifError(.badNumber, "--value '\(s)' is not a non-negative number") }
+                let x = try InputLimits.number(s, field: "--value", kind: .amount)
                 return x
             }
-            let result = book.countryOfOrigin(
+            let result = try book.countryOfOrigin(
                 product: try TariffCode(product), producer: try registry.country(named: producer).code,
                 materials: try OriginData.billOfMaterials(at: bom, registry: registry), value: v)
             switch options.format {

@@ -35,7 +35,7 @@ struct MarketsCommand: ParsableCommand {
             let product = try TariffCode(product)
             let day = try options.day()
             let index = try tarif.resolutionIndex(origins: [origin], registry: registry)
-            let ranking = index.markets(from: origin, product: product, on: day)
+            let ranking = try index.markets(from: origin, product: product, on: day)
             guard !ranking.isEmpty else {
                 throw TarifError(.notFound, "no market in the database has lines under \(product) on \(day)")
             }
@@ -112,11 +112,11 @@ struct OriginsCommand: ParsableCommand {
             let day = try options.day()
             _ = try tarif.rate(importer: importer, code: code, on: day)  // a clear error for an unknown importer or line
             let index = try tarif.resolutionIndex(importers: [importer], registry: registry)
-            guard let currency = index.currency(of: importer) else { throw TarifError(.unknownImporter, "no schedule for \(importer)") }
+            guard let currency = index.currency(of: importer, on: day) else { throw TarifError(.unknownImporter, "no schedule for \(importer)") }
             let context = DutyContext(
-                currency: currency, customsValue: try value.map { Money(try DutyCommand.number($0, "--value"), currency) },
+                currency: currency, customsValue: try value.map { Money(try InputLimits.number($0, field: "--value", kind: .amount), currency) },
                 quantities: try quantity.map { try Quantity(parsing: $0) }, day: day)
-            var ranking = index.origins(to: importer, code: code, on: day, context: context)
+            var ranking = try index.origins(to: importer, code: code, on: day, context: context)
             if let limit { ranking = Array(ranking.prefix(limit)) }
             let rows = ranking.enumerated().map { i, r in
                 [String(i + 1), "\(r.origin) \(r.name)", r.treatment, r.rate, r.duty?.grouped ?? "—", r.saved.map(\.grouped) ?? ""]

@@ -8,7 +8,7 @@ import TarifRegistry
 func choice<T: RawRepresentable & CaseIterable>(_ text: String?, _ option: String) throws -> T? where T.RawValue == String {
     guard let text else { return nil }
     guard let value = T(rawValue: text.lowercased()) else {
-        throw TarifError(.badFile, "--\(option) '\(text)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw TarifError(.badFile, "--\(option) '\(InputLimits.echo(text))' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     return value
 }

@@ -63,13 +63,13 @@ extension String {
 }
 
 struct ExactDecimalTests {
-    @Test func parsesAndPrintsExactly() {
+    @Test func parsesAndPrintsExactly() throws {
         #expect(ExactDecimal("12.50")?.description == "12.50")
         #expect(ExactDecimal("-0.05")?.description == "-0.05")
         #expect(ExactDecimal(".5") == ExactDecimal("0.5"))
         #expect(ExactDecimal("1e3") == nil)
         #expect(ExactDecimal("1,5") == nil)
-        #expect(ExactDecimal("0.1")! + ExactDecimal("0.2")! == ExactDecimal("0.3")!)
+        #expect(try ExactDecimal("0.1")! + ExactDecimal("0.2")! == ExactDecimal("0.3")!)
     }
 
     /// Values within 64 bits take a shorter path than the rest; both print and normalize alike.
@@ -120,20 +120,20 @@ struct ExactDecimalTests {
         #expect(NumberFormat.pointDecimal.parse("12a") == nil)
     }
 
-    @Test func arithmetic() {
+    @Test func arithmetic() throws {
         let a = ExactDecimal("93.10")!
-        #expect(a * ExactDecimal("2.5")! == ExactDecimal("232.75")!)
-        #expect(ExactDecimal(10).divided(by: 3, scale: 4) == ExactDecimal("3.3333")!)
-        #expect(ExactDecimal(2).divided(by: 3, scale: 2, rule: .halfUp) == ExactDecimal("0.67")!)
-        #expect(ExactDecimal(1).divided(by: .zero, scale: 2) == nil)
+        #expect(try a * ExactDecimal("2.5")! == ExactDecimal("232.75")!)
+        #expect(try ExactDecimal(10).divided(by: 3, scale: 4) == ExactDecimal("3.3333")!)
+        #expect(try ExactDecimal(2).divided(by: 3, scale: 2, rule: .halfUp) == ExactDecimal("0.67")!)
+        #expect(try ExactDecimal(1).divided(by: .zero, scale: 2) == nil)
     }
 
     @Test(arguments: [
         ("2.5", RoundingRule.halfUp, "3"), ("2.5", .halfEven, "2"), ("3.5", .halfEven, "4"), ("-2.5", .halfUp, "-3"),
         ("2.49", .halfUp, "2"), ("2.01", .up, "3"), ("2.99", .down, "2"),
     ])
-    func rounding(_ value: String, _ rule: RoundingRule, _ expected: String) {
-        #expect(ExactDecimal(value)!.rounded(scale: 0, rule: rule) == ExactDecimal(expected)!)
+    func rounding(_ value: String, _ rule: RoundingRule, _ expected: String) throws {
+        #expect(try ExactDecimal(value)!.rounded(scale: 0, rule: rule) == ExactDecimal(expected)!)
     }
 
     @Test(arguments: [("12,5", "12.5"), ("14.000", "14000"), ("21.450", "21450"), ("7.5", "7.5"), ("1.234.567,89", "1234567.89")])
@@ -202,14 +202,14 @@ struct QuantityTests {
     func massInKilograms(_ text: String, _ kg: String) throws {
         let q = try Quantity(parsing: text)
         #expect(q.unit.dimension == .mass)
-        #expect(q.baseValue == ExactDecimal(kg)!)
+        #expect(try q.baseValue() == ExactDecimal(kg)!)
     }
 
     @Test func qualifiedQuantities() throws {
         let q = try Quantity(parsing: "1200 kg drained weight")
         #expect(q.unit.basis == QuantityBasis(dimension: .mass, qualifier: "drained weight"))
-        #expect(try Quantity(parsing: "5 hl").baseValue == 500)
-        #expect(try Quantity(parsing: "3 doz").baseValue == 36)
+        #expect(try Quantity(parsing: "5 hl").baseValue() == 500)
+        #expect(try Quantity(parsing: "3 doz").baseValue() == 36)
     }
 
     @Test(arguments: ["kg", "12", "-5 kg", "12 parsecs", "1.2.3 kg"])

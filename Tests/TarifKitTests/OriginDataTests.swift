@@ -23,12 +23,13 @@ import Testing
     }
 
     @Test("a malformed bill of materials names the row and column", arguments: [
-        ("code,origin,value\n1101.00,AUS,abc\n", "bom.csv:2:3 (value)", "'abc' is not a value"),
+        ("code,origin,value\n1101.00,AUS,abc\n", "bom.csv:2:3 (value)", "value 'abc' is not a number"),
+        ("code,origin,value\n1101.00,AUS,10000000000000000000000\n", "bom.csv:2:3 (value)", "beyond the limit of 10^18"),
         ("code,origin,value\n1101.00,AUS,100\n11x1,AUS,5\n", "bom.csv:3:1 (code)", "11x1"),
         ("code,origin,value\n1101.00,ATLANTIS,100\n", "bom.csv:2:2 (origin)", "'ATLANTIS' is not a known country"),
         ("code,value\n1101.00,100\n", "bom.csv:1", "needs the columns code, origin and value"),
         ("code,origin,value,originating\n1101.00,AUS,100,maybe\n", "bom.csv:2:4 (originating)", "'maybe' is not yes or no"),
-        ("code,origin,value\n1101.00,AUS,-5\n", "bom.csv:2:3 (value)", "non-negative"),
+        ("code,origin,value\n1101.00,AUS,-5\n", "bom.csv:2:3 (value)", "negative"),
         ("code,origin,value\n", "bom.csv", "no rows"),
     ])
     func badBillOfMaterials(text: String, location: String, phrase: String) throws {
@@ -76,7 +77,7 @@ struct TariffShiftRuleTests {
 
     func origin(_ product: String, _ materials: [(String, String, Int)], value: Int? = nil) throws -> CountryOfOriginResult {
         let book = try Self.book.get()
-        return book.countryOfOrigin(
+        return try book.countryOfOrigin(
             product: try TariffCode(product), producer: try CountryCode("MEX"),
             materials: try materials.enumerated().map { i, m in
                 Material(row: i + 2, code: try TariffCode(m.0), origin: try CountryCode(m.1), value: ExactDecimal(m.2))

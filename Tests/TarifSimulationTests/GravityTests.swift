@@ -256,3 +256,49 @@ struct PPMLTests {
         #expect(back.coefficients[0].standardError.isNaN && back.notes == fit.notes)
     }
 }
+
+/// Zero flows that a regressor predicts perfectly are found (the ReLU check) and dropped
+/// with a count and a note, as ppmlhdfe does; the other coefficients are those of the fit
+/// without them, and the separating regressor is then collinear (all zero), not −27.
+struct SeparationTests {
+    static func rows(separating: Bool) -> [(String, String, Double, Double, Double)] {
+        var rng = SplitMix64(seed: 7)
+        var out: [(String, String, Double, Double, Double)] = []
+        let names = ["A", "B", "C", "D", "E", "F"]
+        for (i, e) in names.enumerated() {
+            for (j, m) in names.enumerated() where i != j {
+                let x = Double(rng.next() % 1_000) / 100
+                let separated = separating && (i + j) % 7 == 0
+                let zero = separated || (i == 1 && j == 4)  // one zero flow that nothing predicts
+                let trade = zero ? 0 : exp(0.3 * x + Double(rng.next() % 100) / 100)
+                out.append((e, m, 0, trade, x))
+            }
+        }
+        return out
+    }
+
+    @Test func separatedZerosAreDroppedWithACount() throws {
+        let rows = Self.rows(separating: true)
+        let z = rows.enumerated().map { i, r in r.3 == 0 && !(r.0 == "B" && r.1 == "E") ? 1.0 : 0.0 }
+        let separatedCount = Int(z.reduce(0, +))
+        #expect(separatedCount >= 3)
+        let data = try panel(rows, extra: [("z", z)])
+        let formula = try GravityFormula(parsing: "trade ~ x + z | exporter + importer")
+        let fit = try PPML.fit(try GravitySample(panel: data, formula: formula, dropSingletons: false))
+        #expect(fit.dropped.separatedByRegressors == separatedCount)
+        #expect(fit.collinear == ["z"])
+        #expect(fit.notes.contains { $0.contains("separated by the regressors") })
+        #expect(fit.coefficients.allSatisfy { $0.estimate.isFinite && abs($0.estimate) < 10 })
+        // The same as fitting the panel without those rows.
+        let kept = rows.enumerated().filter { z[$0.offset] == 0 }.map(\.element)
+        let reference = try PPML.fit(try GravitySample(panel: try panel(kept), formula: try GravityFormula(parsing: "trade ~ x | exporter + importer"), dropSingletons: false))
+        #expect(abs(fit.coefficients[0].estimate - reference.coefficients[0].estimate) < 1e-7)
+    }
+
+    @Test func noSeparationDropsNothing() throws {
+        let data = try panel(Self.rows(separating: false))
+        let fit = try PPML.fit(try GravitySample(panel: data, formula: GravityFormula(parsing: "trade ~ x | exporter + importer"), dropSingletons: false))
+        #expect(fit.dropped.separatedByRegressors == 0)
+        #expect(!fit.notes.contains { $0.contains("separated") })
+    }
+}

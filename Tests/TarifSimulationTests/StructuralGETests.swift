@@ -56,6 +56,24 @@ struct StructuralGETests {
         #expect(throws: TarifError.self) { try StructuralGE.simulate(nan, parameters: .init(sigma: 5, referenceImporter: "C")) }
     }
 
+    /// σ next to 1 raises prices to 1/(1−σ) ≈ −10⁷: an error naming σ, never `nan` (the CLI
+    /// printed `-nan` with exit 0); the same for σ too large and for huge shocks.
+    @Test(arguments: [1.0000001, 1.001, 1e6])
+    func degenerateSigmaIsAnErrorNamingIt(_ sigma: Double) {
+        #expect {
+            try StructuralGE.simulate(economy(shock: 2), parameters: .init(sigma: sigma, referenceImporter: "C"))
+        } throws: { error in
+            let e = error as? TarifError
+            return e?.code == .degenerate && e?.message.contains("σ = \(sigma)") == true
+        }
+    }
+
+    @Test func everyResultOfAGoodModelIsFinite() throws {
+        let r = try StructuralGE.simulate(economy(shock: 2), parameters: .init(sigma: 1.01, referenceImporter: "C"))
+        #expect(Finiteness.firstNonFinite(in: r) == nil)
+        #expect(Finiteness.firstNonFinite(in: [1.0, .infinity]) == "[1]")
+    }
+
     @Test func parsesShocks() throws {
         let s = try GEShock(parsing: "pta=1@CAN,JPN")
         #expect(s.variable == "pta" && s.value == 1 && s.countries == ["CAN", "JPN"] && !s.directed)

@@ -48,7 +48,7 @@ func run(_ n: Int, evaluate: Bool) -> (Duration, Int) {
         let q = queries[i % queries.count]
         if let hit = index.mfnRate(importer: q.importer, code: q.code, dayOrdinal: q.day) {
             found += 1
-            if evaluate, case .amount = hit.rate.evaluate(in: contexts[q.currency]!) { computed += 1 }
+            if evaluate, case .amount = try hit.rate.evaluate(in: contexts[q.currency]!) { computed += 1 }
         }
     }
     let elapsed = ContinuousClock.now - start

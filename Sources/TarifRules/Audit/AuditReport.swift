@@ -177,21 +177,21 @@ public struct HypotheticalGrant: Sendable, Hashable, Codable, CustomStringConver
     public static func parse(_ text: String, currency: Currency) throws -> HypotheticalGrant {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { String($0).trimming(" ") }
         guard parts.count == 3 || parts.count == 4, parts.allSatisfy({ !$0.isEmpty }) else {
-            throw TarifError(.badInput, "--grant '\(text)': expected ORIGIN:CODE:RATE or ORIGIN:CODE:RATE:AGREEMENT, like VNM:1006.30:0")
+            throw TarifError(.badInput, "--grant '\(InputLimits.echo(text))': expected ORIGIN:CODE:RATE or ORIGIN:CODE:RATE:AGREEMENT, like VNM:1006.30:0")
         }
         let origin: CountryCode
         do { origin = try CountryCode(parts[0].uppercased()) } catch {
-            throw TarifError(.badCountry, "--grant '\(text)': '\(parts[0])' is not an alpha-3 country code")
+            throw TarifError(.badCountry, "--grant '\(InputLimits.echo(text))': '\(parts[0])' is not an alpha-3 country code")
         }
         let code: TariffCode
         do { code = try TariffCode(parts[1]) } catch {
-            throw TarifError(.badCode, "--grant '\(text)': '\(parts[1])' is not a tariff code")
+            throw TarifError(.badCode, "--grant '\(InputLimits.echo(text))': '\(parts[1])' is not a tariff code")
         }
         var rateText = parts[2]
         if ExactDecimal(rateText) != nil { rateText += "%" }  // a bare number is a percentage
         let parser = DutyExpressionParser(dialect: RateDialect(numberFormat: .pointDecimal, defaultCurrency: currency))
         guard let rate = try? parser.parse(rateText) else {
-            throw TarifError(.badRate, "--grant '\(text)': '\(parts[2])' is not a rate (write 0, 5%, Free or a specific rate like 2.5¢/kg)")
+            throw TarifError(.badRate, "--grant '\(InputLimits.echo(text))': '\(parts[2])' is not a rate (write 0, 5%, Free or a specific rate like 2.5¢/kg)")
         }
         return HypotheticalGrant(origin: origin, code: code, rateText: rateText, rate: rate, agreement: parts.count == 4 ? parts[3] : nil)
     }

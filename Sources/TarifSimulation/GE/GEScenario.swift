@@ -18,7 +18,7 @@ public struct GEShock: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``TarifError`` `.badInput` when the text is not `variable=value@A,B[,…]` or `variable=value@A>B`.
     public init(parsing text: String) throws {
         func fail(_ why: String) -> TarifError {
-            TarifError(.badInput, "shock '\(text)': \(why); write variable=value@A,B (an agreement among A and B) or variable=value@A>B (one direction)", at: SourceLocation(file: "--shock"))
+            TarifError(.badInput, "shock '\(InputLimits.echo(text))': \(why); write variable=value@A,B (an agreement among A and B) or variable=value@A>B (one direction)", at: SourceLocation(file: "--shock"))
         }
         let halves = text.split(separator: "@", omittingEmptySubsequences: false)
         guard halves.count == 2 else { throw fail("no '@'") }

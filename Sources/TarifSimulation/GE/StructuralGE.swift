@@ -60,10 +60,21 @@ public enum StructuralGE {
 
     /// - Throws: ``TarifError`` for σ ≤ 1, an unknown reference importer, non-positive
     ///   output, expenditure or costs, or a solve that does not converge.
+    /// σ must be at least 1 + this: below it 1/(1−σ) passes −100 and prices overflow.
+    public static let minimumSigmaGap = 0.01
+    /// σ at most this (beyond it every cost ratio flattens to 0 or ∞ in `Double`).
+    public static let maximumSigma = 100.0
+
     public static func simulate(_ economy: Economy, parameters: Parameters) throws -> GEResult {
         let n = economy.countries.count
         let sigma = parameters.sigma
         guard sigma > 1, sigma.isFinite else { throw TarifError(.badNumber, "σ must be greater than 1 (got \(sigma))") }
+        guard sigma >= 1 + minimumSigmaGap, sigma <= maximumSigma else {
+            throw TarifError(
+                .degenerate,
+                "σ = \(sigma) makes the model degenerate: prices are raised to 1/(1−σ), which overflows as σ nears 1 and flattens as σ grows; use σ from \(1 + minimumSigmaGap) to \(maximumSigma) (estimates are usually 4 to 8)",
+                at: SourceLocation(file: "input", field: "sigma"))
+        }
         guard n >= 2 else { throw TarifError(.missingInput, "a GE model needs at least two countries") }
         guard let ref = economy.countries.firstIndex(of: parameters.referenceImporter) else {
             throw TarifError(.notFound, "reference importer \(parameters.referenceImporter) is not among the \(n) countries")
@@ -149,8 +160,12 @@ public enum StructuralGE {
                                        tradeChange: change(newTrade[i][j], baseTrade[i][j])))
             }
         }
-        return GEResult(sigma: sigma, referenceImporter: parameters.referenceImporter, countries: countries, bilateral: bilateral,
-                        diagnostics: [baseline.diagnostics, conditional.diagnostics, fullDiagnostics])
+        let result = GEResult(sigma: sigma, referenceImporter: parameters.referenceImporter, countries: countries, bilateral: bilateral,
+                              diagnostics: [baseline.diagnostics, conditional.diagnostics, fullDiagnostics])
+        try Finiteness.require(
+            result, model: "the GE counterfactual",
+            cause: "σ = \(sigma), the shock or the trade costs (baseline or experiment, tᵢⱼ^{1−σ}) are too extreme for the solver; try σ nearer 5 or a smaller shock")
+        return result
     }
 
     struct Resistances {

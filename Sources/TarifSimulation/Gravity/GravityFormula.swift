@@ -38,7 +38,7 @@ public struct GravityFormula: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``TarifError`` `.badInput` naming the part that is wrong.
     public init(parsing text: String) throws {
         func fail(_ why: String) -> TarifError {
-            TarifError(.badInput, "formula '\(text)': \(why)", at: SourceLocation(file: "--formula"))
+            TarifError(.badInput, "formula '\(InputLimits.echo(text))': \(why)", at: SourceLocation(file: "--formula"))
         }
         let sides = text.split(separator: "~", omittingEmptySubsequences: false)
         guard sides.count == 2 else { throw fail("write 'outcome ~ regressors | fixed effects' with one '~'") }

@@ -26,7 +26,20 @@ public struct GravitySample: Sendable {
         public var separated = 0
         /// Observations alone in their fixed-effect group.
         public var singletons = 0
-        public var total: Int { missing + separated + singletons }
+        /// Zero flows that the regressors (with the fixed effects) predict perfectly
+        /// (``Separation``): dropped before the fit, as ppmlhdfe does.
+        public var separatedByRegressors = 0
+        public var total: Int { missing + separated + singletons + separatedByRegressors }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            missing = try c.decode(Int.self, forKey: .missing)
+            separated = try c.decode(Int.self, forKey: .separated)
+            singletons = try c.decode(Int.self, forKey: .singletons)
+            separatedByRegressors = try c.decodeIfPresent(Int.self, forKey: .separatedByRegressors) ?? 0
+        }
     }
 
     public var count: Int { outcome.count }

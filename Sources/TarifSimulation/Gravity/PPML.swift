@@ -25,6 +25,10 @@ public enum PPML {
         /// below this share of its own is dropped as collinear.
         public var collinearityTolerance: Double = 1e-9
         public var vcov: VarianceKind = .iid
+        /// Drop observations separated by the regressors before the fit (``Separation``).
+        public var checkSeparation = true
+        /// Whether singletons left by dropping separated observations are dropped too (as the sample did).
+        public var dropSingletons = true
         public init() {}
     }
 
@@ -63,6 +67,18 @@ public enum PPML {
     ///   nothing is left, when IRLS does not converge within `maxIterations`, or when the
     ///   projections do not converge.
     public static func fit(_ sample: GravitySample, options: Options = Options(), progress: (@Sendable (Step) -> Void)? = nil) throws -> GravityEstimate {
+        var sample = sample
+        var separationNote: String?
+        if options.checkSeparation {
+            let rows = Separation.separated(outcome: sample.outcome, regressors: sample.regressors, effects: sample.effects)
+            if !rows.isEmpty {
+                sample = sample.removing(rows, dropSingletons: options.dropSingletons)
+                separationNote = "\(rows.count) zero-flow observation\(rows.count == 1 ? " is" : "s are") separated by the regressors (perfectly predicted; the estimate would not exist): dropped before the fit, as ppmlhdfe does (ReLU check, Correia, Guimarães and Zylkin 2021)"
+            }
+        }
+        guard sample.count > 0, sample.outcome.contains(where: { $0 > 0 }) else {
+            throw TarifError(.badNumber, "no observations with positive flows are left after dropping the separated ones: nothing to estimate")
+        }
         let n = sample.count
         let y = sample.outcome
         var names = sample.regressorNames
@@ -146,7 +162,7 @@ public enum PPML {
         let vcov = try covariance(demeanedX, y: y, mu: mu, sample: sample, kind: options.vcov)
         let k = beta.count
         var coefficients: [GravityEstimate.Coefficient] = []
-        var notes: [String] = []
+        var notes: [String] = separationNote.map { [$0] } ?? []
         for j in 0..<k {
             let se = vcov[j][j] > 0 && vcov[j][j].isFinite ? vcov[j][j].squareRoot() : .nan
             if vcov[j][j].isInfinite {

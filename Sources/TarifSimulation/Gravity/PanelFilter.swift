@@ -16,7 +16,7 @@ public struct PanelFilter: Sendable, Hashable, CustomStringConvertible {
 
     /// - Throws: ``TarifError`` `.badInput` when the text is not `column OP value`.
     public init(parsing text: String) throws {
-        func fail(_ why: String) -> TarifError { TarifError(.badInput, "filter '\(text)': \(why)", at: SourceLocation(file: "--where")) }
+        func fail(_ why: String) -> TarifError { TarifError(.badInput, "filter '\(InputLimits.echo(text))': \(why)", at: SourceLocation(file: "--where")) }
         let t = text.trimming(" ")
         if let range = t.range(of: " in ") {
             column = t[..<range.lowerBound].trimming(" ")
