@@ -12,6 +12,7 @@ let package = Package(
     name: "Tarif",
     products: [
         .library(name: "TarifCore", targets: ["TarifCore"]),
+        .library(name: "TarifImport", targets: ["TarifImport"]),
         .library(name: "TarifRegistry", targets: ["TarifRegistry"]),
         .library(name: "TarifRules", targets: ["TarifRules"]),
         .library(name: "TarifOrigin", targets: ["TarifOrigin"]),

@@ -28,7 +28,9 @@ public struct BTKIReader: PublicationReader {
             }
             let english = f[c[2]]
             let depth = code.length == 4 ? 0 : 1 + Self.dashDepth(english)
-            let parents = path.enter(depth: depth, text: Self.undashed(english))
+            // An 8-digit line is a dutiable leaf: a deeper line after it belongs to a group row the
+            // file leaves out (AHTN's uncoded "- - Other:"), not to it.
+            let parents = path.enter(depth: depth, text: Self.undashed(english), isLeaf: code.length == 8)
             try emit(
                 .line(
                     schedule: "mfn",
@@ -69,13 +71,16 @@ public struct BTKIReader: PublicationReader {
 
 /// The descriptions of the lines above the current one, by indentation depth.
 struct PathStack {
-    private var stack: [(Int, String)] = []
+    private var stack: [(depth: Int, text: String, isLeaf: Bool)] = []
 
     /// Records a line at `depth` and returns the descriptions above it, outermost first.
-    mutating func enter(depth: Int, text: String) -> [String] {
-        while let last = stack.last, last.0 >= depth { stack.removeLast() }
-        let parents = stack.map(\.1)
-        stack.append((depth, text))
+    /// A leaf (a line that cannot have lines under it) is never named as a parent: when a
+    /// deeper line follows one, the group row between them is missing from the file and the
+    /// path leaves that level out rather than name the wrong parent.
+    mutating func enter(depth: Int, text: String, isLeaf: Bool = false) -> [String] {
+        while let last = stack.last, last.depth >= depth { stack.removeLast() }
+        let parents = stack.filter { !$0.isLeaf }.map(\.text)
+        stack.append((depth, text, isLeaf))
         return parents
     }
 }

@@ -464,40 +464,19 @@ struct ScheduleSummary: Encodable {
 
 /// The query string of a request, read with errors that name the parameter.
 struct Query {
-    /// The parameters as written, names as they are and values percent-decoded (left as
-    /// written when the decoding fails); a name given twice has its last value.
-    private let parameters: [(name: Substring, value: String)]
+    /// The parameters, read as a form encodes them (``QueryString``).
+    private let parameters: QueryString
 
     init(_ request: Request) { self.init(request.uri) }
 
     init(_ uri: URI) { self.init(query: uri.query) }
 
-    /// Reads `name=value&…` (a few parameters: a list searched by name costs less than a dictionary).
-    init(query: String?) {
-        guard let query, !query.isEmpty else {
-            parameters = []
-            return
-        }
-        // Split on the bytes `&` and `=` (as Hummingbird's own parser does).
-        let utf8 = query.utf8
-        parameters = utf8.split(separator: UInt8(ascii: "&")).map { pair in
-            guard let eq = pair.firstIndex(of: UInt8(ascii: "=")) else { return (Substring(pair), "") }
-            return (Substring(pair[..<eq]), Self.decoded(Substring(pair[utf8.index(after: eq)...])))
-        }
-    }
+    init(query: String?) { parameters = QueryString(query) }
 
-    /// A value as a form encodes it (application/x-www-form-urlencoded, as browsers send
-    /// queries): `+` is a space, `%XX` a byte; left as written when the decoding fails.
-    static func decoded(_ raw: Substring) -> String {
-        var value = String(raw)
-        if value.utf8.contains(UInt8(ascii: "+")) { value = value.replacingOccurrences(of: "+", with: " ") }
-        return value.utf8.contains(UInt8(ascii: "%")) ? value.removingPercentEncoding ?? value : value
-    }
-
-    subscript(_ name: String) -> String? { parameters.last { $0.name == name }?.value }
+    subscript(_ name: String) -> String? { parameters[name] }
 
     /// Every value of a repeatable parameter, in order.
-    func all(_ name: String) -> [String] { parameters.filter { $0.name == name }.map(\.value) }
+    func all(_ name: String) -> [String] { parameters.all(name) }
 
     func require(_ name: String) throws -> String {
         guard let v = self[name], !v.isEmpty else {

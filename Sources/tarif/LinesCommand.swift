@@ -44,9 +44,24 @@ struct LinesCommand: ParsableCommand {
             }
             let local = lines.contains { $0.descriptionLocal != nil }
             let header = ["code", "description"] + (local ? ["uraian (id)"] : [])
-            let rows = lines.map { line -> [String] in
+            var rows: [[String]] = []
+            // Group rows that carry no code of their own (the HTS's "Arabica:", "Robusta:") are
+            // in the lines' paths: shown where they begin, below the first line listed.
+            let base = lines.first?.path.count ?? 0
+            var previous: [String] = []
+            // The listed line last seen at each depth of path: a path element that is one of
+            // them is that line, not a group row.
+            var listed: [Int: String] = [:]
+            for line in lines {
+                for (k, heading) in line.path.enumerated() where k >= base && listed[k] != heading {
+                    if k < previous.count && previous[k] == heading && previous[..<k] == line.path[..<k] { continue }
+                    rows.append(["", String(repeating: "  ", count: max(0, k - 1)) + heading] + (local ? [""] : []))
+                }
+                previous = line.path
+                listed = listed.filter { $0.key < line.path.count }
+                listed[line.path.count] = line.descriptionEnglish
                 let indent = String(repeating: "  ", count: max(0, line.indent - 1))
-                return [line.code.formatted, indent + line.descriptionEnglish] + (local ? [line.descriptionLocal ?? ""] : [])
+                rows.append([line.code.formatted, indent + line.descriptionEnglish] + (local ? [line.descriptionLocal ?? ""] : []))
             }
             try Output(format: options.format).emit(
                 header: header, rows: rows, json: lines, title: "\(schedule.info.title) — in force \(schedule.validity.start)",
