@@ -66,17 +66,39 @@ public enum AuditHTML {
             h += "<tr><td>\(e(g.measure.description))</td><td class=\"\(g.status.rawValue)\">\(g.status.rawValue)</td><td>\(e(why))</td><td>\(g.conditional ? "yes" : "no")</td><td>\(e(g.origins.map(\.rawValue).joined(separator: " ")))</td><td class=\"num\">\(g.lines)</td><td class=\"num\">\(g.differences)</td></tr>\n"
         }
         h += "</tbody></table>\n"
-        h += "<h2>Findings, line by line</h2>\n"
-        if r.findings.isEmpty {
+        // The breaches first, all of them (within the limit); then what the data cannot
+        // decide, grouped by what is missing, so a reader sees the findings before the gaps.
+        let unjustified = r.findings.filter { $0.verdict.status == .unjustified }
+        let undetermined = r.findings.filter { $0.verdict.status == .undetermined }
+        let header = "<table><thead><tr><th>line</th><th>measure</th><th>origins</th><th>rate</th><th>MFN</th><th>verdict</th><th>exceptions tried</th></tr></thead><tbody>\n"
+        func row(_ f: AuditFinding) -> String {
+            let tried = f.verdict.failures.map { "\($0.reason) [\($0.article)]" }.joined(separator: "; ")
+            return "<tr><td>\(e(f.line.formatted))<br><small>\(e(String(f.description.prefix(120))))</small></td><td>\(e(f.measure.description))</td><td>\(e(f.origins.map(\.rawValue).joined(separator: " ")))</td><td>\(e(f.rateText))</td><td>\(e(f.mfnRateText))</td><td class=\"\(f.verdict.status.rawValue)\">\(f.verdict.status.rawValue)</td><td>\(e(tried))</td></tr>\n"
+        }
+        h += "<h2 id=\"unjustified\">Unjustified: findings under Art. I:1 (\(unjustified.count))</h2>\n"
+        if unjustified.isEmpty {
+            h += "<p>None: every difference found is covered by an exception, or cannot be decided from the data (below).</p>\n"
+        } else {
+            h += "<p>Each finding cites \(e(Verdict.breached)).</p>\n" + header
+            for f in unjustified.prefix(maxFindings) { h += row(f) }
+            h += "</tbody></table>\n"
+            if unjustified.count > maxFindings { h += "<p><small>\(unjustified.count - maxFindings) more are in the JSON output (--format json).</small></p>\n" }
+        }
+        h += "<h2 id=\"undetermined\">Undetermined, by cause (\(undetermined.count))</h2>\n"
+        if undetermined.isEmpty {
             h += "<p>None.</p>\n"
         } else {
-            h += "<p>Each finding cites \(e(Verdict.breached)).</p>\n<table><thead><tr><th>line</th><th>measure</th><th>origins</th><th>rate</th><th>MFN</th><th>verdict</th><th>exceptions tried</th></tr></thead><tbody>\n"
-            for f in r.findings.prefix(maxFindings) {
-                let tried = f.verdict.failures.map { "\($0.reason) [\($0.article)]" }.joined(separator: "; ")
-                h += "<tr><td>\(e(f.line.formatted))<br><small>\(e(String(f.description.prefix(120))))</small></td><td>\(e(f.measure.description))</td><td>\(e(f.origins.map(\.rawValue).joined(separator: " ")))</td><td>\(e(f.rateText))</td><td>\(e(f.mfnRateText))</td><td class=\"\(f.verdict.status.rawValue)\">\(f.verdict.status.rawValue)</td><td>\(e(tried))</td></tr>\n"
+            // The cause: what the first exception tried could not be shown to cover.
+            let causes = Dictionary(grouping: undetermined) { $0.verdict.failures.first.map { "\($0.reason) [\($0.article)]" } ?? "no exception could be tried" }
+            let budget = max(0, maxFindings - min(unjustified.count, maxFindings))
+            var shown = 0
+            for (cause, items) in causes.sorted(by: { ($0.value.count, $1.key) > ($1.value.count, $0.key) }) {
+                h += "<details><summary><span class=\"undetermined\">\(items.count)</span> — \(e(cause))</summary>\n" + header
+                for f in items.prefix(max(0, budget - shown)) { h += row(f) }
+                shown += min(items.count, max(0, budget - shown))
+                h += "</tbody></table></details>\n"
             }
-            h += "</tbody></table>\n"
-            if r.findings.count > maxFindings { h += "<p><small>\(r.findings.count - maxFindings) more findings are in the JSON output (--format json).</small></p>\n" }
+            if undetermined.count > shown { h += "<p><small>\(undetermined.count - shown) more are in the JSON output (--format json).</small></p>\n" }
         }
         h += "<footer><small>Tarif MFN audit. Verdicts rest on the registry's curated facts (agreements, parties and dates, WTO membership, development status, waivers), each with its source; “undetermined” says which fact is missing.</small></footer>\n</body></html>\n"
         return h

@@ -63,6 +63,15 @@ struct AuditRealTests {
         let html = AuditHTML.render(r)
         #expect(html.contains("<svg") && html.contains("Findings by chapter") && html.contains("GATT 1994 Art. I:1"))
         #expect(!html.contains("<script"))
+        // The breaches come first, every one within the limit, before any undetermined row.
+        let unjustified = try #require(html.range(of: "id=\"unjustified\""))
+        let undetermined = try #require(html.range(of: "id=\"undetermined\""))
+        #expect(unjustified.lowerBound < undetermined.lowerBound)
+        let breaches = r.findings.filter { $0.verdict.status == .unjustified }.count
+        let beforeGaps = html[unjustified.lowerBound..<undetermined.lowerBound]
+        #expect(beforeGaps.components(separatedBy: "class=\"unjustified\">unjustified</td>").count - 1 == min(breaches, 2_000))
+        #expect(!beforeGaps.contains("class=\"undetermined\">undetermined</td>"))
+        #expect(html[undetermined.lowerBound...].contains("<details><summary>"))
     }
 
     @Test func riceWhatIf() throws {

@@ -155,6 +155,22 @@ import Testing
         #expect(r.nonOriginatingValue == ExactDecimal(significand: 333_333, scale: 2))
     }
 
+    /// ATIGA gives nothing in the United States: a good made in Indonesia does not "qualify"
+    /// for an importer that is not a party on the day (the check named the exporter only).
+    @Test(arguments: ["USA", "CHN", "JPN"])
+    func anImporterOutsideTheAgreementIsRefused(_ importer: String) {
+        var p = Self.production([("1101.00", "AUS", 1_000, false)])
+        p.importer = Self.c(importer)
+        #expect {
+            try self.evaluate(p)
+        } throws: { error in
+            let e = error as? TarifError
+            return e?.code == .notFound && e?.message.contains("\(importer) is not a party to") == true && e?.location?.field == "importer"
+        }
+        p.importer = Self.c("VNM")
+        #expect(throws: Never.self) { try self.evaluate(p) }
+    }
+
     @Test func headroomIsNegativeBelowTheThreshold() throws {
         let r = try evaluate(Self.production([("1905.90", "CHN", 7_000, false)]))
         let indirect = try #require(r.rvc.first { $0.formula == .indirect })

@@ -129,3 +129,33 @@ import Testing
         #expect(unranked.applied == [0] && !unranked.ranked)
     }
 }
+
+/// A name of any length costs bounded work and is never echoed whole (a 100 KB origin took
+/// 10–16 s of suggestions and came back in the message).
+@Suite struct HostileNameTests {
+    @Test func longNamesAreRefusedAtOnce() throws {
+        let registry = try ResolverTests().registry()
+        let started = ContinuousClock.now
+        for length in [201, 4_000, 100_000] {
+            let name = String(repeating: "Indonesia", count: length / 9 + 1)
+            for lookup in [{ _ = try registry.countryCode(named: name) }, { _ = try registry.agreement(named: name) }, { _ = try registry.institution(named: name) }] {
+                #expect {
+                    try lookup()
+                } throws: { error in
+                    let e = error as? TarifError
+                    return e?.code == .tooLarge && (e?.message.utf8.count ?? .max) < 300
+                }
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(1))
+    }
+
+    @Test func suggestionsAreBoundedAndStillHelp() {
+        let candidates = (0..<5_000).map { "Country number \($0)" } + ["Indonesia"]
+        let started = ContinuousClock.now
+        #expect(Suggest.closest(to: String(repeating: "x", count: 200), among: candidates).isEmpty)
+        #expect(Suggest.closest(to: String(repeating: "x", count: 100_000), among: candidates).isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(Suggest.closest(to: "Indonesai", among: candidates) == ["Indonesia"])
+    }
+}
