@@ -56,6 +56,8 @@ public struct TarifError: Error, Sendable, Hashable, Codable, CustomStringConver
         public static let degenerate = Code(rawValue: "degenerate")
         /// A publication refused because it would empty or shrink what is loaded.
         public static let refused = Code(rawValue: "refused")
+        /// Work stopped at its time limit.
+        public static let timeout = Code(rawValue: "timeout")
         /// An answer read against data that a load has replaced meanwhile: ask again.
         public static let staleData = Code(rawValue: "stale_data")
     }

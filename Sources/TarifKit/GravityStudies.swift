@@ -39,8 +39,15 @@ public struct GravityStudy: Sendable {
     }
 
     /// Estimates on `panel`, reporting each iteration to `progress`.
-    public func estimate(_ panel: Panel, progress: (@Sendable (PPML.Step) -> Void)? = nil) throws -> GravityEstimate {
+    /// - Parameter deadline: the fit stops with `.timeout` at the first iteration past it
+    ///   (the server's time limit: the work ends when the answer has been given up).
+    public func estimate(
+        _ panel: Panel, progress: (@Sendable (PPML.Step) -> Void)? = nil, deadline: ContinuousClock.Instant? = nil
+    ) throws -> GravityEstimate {
         let sample = try GravitySample(panel: panel, formula: formula, clusters: clusters, dropSingletons: dropSingletons)
+        var options = options
+        options.dropSingletons = dropSingletons
+        options.deadline = deadline
         return try PPML.fit(sample, options: options, progress: progress)
     }
 }

@@ -56,7 +56,7 @@ public struct Tarif: Sendable {
     /// Lines whose descriptions match the words of `query`, in English or the importer's language.
     public func search(importer: CountryCode, _ query: String, on day: Day, limit: Int = 50) throws -> (StoredSchedule, [TariffLine]) {
         let s = try schedule(for: importer, on: day)
-        return (s, try store.search(query, in: s, limit: limit))
+        return (s, try store.searchAcrossLevels(query, in: s, limit: limit))
     }
 
     /// A line, its published rates (all kinds) and notes, as in force on `day`.

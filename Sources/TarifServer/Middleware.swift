@@ -304,9 +304,6 @@ private final class Once: Sendable {
     func claim() -> Bool { done.withLock { d in defer { d = true }; return !d } }
 }
 
-extension TarifError.Code {
-    static let timeout = Self(rawValue: "timeout")
-}
 
 /// Access-log lines (JSON, one per request) written to a file handle.
 public final class AccessLog: Sendable {

@@ -29,8 +29,9 @@ extension TarifAPI {
                 keepSingletons: q["keepSingletons"] == "true", place: "query")
             let filters = Self.all("where", in: request)
             let panel = try await Self.panel(from: request)
+            let deadline = ContinuousClock.now + .milliseconds(Int(options.timeLimit * 1000))
             let estimate = try await withTimeLimit(options.timeLimit) {
-                try Self.withPanel(panel) { try study.estimate(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody)) }
+                try Self.withPanel(panel) { try study.estimate(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody), deadline: deadline) }
             }
             return JSON.response(estimate)
         }

@@ -212,7 +212,7 @@ public final class TarifAPI: Sendable {
             if let code = try? TariffCode(text) {
                 lines = try s.tarif.store.lines(under: code, in: schedule, limit: limit)
             } else {
-                lines = try s.tarif.store.search(text, in: schedule, limit: limit)
+                lines = try s.tarif.store.searchAcrossLevels(text, in: schedule, limit: limit)
                 // Words of another language (Indonesian in a US schedule): find them in a
                 // schedule that has both languages, then this market's lines under the same HS subheadings.
                 if lines.isEmpty {

@@ -23,6 +23,21 @@ struct ReaderFixtureTests {
         } catch { return error as? TarifError }
     }
 
+    /// AHTN's uncoded group rows ("- - Other:") are not in the BTKI file: a deeper line after
+    /// a dutiable 8-digit line does not belong to it (1006.30.99 is not "Other fragrant rice").
+    @Test func aDutiableLineIsNeverAParent() throws {
+        let text = Self.btkiHeader + """
+            10.06,10,Beras.,Rice.,,,,,4
+            10.06.30,10,- Beras setengah giling :,- Semi-milled rice :,,,,,6
+            10.06.30.70,10,- - Beras beraroma lainnya,- - Other fragrant rice,"450,-/kg",-,-,-,8
+            10.06.30.91,10,- - - Beras setengah masak,- - - Parboiled rice,"450,-/kg",-,-,-,8
+            10.06.30.99,10,- - - Lain-lain,- - - Other,"450,-/kg",-,-,-,8
+
+            """
+        let lines = try events(BTKIReader(), "btki.csv", text).compactMap { if case .line(_, let l) = $0 { l } else { nil } }
+        #expect(lines.map(\.path) == [[], ["Rice."], ["Rice.", "Semi-milled rice"], ["Rice.", "Semi-milled rice"], ["Rice.", "Semi-milled rice"]])
+    }
+
     @Test func btkiLinesRatesAndDescriptionsInBothLanguages() throws {
         let text = Self.btkiHeader + """
             10.06,10,Beras.,Rice.,,,,,4

@@ -55,6 +55,32 @@ struct StoreTests {
         #expect(index.mfnRate(importer: .unitedStates, code: statistical, on: try Day(iso: "2023-01-01")) == nil)
     }
 
+    /// Words spread over a line and its headings find the line ("kopi arabika": kopi is in
+    /// the heading's Indonesian text, arabika in the line's), the deepest lines only.
+    @Test func wordsAcrossLevelsFindTheLine() throws {
+        let db = try TarifDatabase.inMemory()
+        let info = ScheduleInfo(
+            series: "IDN-MFN", importer: .indonesia, title: "t", nomenclature: "AHTN", currency: .idr, validFrom: try Day(iso: "2022-04-01"),
+            legalSource: "PMK", sourceFile: "t.csv", contentHash: "k")
+        _ = try db.load(PublicationLoad(fileName: "t.csv", format: "btki-csv", contentHash: "k", schedules: ["mfn": info])) { sink in
+            let lines: [(String, String, String, [String])] = [
+                ("0901", "Coffee.", "Kopi.", []), ("090111", "Not decaffeinated", "Tidak dihilangkan kafeinnya", ["Coffee."]),
+                ("09011120", "Arabica", "Arabika", ["Coffee.", "Not decaffeinated"]), ("09011190", "Other", "Lain-lain", ["Coffee.", "Not decaffeinated"]),
+                ("1801", "Cocoa beans, Arabika style", "Biji kakao", []),
+            ]
+            for (code, en, id, path) in lines {
+                try sink.addLine(
+                    TariffLine(code: try TariffCode(code), indent: path.count, descriptionEnglish: en, descriptionLocal: id, path: path), role: "mfn")
+            }
+        }
+        let schedule = try #require(try db.schedules().first)
+        #expect(try db.search("kopi arabika", in: schedule, limit: 50).isEmpty)
+        #expect(try db.searchAcrossLevels("kopi arabika", in: schedule, limit: 50).map(\.code.digits) == ["09011120"])
+        #expect(try db.searchAcrossLevels("arabika", in: schedule, limit: 50).map(\.code.digits) == ["09011120", "1801"])
+        #expect(try db.searchAcrossLevels("kopi lain", in: schedule, limit: 50).map(\.code.digits) == ["09011190"])
+        #expect(try db.searchAcrossLevels("kopi teh", in: schedule, limit: 50).isEmpty)
+    }
+
     @Test func aRowForAnUndescribedScheduleFailsTheLoad() throws {
         let db = try TarifDatabase.inMemory()
         let load = PublicationLoad(fileName: "x", format: "btki-csv", contentHash: "h", schedules: [:])

@@ -29,6 +29,8 @@ public enum PPML {
         public var checkSeparation = true
         /// Whether singletons left by dropping separated observations are dropped too (as the sample did).
         public var dropSingletons = true
+        /// Stop with `.timeout` at the first iteration past this instant (nil: no limit).
+        public var deadline: ContinuousClock.Instant?
         public init() {}
     }
 
@@ -104,6 +106,9 @@ public enum PPML {
         var inner = max(options.demeanTolerance, 1e-4)
 
         while iterations < options.maxIterations {
+            if let deadline = options.deadline, ContinuousClock.now > deadline {
+                throw TarifError(.timeout, "the estimation passed its time limit after \(iterations) iterations; send a smaller panel or fewer fixed effects")
+            }
             iterations += 1
             let z = (0..<n).map { eta[$0] + (y[$0] - mu[$0]) / mu[$0] }
             demeaner.setWeights(mu)
