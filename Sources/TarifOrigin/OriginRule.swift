@@ -74,12 +74,26 @@ public enum OriginRuleParser {
 
     /// - Throws: ``TarifError`` `.badInput` naming the token and its position (1-based character).
     public static func parse(_ text: String) throws -> OriginCriterion {
+        guard text.utf8.count <= maxLength else {
+            throw TarifError(.tooLarge, "rule '\(InputLimits.echo(text))' is longer than \(maxLength) bytes; no rule of origin is")
+        }
         var tokens = try tokenize(text)
+        // The parser descends once per parenthesis: its depth is bounded before it starts.
+        var depth = 0
+        for token in tokens {
+            if token.text == "(" { depth += 1 } else if token.text == ")" { depth -= 1 }
+            if depth > maxNesting { throw error(text, token, "parentheses nested more than \(maxNesting) deep") }
+        }
         var i = 0
         let rule = try parseOr(&tokens, &i, text)
         if i < tokens.count { throw error(text, tokens[i], "unexpected '\(tokens[i].text)' after a complete rule") }
         return rule
     }
+
+    /// The longest rule text read (the longest in the published rule sets is under 1,000 characters).
+    public static let maxLength = 8_192
+    /// The deepest nesting of parentheses read.
+    public static let maxNesting = 16
 
     static func error(_ text: String, _ t: Token?, _ message: String) -> TarifError {
         let position = t.map { " at character \($0.offset + 1)" } ?? " at the end"

@@ -31,6 +31,23 @@ import Testing
         ("RVC40 CTH", "at character 7", "unexpected 'CTH'"),
     ])
     func badRule(text: String, position: String, phrase: String) {
+        checkBadRule(text, position, phrase)
+    }
+
+    /// Found by the fuzzer: parentheses a few thousand deep overflowed the parser's stack.
+    @Test(arguments: [17, 300, 100_000])
+    func deepParenthesesAreAnErrorNotACrash(_ depth: Int) {
+        let text = String(repeating: "(", count: depth) + "WO" + String(repeating: ")", count: depth)
+        #expect {
+            try OriginRuleParser.parse(text)
+        } throws: { error in
+            let m = (error as? TarifError)?.message ?? ""
+            return m.contains("nested more than 16 deep") || m.contains("longer than 8192 bytes")
+        }
+        #expect(throws: Never.self) { try OriginRuleParser.parse(String(repeating: "(", count: 16) + "CTH or RVC40" + String(repeating: ")", count: 16)) }
+    }
+
+    func checkBadRule(_ text: String, _ position: String, _ phrase: String) {
         #expect {
             try OriginRuleParser.parse(text)
         } throws: { error in
