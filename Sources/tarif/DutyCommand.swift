@@ -16,7 +16,7 @@ struct DutyCommand: ParsableCommand {
             Amounts are in the importer's currency (IDR, GBP, USD); rates in other currencies need --fx.
             """)
 
-    @Argument(help: "The importer, ISO alpha-3 (IDN, GBR, USA).")
+    @Argument(help: "The importer, ISO alpha-3 (IDN, GBR, USA) or name.")
     var importer: String?
 
     @Argument(help: "The tariff line.")
@@ -62,8 +62,8 @@ struct DutyCommand: ParsableCommand {
                 throw ValidationError("give an importer and a line (tarif duty USA 6109.10.00 --from VNM), or --batch FILE")
             }
             // Countries by code or name (Mexico, Viet Nam), as the help says; a registry is needed
-            // for an origin in any case.
-            let registry = from == nil ? nil : try tarif.registry()
+            // for an origin or a name (an MFN question by code needs none).
+            let registry = from == nil && importer.utf8.count == 3 ? nil : try tarif.registry()
             let importerCode = try registry?.countryCode(named: importer) ?? CountryCode(importer)
             let resolution = try tarif.duty(
                 importer: importerCode, origin: try from.map { try registry!.countryCode(named: $0) }, code: try TariffCode(code),
