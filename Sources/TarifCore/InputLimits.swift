@@ -45,7 +45,7 @@ public enum InputLimits {
     public static func checkName(_ text: some StringProtocol, field: String) throws(TarifError) {
         if text.utf8.count > maxNameLength {
             throw TarifError(
-                .tooLarge, "\(field) '\(echo(text))' is longer than \(maxNameLength) bytes; no country, agreement or program name is")
+                .tooLarge, "\(field) '\(echo(text))' is longer than \(maxNameLength) bytes, the limit for a name, a code or a number")
         }
     }
 

@@ -8,16 +8,22 @@ public enum GravityData {
     /// Reads a CSV panel and keeps the rows that pass every filter (`year in 1986,1990`).
     /// - Throws: ``TarifError`` naming the file, line and column of a non-number in a numeric
     ///   column, a short row, or an empty file; or a malformed filter.
-    /// - Parameter maxBytes: the most bytes read once uncompressed (`nil`: no bound).
-    public static func panel(at path: String, where filters: [String], displayName: String? = nil, maxBytes: Int? = nil) throws -> Panel {
-        var panel = try self.panel(at: path, displayName: displayName, maxBytes: maxBytes)
+    /// - Parameters:
+    ///   - maxBytes: the most bytes read once uncompressed (`nil`: no bound).
+    ///   - deadline: reading stops with `.timeout` past it (the server's time limit).
+    public static func panel(
+        at path: String, where filters: [String], displayName: String? = nil, maxBytes: Int? = nil, deadline: ContinuousClock.Instant? = nil
+    ) throws -> Panel {
+        var panel = try self.panel(at: path, displayName: displayName, maxBytes: maxBytes, deadline: deadline)
         for text in filters { panel = panel.subset(try PanelFilter(parsing: text).mask(panel)) }
         return panel
     }
 
     /// Reads a CSV panel (`.csv` or `.csv.gz`). A column whose first non-empty cell is a number
     /// is numeric (empty cells and `NA` are missing); any other column holds labels.
-    public static func panel(at path: String, displayName: String? = nil, maxBytes: Int? = nil) throws -> Panel {
+    public static func panel(
+        at path: String, displayName: String? = nil, maxBytes: Int? = nil, deadline: ContinuousClock.Instant? = nil
+    ) throws -> Panel {
         let source = try ByteSource(path: path, displayName: displayName, maxBytes: maxBytes)
         let csv = try CSVReader(source: source)
         let header = csv.header.map { $0.trimming(" \u{FEFF}") }
@@ -35,6 +41,9 @@ public enum GravityData {
                 throw TarifError(.badFile, "\(f.count) fields where the header has \(header.count)", at: SourceLocation(file: source.displayName, line: record.line))
             }
             lines.append(record.line)
+            if let deadline, lines.count & 4095 == 0, ContinuousClock.now > deadline {
+                throw TarifError(.timeout, "reading the panel passed the time limit at line \(record.line); send a smaller panel")
+            }
             for c in header.indices {
                 let cell = f[c].utf8.first == 32 || f[c].utf8.last == 32 ? Substring(f[c].trimming(" ")) : Substring(f[c])
                 switch builders[c] {

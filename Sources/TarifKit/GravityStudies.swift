@@ -20,8 +20,8 @@ public struct GravityStudy: Sendable {
                 tolerance: Double = 1e-10, maxIterations: Int = 100, place: String = "options") throws {
         self.formula = try GravityFormula(parsing: formula)
         self.clusters = clusters.flatMap { $0.split(separator: ",") }.map { $0.split(separator: "^").map { String($0).trimming(" ") } }
-        guard tolerance > 0, tolerance < 1, maxIterations >= 1 else {
-            throw TarifError(.badNumber, "the tolerance must be between 0 and 1 and the iterations 1 or more", at: SourceLocation(file: place, field: "tolerance"))
+        guard tolerance > 0, tolerance < 1, (1...100_000).contains(maxIterations) else {
+            throw TarifError(.badNumber, "the tolerance must be between 0 and 1 and the iterations 1 to 100,000", at: SourceLocation(file: place, field: "tolerance"))
         }
         options = PPML.Options()
         options.tolerance = tolerance

@@ -9,7 +9,8 @@ import TarifSimulation
 /// counterfactuals on a panel sent as CSV (plain or gzip-compressed), options in the query.
 extension TarifAPI {
     /// Largest panel accepted by the gravity and GE routes (413 beyond).
-    public static let maxPanelBody = 64 << 20
+    /// The largest panel read, as sent and once uncompressed (the largest in the project's data is 7.5 MB).
+    public static let maxPanelBody = 32 << 20
 
     func addSimulationRoutes(to v1: RouterGroup<TarifRequestContext>) {
         // POST /v1/simulate/smart with a SMARTQuestion.
@@ -31,7 +32,7 @@ extension TarifAPI {
             let panel = try await Self.panel(from: request)
             let deadline = ContinuousClock.now + .milliseconds(Int(options.timeLimit * 1000))
             let estimate = try await withTimeLimit(options.timeLimit) {
-                try Self.withPanel(panel) { try study.estimate(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody), deadline: deadline) }
+                try Self.withPanel(panel) { try study.estimate(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody, deadline: deadline), deadline: deadline) }
             }
             return JSON.response(estimate)
         }
@@ -69,8 +70,11 @@ extension TarifAPI {
             let filters = Self.all("where", in: request)
             let panel = try await Self.panel(from: request)
             let ready = study
+            let deadline = ContinuousClock.now + .milliseconds(Int(options.timeLimit * 1000))
             let outcome = try await withTimeLimit(options.timeLimit) {
-                try Self.withPanel(panel) { try ready.run(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody)) }
+                try Self.withPanel(panel) {
+                    try ready.run(GravityData.panel(at: $0, where: filters, displayName: "body", maxBytes: Self.maxPanelBody, deadline: deadline))
+                }
             }
             return JSON.response(
                 GEAnswer(

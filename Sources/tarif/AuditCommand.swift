@@ -34,6 +34,10 @@ struct AuditCommand: ParsableCommand {
 
     @OptionGroup var options: QueryOptions
 
+    func validate() throws {
+        if !(0...1_000_000).contains(findings) { throw ValidationError("--findings must be 0 to 1,000,000") }
+    }
+
     func run() throws {
         try TarifCLI.run { try execute() }
     }

@@ -51,6 +51,10 @@ struct DutyCommand: ParsableCommand {
 
     @OptionGroup var options: QueryOptions
 
+    func validate() throws {
+        if let alternative, !(1...100).contains(alternative) { throw ValidationError("--alternative must be 1 to 100 (1 = the first rate stated)") }
+    }
+
     func run() throws {
         try TarifCLI.run {
             let tarif = try options.open()

@@ -24,7 +24,7 @@ struct LinesCommand: ParsableCommand {
 
     func validate() throws {
         if code == nil && search == nil { throw ValidationError("give a code prefix or --search WORDS") }
-        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if !(1...100_000).contains(limit) { throw ValidationError("--limit must be 1 to 100,000") }
     }
 
     func run() throws {

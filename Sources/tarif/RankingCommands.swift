@@ -103,6 +103,10 @@ struct OriginsCommand: ParsableCommand {
 
     @OptionGroup var options: QueryOptions
 
+    func validate() throws {
+        if let limit, !(1...100_000).contains(limit) { throw ValidationError("--limit must be 1 to 100,000") }
+    }
+
     func run() throws {
         try TarifCLI.run {
             let tarif = try options.open()

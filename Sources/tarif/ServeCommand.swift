@@ -50,8 +50,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard url != nil || FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no database at \(path); build it with `tarif data build` (or give --db or --database-url)")
         }
-        guard rateLimit >= 0, burst >= 1, timeLimit > 0, refresh >= 0, responseCache >= 0 else {
-            throw ValidationError("--rate-limit, --refresh and --response-cache must be 0 or more, --burst 1 or more and --time-limit more than 0")
+        guard (0...1_000_000).contains(rateLimit), (1...1_000_000).contains(burst), timeLimit > 0, timeLimit <= 86_400,
+              (0...86_400).contains(refresh), (0...65_536).contains(responseCache), (0...65_535).contains(port)
+        else {
+            throw ValidationError(
+                "--rate-limit must be 0 to 1,000,000, --burst 1 to 1,000,000, --time-limit above 0 to 86,400 s, --refresh 0 to 86,400 s, --response-cache 0 to 65,536 MB and --port 0 to 65,535")
         }
         let log: AccessLog?
         switch accessLog {

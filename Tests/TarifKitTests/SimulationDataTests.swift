@@ -70,3 +70,18 @@ import Testing
         }
     }
 }
+
+/// Reading a panel stops at its deadline (the server's time limit), and at its byte limit.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"))
+struct PanelLimitTests {
+    @Test func readingStopsAtTheDeadlineAndTheSizeLimit() throws {
+        let path = TestData.path("gravity/yotov_agtpa_applications_1986_2006.csv")
+        #expect {
+            _ = try GravityData.panel(at: path, displayName: "panel", deadline: .now - .seconds(1))
+        } throws: { ($0 as? TarifError)?.code == .timeout }
+        #expect {
+            _ = try GravityData.panel(at: path, displayName: "panel", maxBytes: 1 << 20)
+        } throws: { ($0 as? TarifError)?.code == .tooLarge }
+        #expect(try GravityData.panel(at: path, displayName: "panel", maxBytes: 16 << 20, deadline: .now + .seconds(600)).rowCount > 1_000)
+    }
+}

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -20,10 +21,10 @@ struct HardeningAPITests {
     /// Asks `uri`, expects `status` with an error body of `code` whose message has `says`,
     /// then checks the server still answers a plain question.
     func refused(
-        _ client: LiveClient, _ uri: String, method: HTTPRequest.Method = .get, body: String? = nil, status: HTTPResponse.Status = .badRequest,
-        code: String, says: String
+        _ client: LiveClient, _ uri: String, method: HTTPRequest.Method = .get, body: String? = nil, bytes: ByteBuffer? = nil,
+        status: HTTPResponse.Status = .badRequest, code: String, says: String
     ) async throws {
-        try await client.execute(uri: uri, method: method, body: body.map { ByteBuffer(string: $0) }) { r throws in
+        try await client.execute(uri: uri, method: method, body: bytes ?? body.map { ByteBuffer(string: $0) }) { r throws in
             #expect(r.status == status, "\(uri.prefix(120))")
             #expect(r.headers[.contentType]?.hasPrefix("application/json") == true)
             let e = try APITests.error(r)
@@ -97,6 +98,29 @@ struct HardeningAPITests {
                     #expect(e.message.contains(phrase), "\(e.message)")
                 }
             }
+        }
+    }
+
+    /// A small gzip body that inflates past the panel limit stops at the limit, at once.
+    @Test func aGzipBombIsRefusedAtTheInflatedLimit() async throws {
+        // Rows of a panel (each short, so only the inflated size can stop it), 80 MiB in all.
+        var rows = ByteBuffer(string: "trade,x,exporter\n")
+        let mebibyte = Array(String(repeating: "1,2,A\n", count: (1 << 20) / 6).utf8)
+        for _ in 0..<80 { rows.writeBytes(mebibyte) }
+        // With a time limit of 3 s, the work stops there too: 400 at the size limit or 503 at
+        // the time limit, whichever comes first, never a minute of work after the answer.
+        let bomb = try rows.compress(with: .gzip())
+        #expect(bomb.readableBytes < 1 << 20)
+        try await ServerFixture.live(ServerOptions(rateLimit: 0, timeLimit: 3, refreshInterval: 0)) { client in
+            let started = ContinuousClock.now
+            try await client.execute(uri: "/v1/gravity/estimate?formula=trade+~+x+%7C+exporter", method: .post, body: bomb) { r throws in
+                let e = try APITests.error(r)
+                #expect(
+                    (r.status == .badRequest && e.code == "too_large" && e.message.contains("once uncompressed"))
+                        || (r.status == .serviceUnavailable && e.code == "timeout"), "\(r.status) \(e)")
+            }
+            #expect(ContinuousClock.now - started < .seconds(10))
+            try await client.execute(uri: Self.alive, method: .get) { r throws in #expect(r.status == .ok) }
         }
     }
 
