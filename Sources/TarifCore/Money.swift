@@ -5,7 +5,7 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
     public init(_ code: String) throws {
         let upper = code.uppercased()
         guard upper.count == 3, upper.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
-            throw TarifError(.badNumber, "'\(code)' is not an ISO 4217 currency code")
+            throw TarifError(.badNumber, "'\(InputLimits.echo(code))' is not an ISO 4217 currency code")
         }
         self.code = upper
     }

@@ -16,6 +16,9 @@ public struct TariffCode: Sendable, Hashable, Comparable {
     public init(_ text: some StringProtocol) throws {
         let trimmed = text.trimmingCharacters(in: " \t")
         guard !trimmed.isEmpty else { throw TarifError(.badCode, "an empty tariff code") }
+        guard trimmed.utf8.count <= 64 else {
+            throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' is not a tariff code: longer than any (at most 12 digits)")
+        }
         var value: UInt64 = 0
         var count = 0
         var current = 0
@@ -35,32 +38,32 @@ public struct TariffCode: Sendable, Hashable, Comparable {
                 current += 1
             case ".", " ", "-":
                 guard current > 0 else {
-                    throw TarifError(.badCode, "'\(trimmed)' has two separators in a row")
+                    throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' has two separators in a row")
                 }
                 endGroup()
             default:
                 throw TarifError(
-                    .badCode, "'\(trimmed)' is not a tariff code: '\(Character(scalar))' is not a digit or separator")
+                    .badCode, "'\(InputLimits.echo(trimmed))' is not a tariff code: '\(Character(scalar))' is not a digit or separator")
             }
         }
-        guard current > 0 else { throw TarifError(.badCode, "'\(trimmed)' ends with a separator") }
+        guard current > 0 else { throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' ends with a separator") }
         endGroup()
         if groups > 1 {
             // Dotted forms: the first group has 2 or 4 digits (chapter or heading), the rest 2.
             guard first == 2 || first == 4, laterGroupsOfTwo else {
                 throw TarifError(
                     .badCode,
-                    "'\(trimmed)' is not a tariff code: groups after the first must have 2 digits (like 1006.30.99)")
+                    "'\(InputLimits.echo(trimmed))' is not a tariff code: groups after the first must have 2 digits (like 1006.30.99)")
             }
         } else if count % 2 == 1 {
             // A code stored as a number lost its leading zero.
             count += 1
         }
         guard count <= 12, count % 2 == 0 else {
-            throw TarifError(.badCode, "'\(trimmed)' has \(count) digits; a tariff code has 2, 4, 6, 8, 10 or 12")
+            throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' has \(count) digits; a tariff code has 2, 4, 6, 8, 10 or 12")
         }
         guard value / Self.scale[count - 2] >= 1 else {
-            throw TarifError(.badCode, "'\(trimmed)' names chapter 00, which does not exist")
+            throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' names chapter 00, which does not exist")
         }
         self.value = value
         self.length = UInt8(count)

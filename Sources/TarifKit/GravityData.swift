@@ -101,10 +101,7 @@ extension GravityData {
     public static func coefficients(at path: String) throws -> [(GravityFormula.Regressor, Double)] {
         func regressor(_ name: String) throws -> GravityFormula.Regressor { try GEStudy.regressor(name, place: path) }
         if path.hasSuffix(".json") {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw TarifError(.io, "cannot read: \(error.localizedDescription)", at: SourceLocation(file: path))
-            }
+            let data = try JSONFile.data(at: URL(fileURLWithPath: path), displayName: path)
             do {
                 let estimate = try JSONDecoder().decode(GravityEstimate.self, from: data)
                 return try estimate.coefficients.map { (try regressor($0.name), $0.estimate) }

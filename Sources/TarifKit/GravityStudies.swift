@@ -111,7 +111,7 @@ public struct GEStudy: Sendable {
     /// A regressor named as in a formula (`lndist`, `log(dist)`).
     public static func regressor(_ name: String, place: String = "coefficients") throws -> GravityFormula.Regressor {
         guard let r = try GravityFormula(parsing: "y ~ \(name)").regressors.first else {
-            throw TarifError(.badInput, "'\(name)' is not a variable", at: SourceLocation(file: place))
+            throw TarifError(.badInput, "'\(InputLimits.echo(name))' is not a variable", at: SourceLocation(file: place))
         }
         return r
     }

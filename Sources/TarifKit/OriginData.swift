@@ -31,7 +31,7 @@ public enum OriginData {
         if let ag = try? registry.agreement(named: name), let r = all[Registry.key(ag.id)] { return r }
         throw TarifError(
             .notFound,
-            "no rules of origin are curated for '\(name)'; curated: \(all.values.map(\.id).sorted().joined(separator: ", ")) (load product-specific rules with --rules)")
+            "no rules of origin are curated for '\(InputLimits.echo(name))'; curated: \(all.values.map(\.id).sorted().joined(separator: ", ")) (load product-specific rules with --rules)")
     }
 
     /// Reads a bill of materials: a CSV with `code`, `origin` and `value`, and optionally
@@ -123,7 +123,7 @@ public enum OriginData {
             var rules: [TariffShiftRule]
         }
         do {
-            let corpus = try JSONDecoder().decode(Corpus.self, from: Data(contentsOf: url))
+            let corpus = try JSONDecoder().decode(Corpus.self, from: JSONFile.data(at: url, displayName: url.lastPathComponent))
             return (TariffShiftRuleBook(rules: corpus.rules), corpus.authority ?? url.lastPathComponent)
         } catch let e as DecodingError {
             throw TarifError(.badFile, "\(url.lastPathComponent) is not a 102.20 rules file: \(e)")

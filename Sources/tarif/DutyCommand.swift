@@ -173,7 +173,7 @@ struct DutyCommand: ParsableCommand {
         try items.map { item in
             try InputLimits.checkName(item, field: option)
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else { throw TarifError(.badNumber, "\(option) '\(item)' is not NAME=NUMBER") }
+            guard parts.count == 2, !parts[0].isEmpty else { throw TarifError(.badNumber, "\(option) '\(InputLimits.echo(item))' is not NAME=NUMBER") }
             return (parts[0], try InputLimits.number(parts[1], field: "\(option) \(parts[0])", kind: kind))
         }
     }
@@ -185,7 +185,7 @@ struct DutyCommand: ParsableCommand {
         var out: [RateFact.Kind: ExactDecimal] = [:]
         for (name, value) in try pairs(items, "--fact", kind: .fact) {
             guard let kind = names[name.lowercased()] else {
-                throw TarifError(.badNumber, "--fact '\(name)' is not one of \(names.keys.sorted().joined(separator: ", "))")
+                throw TarifError(.badNumber, "--fact '\(InputLimits.echo(name))' is not one of \(names.keys.sorted().joined(separator: ", "))")
             }
             out[kind] = value
         }

@@ -133,3 +133,19 @@ struct TariffShiftRuleTests {
         #expect(r.origin == (try CountryCode("MEX")) && r.basis.hasPrefix("102.11(a)(2)"))
     }
 }
+
+/// JSON files a user names are checked for nesting before Foundation's recursive decoder
+/// reads them: a deep file is an error with its place, not a stack overflow.
+@Suite struct UserJSONFileTests {
+    @Test func deepFilesAreRefused() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let rules = try TestData.fixture("rules.json", #"{"rules": "# + deep + "}")
+        #expect {
+            _ = try OriginData.tariffShiftRules(file: rules)
+        } throws: { ($0 as? TarifError)?.code == .tooLarge }
+        let estimate = try TestData.fixture("estimate.json", deep)
+        #expect {
+            _ = try GravityData.coefficients(at: estimate)
+        } throws: { ($0 as? TarifError)?.code == .tooLarge }
+    }
+}

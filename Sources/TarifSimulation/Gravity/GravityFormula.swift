@@ -68,7 +68,7 @@ public struct GravityFormula: Sendable, Hashable, CustomStringConvertible {
             for raw in parts[1].split(separator: "+", omittingEmptySubsequences: false) {
                 let names = raw.split(separator: "^", omittingEmptySubsequences: false).map { $0.trimming(" ") }
                 for name in names where !Self.isName(name) {
-                    throw fail(name.isEmpty ? "an empty fixed effect" : "'\(name)' is not a column name (write exporter^year for an interaction)")
+                    throw fail(name.isEmpty ? "an empty fixed effect" : "'\(InputLimits.echo(name))' is not a column name (write exporter^year for an interaction)")
                 }
                 effects.append(names)
             }

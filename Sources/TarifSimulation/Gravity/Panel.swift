@@ -32,9 +32,9 @@ public struct Panel: Sendable {
         var map: [String: PanelColumn] = [:]
         let n = columns.first?.column.count ?? 0
         for (name, column) in columns {
-            guard map[name] == nil else { throw TarifError(.badFile, "column '\(name)' appears twice", at: SourceLocation(file: source)) }
+            guard map[name] == nil else { throw TarifError(.badFile, "column '\(InputLimits.echo(name))' appears twice", at: SourceLocation(file: source)) }
             guard column.count == n else {
-                throw TarifError(.badFile, "column '\(name)' has \(column.count) values, the others \(n)", at: SourceLocation(file: source))
+                throw TarifError(.badFile, "column '\(InputLimits.echo(name))' has \(column.count) values, the others \(n)", at: SourceLocation(file: source))
             }
             map[name] = column
         }
@@ -55,7 +55,7 @@ public struct Panel: Sendable {
 
     public func column(_ name: String) throws -> PanelColumn {
         guard let c = columns[name] else {
-            throw TarifError(.missingInput, "no column '\(name)' (columns: \(names.joined(separator: ", ")))", at: SourceLocation(file: source))
+            throw TarifError(.missingInput, "no column '\(InputLimits.echo(name))' (columns: \(names.joined(separator: ", ")))", at: SourceLocation(file: source))
         }
         return c
     }
@@ -66,7 +66,7 @@ public struct Panel: Sendable {
         switch try column(name) {
         case .numbers(let v): return v
         case .labels(_, let levels):
-            throw TarifError(.badNumber, "column '\(name)' holds labels such as '\(levels.first ?? "")', not numbers", at: SourceLocation(file: source, field: name))
+            throw TarifError(.badNumber, "column '\(InputLimits.echo(name))' holds labels such as '\(levels.first ?? "")', not numbers", at: SourceLocation(file: source, field: name))
         }
     }
 
