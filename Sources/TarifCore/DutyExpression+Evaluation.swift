@@ -55,11 +55,7 @@ extension DutyExpression {
         case .sum(let terms):
             var results: [Result<ExactDecimal, Missing>] = []
             for t in terms { results.append(try t.evaluate(c, notes: &notes)) }
-            return try combine(results) { (v) throws(TarifError) in
-                var total = ExactDecimal.zero
-                for x in v { total = try total + x }
-                return total
-            }
+            return try combine(results) { (v) throws(TarifError) in try ExactDecimal.sum(v) }
         case .atLeast(let base, let floor):
             return try combine([try base.evaluate(c, notes: &notes), try floor.evaluate(c, notes: &notes)]) { max($0[0], $0[1]) }
         case .atMost(let base, let cap):

@@ -40,6 +40,13 @@ extension ExactDecimal {
 
     public static func += (lhs: inout ExactDecimal, rhs: ExactDecimal) throws(TarifError) { lhs = try lhs + rhs }
 
+    /// The exact sum of `values` (zero for none), checked at every step.
+    public static func sum(_ values: some Sequence<ExactDecimal>) throws(TarifError) -> ExactDecimal {
+        var total = ExactDecimal.zero
+        for v in values { total = try total + v }
+        return total
+    }
+
     /// The exact product. Should the scale pass `maxScale`, the product is rounded
     /// half-even to `maxScale` places (24 places: far below any currency's minor unit).
     public static func * (lhs: ExactDecimal, rhs: ExactDecimal) throws(TarifError) -> ExactDecimal {

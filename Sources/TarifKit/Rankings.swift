@@ -91,8 +91,6 @@ extension ResolutionIndex {
 
     static func average(_ xs: [ExactDecimal]) throws(TarifError) -> ExactDecimal? {
         guard !xs.isEmpty else { return nil }
-        var total = ExactDecimal.zero
-        for x in xs { total = try total + x }
-        return try total.divided(by: ExactDecimal(xs.count), scale: 2, rule: .halfUp)
+        return try ExactDecimal.sum(xs).divided(by: ExactDecimal(xs.count), scale: 2, rule: .halfUp)
     }
 }

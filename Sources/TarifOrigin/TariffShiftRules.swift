@@ -162,13 +162,6 @@ public struct TariffShiftRuleBook: Sendable {
         ruleIndex(for: code).map { rules[$0] }
     }
 
-    /// The exact sum of `values`, checked.
-    static func sum(_ values: [ExactDecimal]) throws(TarifError) -> ExactDecimal {
-        var total = ExactDecimal.zero
-        for v in values { total = try total + v }
-        return total
-    }
-
     func ruleIndex(for code: TariffCode) -> Int? {
         entries.filter { $0.range.contains(code) }.max { $0.range.specificity < $1.range.specificity }?.rule
     }
@@ -240,7 +233,7 @@ public struct TariffShiftRuleBook: Sendable {
             origin = producer
             basis = "102.11(a)(3): each foreign material undergoes an applicable change in tariff classification (102.20)"
         } else if let value, value > .zero, failing.allSatisfy({ $0.outcome == .notMet }),
-            try Self.sum(failing.map(\.value)) * .hundred <= (try ExactDecimal(7) * value)
+            try ExactDecimal.sum(failing.map(\.value)) * .hundred <= (try ExactDecimal(7) * value)
         {
             origin = producer
             basis = "102.11(a)(3) with de minimis: the foreign materials that do not shift are worth no more than 7% of the good's value (102.13(a))"
