@@ -183,6 +183,9 @@ public struct DutyReference: Sendable, Hashable, Codable, CustomStringConvertibl
         case footnote
         /// US chapter 99 "No change": the rate of the goods' own subheading applies unchanged.
         case unchanged
+        /// A duty computed from a reference price and the customs value (Japan's gate-price
+        /// system for pork, `(73.70円−課税価格)/kg`): it needs the price the law sets.
+        case referencePrice
     }
 
     public var kind: Kind

@@ -16,6 +16,8 @@ public struct Currency: Sendable, Hashable, Codable, CustomStringConvertible {
     public static let usd = Currency(unchecked: "USD")
     public static let gbp = Currency(unchecked: "GBP")
     public static let eur = Currency(unchecked: "EUR")
+    public static let jpy = Currency(unchecked: "JPY")
+    public static let aud = Currency(unchecked: "AUD")
 
     /// Decimal places of the minor unit, per ISO 4217 (2 unless listed).
     public var minorUnitDigits: Int {

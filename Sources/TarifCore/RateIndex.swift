@@ -63,8 +63,8 @@ public struct RateIndex: Sendable {
         var candidate = code
         while true {
             if let rate = version.rates[candidate] { return (candidate, rate, version.currency) }
-            guard candidate.length > 2 else { return nil }
-            candidate = candidate.prefix(Int(candidate.length) - 2)
+            guard let p = candidate.parent else { return nil }
+            candidate = p
         }
     }
 }

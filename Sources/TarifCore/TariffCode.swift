@@ -1,14 +1,16 @@
 /// A goods-nomenclature code: an HS chapter (2 digits), heading (4), subheading (6),
-/// or a national line below it (8 or 10 digits).
+/// or a national line below it (8, 10 or 12 digits; Japan's 9-digit statistical codes,
+/// `0901.21.000`, are the subheading and three national digits).
 ///
 /// The published forms all normalise to the same code: `10.06.30.99`, `1006.30.99`,
 /// `1006 30 99` and `10063099` are one line. A spreadsheet that stored a code as a
 /// number drops its leading zero (`1012100` for `01012100`); an odd number of digits
-/// with no separators is read that way.
+/// with no separators is read that way, except nine, which is a Japanese statistical
+/// code (a reader of 10-digit codes stored as numbers uses ``init(paddingLostZero:)``).
 public struct TariffCode: Sendable, Hashable, Comparable {
     /// The digits as a number (leading zeros are kept by `length`).
     public let value: UInt64
-    /// How many digits: 2, 4, 6, 8, 10 or 12.
+    /// How many digits: 2, 4, 6, 8, 9 (Japan), 10 or 12.
     public let length: UInt8
 
     /// Parses a code as published or typed.
@@ -25,8 +27,14 @@ public struct TariffCode: Sendable, Hashable, Comparable {
         var groups = 0
         var first = 0
         var laterGroupsOfTwo = true
+        var lastGroup = 0
+        var groupsOfTwoBeforeLast = true
         func endGroup() {
-            if groups == 0 { first = current } else if current != 2 { laterGroupsOfTwo = false }
+            if groups == 0 { first = current } else {
+                if lastGroup != 0 && lastGroup != 2 { groupsOfTwoBeforeLast = false }
+                if current != 2 { laterGroupsOfTwo = false }
+                lastGroup = current
+            }
             groups += 1
             current = 0
         }
@@ -48,7 +56,12 @@ public struct TariffCode: Sendable, Hashable, Comparable {
         }
         guard current > 0 else { throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' ends with a separator") }
         endGroup()
-        if groups > 1 {
+        let japanese = count == 9 && groups == 3 && first == 4 && lastGroup == 3 && groupsOfTwoBeforeLast
+        if japanese || (groups == 1 && count == 9) {
+            // Japan's statistical code: `0901.21.000` or its nine digits. (A 10-digit code
+            // stored as a number has nine digits too: a reader of such a file says so with
+            // ``init(paddingLostZero:)``.)
+        } else if groups > 1 {
             // Dotted forms: the first group has 2 or 4 digits (chapter or heading), the rest 2.
             guard first == 2 || first == 4, laterGroupsOfTwo else {
                 throw TarifError(
@@ -59,14 +72,26 @@ public struct TariffCode: Sendable, Hashable, Comparable {
             // A code stored as a number lost its leading zero.
             count += 1
         }
-        guard count <= 12, count % 2 == 0 else {
-            throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' has \(count) digits; a tariff code has 2, 4, 6, 8, 10 or 12")
+        guard count <= 12, count % 2 == 0 || count == 9 else {
+            throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' has \(count) digits; a tariff code has 2, 4, 6, 8, 9 (Japan), 10 or 12")
         }
         guard value / Self.scale[count - 2] >= 1 else {
             throw TarifError(.badCode, "'\(InputLimits.echo(trimmed))' names chapter 00, which does not exist")
         }
         self.value = value
         self.length = UInt8(count)
+    }
+
+    /// A code from a file that stored codes as numbers, so that a leading zero may be lost
+    /// (`101210000` for `0101210000`): an odd number of digits gets its zero back.
+    /// - Throws: ``TarifError`` `.badCode` as ``init(_:)``.
+    public init(paddingLostZero text: some StringProtocol) throws {
+        let trimmed = text.trimmingCharacters(in: " \t")
+        if trimmed.utf8.count % 2 == 1, trimmed.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            try self.init("0" + trimmed)
+        } else {
+            try self.init(trimmed)
+        }
     }
 
     init(value: UInt64, length: UInt8) {
@@ -81,7 +106,7 @@ public struct TariffCode: Sendable, Hashable, Comparable {
     /// Written from `value` into at most 17 bytes (the result is a small string: no allocation).
     private func text(dotted: Bool) -> String {
         let count = Int(length)
-        let size = dotted && count > 4 ? count + (count - 4) / 2 : count
+        let size = dotted && count > 4 ? count + (count == 9 ? 2 : (count - 4) / 2) : count
         return String(unsafeUninitializedCapacity: size) { buffer in
             var v = value
             var at = size
@@ -89,7 +114,7 @@ public struct TariffCode: Sendable, Hashable, Comparable {
                 at -= 1
                 buffer[at] = UInt8(ascii: "0") + UInt8(v % 10)
                 v /= 10
-                if dotted, i >= 4, i % 2 == 0 {
+                if dotted, i >= 4, count == 9 ? (i == 4 || i == 6) : i % 2 == 0 {
                     at -= 1
                     buffer[at] = UInt8(ascii: ".")
                 }
@@ -98,21 +123,32 @@ public struct TariffCode: Sendable, Hashable, Comparable {
         }
     }
 
-    /// The first `count` digits (`count` ≤ `length`, even).
+    /// The first `count` digits (2 ≤ `count` ≤ `length`).
     public func prefix(_ count: Int) -> TariffCode {
-        precondition(count <= Int(length) && count % 2 == 0 && count >= 2)
+        precondition(count <= Int(length) && count >= 2)
         var v = value
         for _ in 0..<(Int(length) - count) { v /= 10 }
         return TariffCode(value: v, length: UInt8(count))
     }
 
-    /// The code itself or the nearest code above it (dropping two digits at a time) for
+    /// The code one level up: two digits fewer, or the subheading above a Japanese
+    /// 9-digit code; `nil` for a chapter.
+    @inlinable
+    public var parent: TariffCode? {
+        switch length {
+        case ...2: return nil
+        case 9: return prefix(6)
+        default: return prefix(Int(length) - 2)
+        }
+    }
+
+    /// The code itself or the nearest code above it (one level at a time) for
     /// which `found` holds; `nil` when none down to the chapter does.
     public func selfOrAncestor(where found: (TariffCode) -> Bool) -> TariffCode? {
         var c = self
         while !found(c) {
-            guard c.length > 2 else { return nil }
-            c = c.prefix(Int(c.length) - 2)
+            guard let p = c.parent else { return nil }
+            c = p
         }
         return c
     }

@@ -24,13 +24,22 @@ public protocol PublicationReader: Sendable {
     /// Reads the whole publication, handing each item to `emit` in file order.
     /// - Throws: ``TarifError`` with file, line and column at the first problem.
     func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws
+    /// The SHA-256 that identifies the publication's content: of the file, or for a
+    /// publication spread over several files (Japan's chapters), of all of them.
+    static func contentHash(of path: String, displayName: String) throws -> String
+}
+
+extension PublicationReader {
+    public static func contentHash(of path: String, displayName: String) throws -> String {
+        try ByteSource.contentHash(of: path, displayName: displayName)
+    }
 }
 
 /// Every reader Tarif has, by format name.
 public enum PublicationFormats {
     public static let all: [any PublicationReader.Type] = [
         HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
-        UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self,
+        UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self, JapanTariffReader.self,
     ]
 
     /// The reader for `format`.

@@ -29,7 +29,8 @@ public struct UKGlobalTariffReader: PublicationReader {
                 throw TarifError(.badCode, "'\(f[c[0]])' is not a commodity code (digits only in this file)", at: at)
             }
             let code: TariffCode
-            do { code = try TariffCode(f[c[0]]) } catch let e as TarifError { throw e.located(at) }
+            // The file stored the codes as numbers: chapters 01–09 lost their leading zero.
+            do { code = try TariffCode(paddingLostZero: f[c[0]]) } catch let e as TarifError { throw e.located(at) }
             guard code.length == 8 || code.length == 10 else {
                 throw TarifError(.badCode, "commodity \(f[c[0]]) is not an 8- or 10-digit code", at: at)
             }

@@ -43,7 +43,9 @@ extension DataBuilder {
                 out.append(entry)
                 continue
             }
-            let hash = try ByteSource.contentHash(of: path, displayName: publication.path)
+            let readerType = try? PublicationFormats.reader(for: publication.format)
+            let hash = try readerType.map { try type(of: $0).contentHash(of: path, displayName: publication.path) }
+                ?? ByteSource.contentHash(of: path, displayName: publication.path)
             if try !database.isLoaded(format: publication.format, contentHash: hash) {
                 entry.status = .notInForce
                 entry.detail = "the store does not hold this file's content (sha256 \(hash.prefix(12))…) in force"

@@ -111,7 +111,7 @@ public struct DataBuilder: Sendable {
         schedules: (String) throws -> [String: ScheduleInfo]
     ) throws -> LoadReport {
         let reader = try PublicationFormats.reader(for: format)
-        let hash = try ByteSource.contentHash(of: path, displayName: displayName)
+        let hash = try type(of: reader).contentHash(of: path, displayName: displayName)
         if try database.isLoaded(format: format, contentHash: hash) {
             return LoadReport(fileName: displayName, format: format, alreadyLoaded: true)
         }

@@ -161,10 +161,10 @@ public struct Tarif: Sendable {
             hint = "; lines under it: \(below.map(\.code.formatted).joined(separator: ", "))\(below.count == 5 ? ", …" : "")"
         } else {
             var nearby: [TariffLine] = []
-            var length = Int(code.length) - 2
-            while nearby.isEmpty, length >= 4 {
-                nearby = try store.lines(under: code.prefix(length), in: s, limit: 5)
-                length -= 2
+            var above = code.parent
+            while nearby.isEmpty, let a = above, a.length >= 4 {
+                nearby = try store.lines(under: a, in: s, limit: 5)
+                above = a.parent
             }
             hint = nearby.isEmpty ? "" : "; nearby lines: \(nearby.map(\.code.formatted).joined(separator: ", "))"
         }

@@ -61,7 +61,8 @@ public struct DutyResolver: Sendable {
         if let mfn = t.rates.firstIndex(where: { $0.kind == .mfn }) {
             treatments.append(
                 Treatment(
-                    kind: .mfn, legalBasis: mfnBasis(info: info, origin: origin, day: day), rateSource: Self.mfnColumn(importer),
+                    kind: .mfn, legalBasis: mfnBasis(info: info, origin: origin, day: day),
+                    rateSource: t.rates[mfn].program.map { "\(Self.mfnColumn(importer)) (\($0) rate)" } ?? Self.mfnColumn(importer),
                     rateText: t.rates[mfn].text, rate: t.rates[mfn].expression, publishedOn: t.publishedOn))
             if let w = withdrawal, let origin {
                 treatments[treatments.count - 1].excludedBecause =
@@ -266,6 +267,7 @@ public struct DutyResolver: Sendable {
         switch importer.rawValue {
         case "USA": return "column 1 General"
         case "IDN": return "Bea Masuk (MFN)"
+        case "JPN": return "MFN: the WTO rate where lower, else the temporary or general rate"
         default: return "MFN"
         }
     }

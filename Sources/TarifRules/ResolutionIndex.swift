@@ -193,11 +193,10 @@ public struct ResolutionIndex: Sendable {
     }
 
     static func nearest(_ code: TariffCode, in entries: [TariffCode: Entry]) -> TariffCode? {
-        var length = Int(code.length) - 2
-        while length >= 2 {
-            let c = code.prefix(length)
-            if entries[c] != nil { return c }
-            length -= 2
+        var c = code.parent
+        while let p = c {
+            if entries[p] != nil { return p }
+            c = p.parent
         }
         return nil
     }
@@ -246,8 +245,8 @@ public struct ResolutionIndex: Sendable {
         let version = imp.versions[v]
         var c = code
         var entry = version.entries[c]
-        while entry == nil, c.length > 2 {
-            c = c.prefix(Int(c.length) - 2)
+        while entry == nil, let p = c.parent {
+            c = p
             entry = version.entries[c]
         }
         guard let entry else { return nil }

@@ -234,6 +234,12 @@ public struct LoadSink {
     }
 
     public mutating func addLine(_ line: TariffLine, role: String) throws {
+        var line = line
+        if line.descriptionEnglish.isEmpty, let english = try englishFromHS(line.code) {
+            // A schedule published in another language only (Japan's): the HS text of the
+            // subheading (or heading) the line sits under, labelled as such.
+            line.descriptionEnglish = english
+        }
         try db.cachedStatement(
             sql: """
                 INSERT INTO tariff_line (schedule_id, code, digits, hs6, indent, description_en, description_local, units, path)
@@ -244,6 +250,14 @@ public struct LoadSink {
             line.descriptionEnglish, line.descriptionLocal, line.units.joined(separator: "|"), line.path.joined(separator: " > "),
         ])
         report.schedules[reportIndex[role]!].lines += 1
+    }
+
+    /// `HS 0901.21: Coffee; roasted, not decaffeinated` for a line without English text.
+    func englishFromHS(_ code: TariffCode) throws -> String? {
+        let hs = code.length >= 6 ? code.prefix(6) : code
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT description FROM hs_entry WHERE code = ?"), arguments: [hs.digits])
+        else { return nil }
+        return "HS \(hs.formatted): \(text)"
     }
 
     public mutating func addRate(_ rate: LineRate, role: String) throws {

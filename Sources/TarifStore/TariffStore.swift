@@ -135,9 +135,8 @@ extension TariffStore {
     /// none of its own (a US 10-digit statistical line carries its 8-digit line's rates).
     /// - Returns: the rates and the code they are published on.
     public func rates(for code: TariffCode, in schedule: StoredSchedule) throws -> (TariffCode, [LineRate])? {
-        var length = Int(code.length)
-        while length >= 2 {
-            let candidate = code.prefix(length)
+        var next: TariffCode? = code
+        while let candidate = next {
             let rows = try fetch(
                 "SELECT * FROM rate WHERE schedule_id = ? AND code = ? ORDER BY kind, program NULLS FIRST, id",
                 [.integer(schedule.id), .text(candidate.digits)])
@@ -145,7 +144,7 @@ extension TariffStore {
                 var decoder = StoreDecoding.Expressions()
                 return (candidate, try rows.map { try StoreDecoding.rate(from: $0, code: candidate, expressions: &decoder) })
             }
-            length -= 2
+            next = candidate.parent
         }
         return nil
     }
@@ -245,10 +244,10 @@ extension TariffStore {
     /// above it that has some: the stage in force on `day`, or the first stage when none has started.
     public func stagedRates(importer: CountryCode, code: TariffCode, on day: Day) throws -> [StagedRateFound] {
         var prefixes: [SQLValue] = []
-        var length = Int(code.length)
-        while length >= 4 {
-            prefixes.append(.text(code.prefix(length).digits))
-            length -= 2
+        var c: TariffCode? = code
+        while let p = c, p.length >= 4 {
+            prefixes.append(.text(p.digits))
+            c = p.parent
         }
         guard !prefixes.isEmpty else { return [] }
         let rows = try fetch(

@@ -15,6 +15,7 @@ enum FuzzTarget: String, CaseIterable {
     case json
     case numbers
     case query
+    case japaneseRate = "japanese-rate"
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TARIF_FUZZ_TARGET"] ?? ""
@@ -54,6 +55,7 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case .json: Targets.json(bytes)
     case .numbers: Targets.numbers(bytes)
     case .query: Targets.query(bytes)
+    case .japaneseRate: Targets.japaneseRate(bytes)
     }
     return 0
 }
@@ -81,6 +83,22 @@ enum Targets {
             _ = try? rate.evaluate(in: DutyContext(currency: .idr))
             if let data = try? JSONEncoder().encode(rate) { _ = try? JSONDecoder().decode(DutyExpression.self, from: data) }
         }
+    }
+
+    /// Japan's rate text, then evaluated on the largest consignment (in yen and in dollars)
+    /// and round-tripped through JSON; and a 9-digit code.
+    static func japaneseRate(_ bytes: UnsafeRawBufferPointer) {
+        let t = text(bytes)
+        _ = try? TariffCode(t)
+        _ = try? TariffCode(paddingLostZero: t)
+        guard let reading = (try? JapaneseRateParser().parse(t)) ?? nil else { return }
+        let rate = reading.expression
+        _ = rate.summary
+        _ = try? rate.evaluate(in: context)
+        var yen = context
+        yen.currency = .jpy
+        _ = try? rate.evaluate(in: yen)
+        if let data = try? JSONEncoder().encode(rate) { _ = try? JSONDecoder().decode(DutyExpression.self, from: data) }
     }
 
     static func originRule(_ bytes: UnsafeRawBufferPointer) {

@@ -1,0 +1,93 @@
+import Foundation
+import TarifCore
+import TarifRules
+import TarifTesting
+import Testing
+
+@testable import TarifKit
+
+/// Japan's Customs Tariff Schedule (edition of 2026-07-09) as loaded by `tarif data build`.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct JapanRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+    let day = try! Day(iso: "2026-08-01")
+
+    @Test func theScheduleLoadsWithItsCountsAndFewUnparsedRates() throws {
+        let japan = try #require(try tarif().store.schedules().first { $0.info.importer.rawValue == "JPN" })
+        // 12,594 coded nodes in the 96 chapters, one of them without a code; codes printed twice are one line.
+        #expect(japan.lineCount == 12_593)
+        #expect(japan.info.currency == .jpy)
+        // 201,100 non-empty rate cells; those that are not one rate (ranges over sub-items,
+        // "not conceded") are listed, under 0.5%.
+        #expect(japan.unparsedCount > 0)
+        #expect(Double(japan.unparsedCount) / 201_100 < 0.005)
+        let unparsed = try tarif().store.unparsed(in: japan)
+        #expect(unparsed.allSatisfy { $0.location.description.contains("(rate.") && $0.location.description.contains("j_") && !$0.reason.isEmpty })
+    }
+
+    /// The spot check: Indonesian roasted coffee — WTO 12%, GSP 10%, AJCEP 12%,
+    /// RCEP 7.5%, no IJEPA rate: RCEP applies, the lowest the origin is entitled to.
+    @Test func indonesianRoastedCoffee() throws {
+        let r = try tarif().duty(
+            importer: try CountryCode("JPN"), origin: .indonesia, code: try TariffCode("0901.21.000"), on: day, customsValue: 1_000_000)
+        let applied = try #require(r.appliedTreatment)
+        #expect(applied.program == "RCEP")
+        #expect(applied.agreement == "RCEP")
+        #expect(applied.rateText == "7.5%")
+        #expect(applied.duty == Money(75_000, .jpy))
+        let mfn = try #require(r.treatments.first { $0.kind == .mfn })
+        #expect(mfn.rateText == "12%")
+        #expect(mfn.rateSource?.contains("WTO") == true)
+        #expect(r.treatments.first { $0.program == "GSP" }?.rateText == "10%")
+        #expect(r.treatments.first { $0.program == "GSP" }?.isAvailable == true)
+        #expect(r.treatments.first { $0.program == "ASEAN" }?.rateText == "12%")
+        let ijepa = try #require(r.treatments.first { $0.agreement == "IJEPA" })
+        #expect(ijepa.rate == nil)
+        #expect(applied.legalBasis.article.contains("XXIV"))
+        #expect(r.line.descriptionEnglish.contains("Coffee; roasted"))
+        // A day before the edition: no Japanese schedule is claimed.
+        #expect(throws: TarifError.self) {
+            try tarif().duty(
+                importer: try CountryCode("JPN"), origin: .indonesia, code: try TariffCode("0901.21.000"), on: try Day(iso: "2026-07-08"),
+                customsValue: 1)
+        }
+    }
+
+    @Test func marketsForIndonesianCoffeeIncludeJapanWithItsMargin() throws {
+        let index = try tarif().resolutionIndex(origins: [.indonesia])
+        let ranking = try index.markets(from: .indonesia, product: try TariffCode("0901.21"), on: day)
+        let japan = try #require(ranking.first { $0.importer.rawValue == "JPN" })
+        #expect(japan.lines == 1)
+        #expect(japan.averageRate == ExactDecimal("7.5"))
+        #expect(japan.averageFloorRate == 12)
+        #expect(japan.treatments == ["RCEP": 1])
+        #expect(!ranking.contains { $0.importer == .indonesia })
+        // The quick resolution agrees with the full one.
+        let quick = try #require(
+            try index.resolve(
+                importer: try CountryCode("JPN"), origin: .indonesia, code: try TariffCode("0901.21.000"), day: day,
+                context: DutyContext(currency: .jpy, customsValue: Money(1_000_000, .jpy), day: day)))
+        #expect(quick.program == "RCEP")
+        #expect(quick.duty == Money(75_000, .jpy))
+    }
+
+    @Test func originsIntoJapanCompareAgreements() throws {
+        let index = try tarif().resolutionIndex()
+        let jpn = try CountryCode("JPN")
+        let ranking = try index.origins(
+            to: jpn, code: try TariffCode("0901.21.000"), on: day, context: DutyContext(currency: .jpy, customsValue: Money(1_000_000, .jpy), day: day))
+        func row(_ c: String) throws -> OriginRanking? { let code = try CountryCode(c); return ranking.first { $0.origin == code } }
+        #expect(try row("IDN")?.treatment.contains("RCEP") == true)
+        #expect(try row("VNM")?.rate == "Free")  // Japan–Viet Nam EPA and CPTPP: free
+        #expect(try row("BRA")?.kind == .mfn)  // graduated from Japan's GSP in 2019; no agreement
+        #expect(try row("COL")?.kind == .mfn)
+        #expect(try row("KHM")?.rate == "Free")  // least developed: 特別特恵
+    }
+
+    @Test func rice1006IsAQuotaLineWithAlternatives() throws {
+        // Japan's rice: the schedule states the tariff-quota and out-of-quota rates as conditions.
+        let answer = try tarif().rate(importer: try CountryCode("JPN"), code: try TariffCode("1006.30.090"), on: day)
+        #expect(answer.rates.first { $0.kind == .mfn }?.text == "49円/kg")
+        #expect(answer.rates.first { $0.kind == .mfn }?.program == "temporary")
+    }
+}
