@@ -33,14 +33,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // zlib from the system (Debian: zlib1g-dev), for gzip-compressed publications.
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "TarifZlib", providers: [.apt(["zlib1g-dev"])]),
         // Values only, no I/O: codes, dates, exact decimals, units, duty expressions.
         .target(name: "TarifCore", swiftSettings: strictSettings),
-        // Readers for official publications (HS, country codes, BTKI, UK Global Tariff, US HTS).
-        .target(name: "TarifImport", dependencies: ["TarifCore", "CZlib"], swiftSettings: strictSettings),
+        // Readers for official publications (HS, country codes, BTKI, UK Global Tariff, US HTS,
+        // Japan's schedule, WITS/TRAINS downloads, which are zip archives: ZIPFoundation).
+        .target(
+            name: "TarifImport", dependencies: ["TarifCore", "TarifZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings),
         // The embedded SQLite store.
         .target(
             name: "TarifStore",
@@ -92,7 +96,9 @@ let package = Package(
         .testTarget(name: "TarifSimulationTests", dependencies: ["TarifSimulation"], swiftSettings: strictSettings),
         .testTarget(name: "TarifOriginTests", dependencies: ["TarifOrigin", "TarifRegistry"], swiftSettings: strictSettings),
         .testTarget(name: "TarifRegistryTests", dependencies: ["TarifRegistry", "TarifRules"], swiftSettings: strictSettings),
-        .testTarget(name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TarifImportTests", dependencies: ["TarifImport", "TarifTesting", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: strictSettings),
         .testTarget(
             name: "TarifStoreTests", dependencies: ["TarifStore", "TarifImport", "TarifTesting"], swiftSettings: strictSettings),
         .testTarget(

@@ -7,6 +7,8 @@ public struct RateIndex: Sendable {
     struct Version: Sendable {
         var validFrom: Day
         var validFromOrdinal: Int
+        /// The first day it no longer holds, when the version has a known end.
+        var validUntilOrdinal: Int = .max
         var currency: Currency
         var rates: [TariffCode: DutyExpression]
     }
@@ -20,11 +22,14 @@ public struct RateIndex: Sendable {
         public init() {}
 
         public mutating func add(
-            importer: CountryCode, series: String, validFrom: Day, currency: Currency, rates: [TariffCode: DutyExpression]
+            importer: CountryCode, series: String, validFrom: Day, currency: Currency, rates: [TariffCode: DutyExpression],
+            validUntil: Day? = nil
         ) {
             guard series == ScheduleInfo.mfnSeries(for: importer) else { return }
             versions[importer, default: []].append(
-                Version(validFrom: validFrom, validFromOrdinal: validFrom.ordinal, currency: currency, rates: rates))
+                Version(
+                    validFrom: validFrom, validFromOrdinal: validFrom.ordinal, validUntilOrdinal: validUntil?.ordinal ?? .max, currency: currency,
+                    rates: rates))
         }
 
         public func build() -> RateIndex {
@@ -58,7 +63,7 @@ public struct RateIndex: Sendable {
             let mid = (low + high) / 2
             if list[mid].validFromOrdinal <= dayOrdinal { low = mid + 1 } else { high = mid }
         }
-        guard low > 0 else { return nil }
+        guard low > 0, dayOrdinal < list[low - 1].validUntilOrdinal else { return nil }
         let version = list[low - 1]
         var candidate = code
         while true {

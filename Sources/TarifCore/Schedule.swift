@@ -10,8 +10,11 @@ public struct ScheduleInfo: Sendable, Hashable, Codable {
     public var nomenclature: String
     /// The currency its specific rates and duties are in.
     public var currency: Currency
-    /// The first day this version is in force; it holds until the next version of the series starts.
+    /// The first day this version is in force; it holds until the next version of the series starts,
+    /// or until `validUntil` when the publication covers a known span only (a year of WITS/TRAINS data).
     public var validFrom: Day
+    /// The first day this version no longer holds, when known and earlier than the next version.
+    public var validUntil: Day?
     /// The legal instrument that enacts it, or the official source.
     public var legalSource: String
     /// The file it was read from (its name) and the SHA-256 of its bytes.
@@ -20,8 +23,9 @@ public struct ScheduleInfo: Sendable, Hashable, Codable {
 
     public init(
         series: String, importer: CountryCode, title: String, nomenclature: String, currency: Currency,
-        validFrom: Day, legalSource: String, sourceFile: String, contentHash: String
+        validFrom: Day, legalSource: String, sourceFile: String, contentHash: String, validUntil: Day? = nil
     ) {
+        self.validUntil = validUntil
         self.series = series
         self.importer = importer
         self.title = title

@@ -1,4 +1,4 @@
-import CZlib
+import TarifZlib
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -53,7 +53,7 @@ public protocol StagingReader: Sendable {
 
 /// Every staging reader, by format name.
 public enum StagingFormats {
-    public static let all: [any StagingReader.Type] = [StagingCSVReader.self, ITAFTAReader.self]
+    public static let all: [any StagingReader.Type] = [StagingCSVReader.self, ITAFTAReader.self, INSWCommodityReader.self]
 
     public static func reader(for format: String) -> (any StagingReader)? {
         all.first { $0.format == format }.map { $0.init() }

@@ -12,6 +12,8 @@ public struct Catalog: Sendable, Codable {
         public var nomenclature: String
         public var currency: Currency
         public var validFrom: Day
+        /// The first day the version no longer holds, where the publication covers a known span only.
+        public var validUntil: Day?
         public var legalSource: String
         /// The fewest lines the publication can hold and be whole (a little under what it
         /// holds): a file with fewer is refused as cut short.
@@ -35,7 +37,7 @@ public struct Catalog: Sendable, Codable {
         public func info(file: String, contentHash: String) -> ScheduleInfo {
             ScheduleInfo(
                 series: series, importer: importer, title: title, nomenclature: nomenclature, currency: currency,
-                validFrom: validFrom, legalSource: legalSource, sourceFile: file, contentHash: contentHash)
+                validFrom: validFrom, legalSource: legalSource, sourceFile: file, contentHash: contentHash, validUntil: validUntil)
         }
     }
 

@@ -82,9 +82,9 @@ public struct DataBuilder: Sendable {
             throw TarifError(.notFound, "load the country codes first (tarif data build) so that the schedule's countries can be named")
         }
         let registry = try Tarif(database: database).registry()
-        let agreement = try registry.agreement(named: config.agreement)
         var config = config
-        config.agreement = agreement.id
+        // `*`: the file names the agreement of each schedule itself (checked as they come).
+        if config.agreement != "*" { config.agreement = try registry.agreement(named: config.agreement).id }
         let lookup = CountryLookup(countries)
         let source = try ByteSource(path: path, displayName: displayName)
         defer { source.close() }
@@ -92,6 +92,9 @@ public struct DataBuilder: Sendable {
         let load = PublicationLoad(fileName: displayName, format: format, contentHash: hash, schedules: [:], allowShrink: allowShrink)
         let report = try database.load(load) { sink in
             try reader.read(source, config: config, country: lookup.find) { schedule, rate in
+                guard (try? registry.agreementIndex(named: schedule.agreement)) != nil else {
+                    throw TarifError(.notFound, "the file names agreement \(schedule.agreement), which is not in the registry", at: SourceLocation(file: displayName))
+                }
                 count += 1
                 if count & 255 == 0 {
                     progress.report(phase: displayName, fraction: Double(source.offsetOnDisk) / Double(max(1, source.sizeOnDisk)))

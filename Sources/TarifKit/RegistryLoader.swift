@@ -24,6 +24,7 @@ public enum RegistryLoader {
     struct InstitutionsFile: Decodable { var institutions: [Institution] }
     struct AgreementsFile: Decodable { var agreements: [Agreement] }
     struct ProgramsFile: Decodable { var programs: [PreferenceProgram] }
+    struct InstrumentsFile: Decodable { var scheduleInstruments: [ScheduleInstrument] }
     struct NonMFNFile: Decodable {
         var mfnWithdrawals: [MFNWithdrawal]
         var lineExclusions: [LineExclusion]
@@ -62,7 +63,7 @@ public enum RegistryLoader {
             regionOverrides: Dictionary(wto.regionOverrides.map { ($0.country, $0.region) }, uniquingKeysWith: { a, _ in a }),
             institutions: try decode(InstitutionsFile.self, "institutions").institutions, agreements: agreements,
             programs: try decode(ProgramsFile.self, "programs").programs, mfnWithdrawals: nonMFN.mfnWithdrawals,
-            lineExclusions: nonMFN.lineExclusions)
+            lineExclusions: nonMFN.lineExclusions, scheduleInstruments: try decode(InstrumentsFile.self, "schedule-instruments").scheduleInstruments)
     }
 
     /// Each published scheme as an agreement between its importer (one side) and its

@@ -18,7 +18,9 @@ extension Tarif {
             if let wanted, !wanted.contains(s.info.importer) { continue }
             let (lines, rates, _) = try store.allLines(in: s)
             versions.append(
-                .init(importer: s.info.importer, validFrom: s.info.validFrom, currency: s.info.currency, lines: lines, rates: rates))
+                .init(
+                    importer: s.info.importer, validFrom: s.info.validFrom, currency: s.info.currency, lines: lines, rates: rates,
+                    validUntil: s.info.validUntil))
             if seen.insert(s.info.importer).inserted { staged += try store.allStagedRates(importer: s.info.importer) }
         }
         if versions.isEmpty {

@@ -41,7 +41,9 @@ public struct Tarif: Sendable {
             throw TarifError(.unknownImporter, "no tariff schedule for \(importer) (\(hint))")
         }
         guard let version = versions.last(where: { $0.validity.contains(day) }) else {
-            let spans = versions.map { "\($0.info.title) from \($0.validity.start)" }.joined(separator: "; ")
+            let spans = versions.map { v in
+                "\(v.info.title) from \(v.validity.start)\(v.validity.end.map { " until \($0.adding(days: -1))" } ?? "")"
+            }.joined(separator: "; ")
             throw TarifError(.notFound, "\(importer) has no schedule in force on \(day) (\(spans))")
         }
         return version

@@ -450,6 +450,39 @@ public struct PreferenceProgram: Sendable, Hashable, Codable {
     }
 }
 
+/// The national instrument that puts an agreement's tariff schedule into an importer's law:
+/// Indonesia's PMK for each agreement's AHTN 2022 schedule. Where no rate of the schedule is
+/// loaded, an answer names the instrument to consult.
+public struct ScheduleInstrument: Sendable, Hashable, Codable {
+    public var importer: CountryCode
+    /// The registry id of the agreement.
+    public var agreement: String
+    /// The partners the schedule is for, where the agreement has one schedule per partner (RCEP).
+    public var partners: [CountryCode]?
+    /// `PMK 43/PMK.010/2022`, with the amending instruments (`jo. PMK 90/PMK.010/2022`).
+    public var instrument: String
+    public var signed: Day?
+    /// The day the instrument took effect.
+    public var inForce: Day
+    /// The nomenclature of the schedule it enacts (`AHTN 2022`).
+    public var nomenclature: String
+    public var source: SourceRef
+
+    public init(
+        importer: CountryCode, agreement: String, partners: [CountryCode]?, instrument: String, signed: Day?, inForce: Day,
+        nomenclature: String, source: SourceRef
+    ) {
+        self.importer = importer
+        self.agreement = agreement
+        self.partners = partners
+        self.instrument = instrument
+        self.signed = signed
+        self.inForce = inForce
+        self.nomenclature = nomenclature
+        self.source = source
+    }
+}
+
 /// An importer's refusal of MFN treatment to an origin: its goods pay the non-MFN
 /// rates (US column 2), with the national instrument and the international justification.
 public struct MFNWithdrawal: Sendable, Hashable, Codable {

@@ -241,6 +241,14 @@ extension Registry {
         programsByAgreement[importer]?[id] ?? []
     }
 
+    /// The instruments by which `importer` enacts agreement `id`'s schedule for goods of
+    /// `origin`, in force on `day` (the latest first).
+    public func scheduleInstruments(of importer: CountryCode, agreement id: String, origin: CountryCode, on day: Day) -> [ScheduleInstrument] {
+        (scheduleInstruments[importer]?[id] ?? [])
+            .filter { $0.inForce <= day && ($0.partners?.contains(origin) ?? true) }
+            .sorted { $0.inForce > $1.inForce }
+    }
+
     /// An agreement by id, short name or alias, ignoring case and punctuation.
     /// - Throws: ``TarifError`` `.notFound` suggesting the closest names.
     public func agreement(named text: String) throws -> Agreement {

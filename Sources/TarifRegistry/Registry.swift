@@ -20,13 +20,16 @@ public struct RegistryInput: Sendable {
     public var mfnWithdrawals: [MFNWithdrawal]
     /// Lines on which a program excludes some of its beneficiaries (HTSUS General Note 4(d)).
     public var lineExclusions: [LineExclusion]
+    /// The national instruments that enact agreements' tariff schedules (Indonesia's PMKs).
+    public var scheduleInstruments: [ScheduleInstrument] = []
 
     public init(
         countries: [Country], wto: [WTOEntry] = [], wtoSource: SourceRef? = nil, developed: [CountryCode] = [],
         developedSource: SourceRef? = nil, ldcGraduations: [LDCGraduation] = [], regionOverrides: [CountryCode: String] = [:],
         institutions: [Institution] = [], agreements: [Agreement] = [], programs: [PreferenceProgram] = [],
-        mfnWithdrawals: [MFNWithdrawal] = [], lineExclusions: [LineExclusion] = []
+        mfnWithdrawals: [MFNWithdrawal] = [], lineExclusions: [LineExclusion] = [], scheduleInstruments: [ScheduleInstrument] = []
     ) {
+        self.scheduleInstruments = scheduleInstruments
         self.mfnWithdrawals = mfnWithdrawals
         self.lineExclusions = lineExclusions
         self.countries = countries
@@ -92,6 +95,8 @@ public struct Registry: Sendable {
     public let mfnWithdrawals: [CountryCode: [MFNWithdrawal]]
     /// Line exclusions by importer and program.
     let lineExclusions: [CountryCode: [String: [LineExclusion]]]
+    /// Schedule instruments by importer and agreement id.
+    let scheduleInstruments: [CountryCode: [String: [ScheduleInstrument]]]
 
     /// Builds and checks the registry.
     /// - Throws: ``RegistryProblems`` listing every broken invariant.
@@ -274,6 +279,19 @@ public struct Registry: Sendable {
             exclusions[x.importer, default: [:]][x.program, default: []].append(x)
         }
         self.lineExclusions = exclusions
+        var instruments: [CountryCode: [String: [ScheduleInstrument]]] = [:]
+        for s in input.scheduleInstruments {
+            guard let a = agreementNames[Self.key(s.agreement)] else {
+                problems.append("schedule instrument \(s.instrument) of \(s.importer) names agreement \(s.agreement), which is not in the registry")
+                continue
+            }
+            if s.source.title.isEmpty { problems.append("schedule instrument \(s.instrument) of \(s.importer) has no source") }
+            for p in s.partners ?? [] where countries[p] == nil {
+                problems.append("schedule instrument \(s.instrument) of \(s.importer) names partner \(p), which is not a country")
+            }
+            instruments[s.importer, default: [:]][agreements[a].id, default: []].append(s)
+        }
+        self.scheduleInstruments = instruments
 
         if !problems.isEmpty { throw RegistryProblems(problems: problems) }
     }

@@ -164,13 +164,20 @@ public struct DutyResolver: Sendable {
                 let id = registry.agreements[ai].id
                 // Sector concessions bound for all Members (pharmaceuticals, dyes, civil aircraft) are MFN, not preferences.
                 guard !covered.contains(id), !registry.agreements[ai].basis.contains(.mfnConcession) else { continue }
-                let programs = registry.programs(of: importer, forAgreement: id)
+                // Program codes the importer uses on the day (a code of one publication's years only does not count).
+                let programs = registry.programs(of: importer, forAgreement: id).filter { $0.applied?.contains(day) ?? true }
                 let w = words(ai)
                 let codes = programs.map(\.code)
                 let shortName = registry.agreements[ai].shortName
-                let why = codes.isEmpty
-                    ? "\(shortName) is in force between \(importer) and \(origin) on \(day), but no \(shortName) rate for this line is loaded: \(info.title) publishes no preferential column for it (load the agreement's schedule with `tarif data import --reader tarif-staging-csv`)"
+                var why = codes.isEmpty
+                    ? "\(shortName) is in force between \(importer) and \(origin) on \(day), but no \(shortName) rate for this line is loaded: \(info.title) publishes no preferential column for it"
                     : "\(shortName) is in force between \(importer) and \(origin) on \(day), but the schedule gives no rate under \(codes.joined(separator: ", ")) on this line"
+                if codes.isEmpty {
+                    if let instrument = registry.scheduleInstruments(of: importer, agreement: id, origin: origin, on: day).first {
+                        why += ". \(importer) enacts \(shortName)'s schedule for goods of \(origin) by \(instrument.instrument) (in force \(instrument.inForce), \(instrument.nomenclature)): the rate for this line is there"
+                    }
+                    why += " (load the schedule with `tarif data import --reader tarif-staging-csv`)"
+                }
                 treatments.append(
                     Treatment(
                         kind: .preferential, program: codes.count == 1 ? codes[0] : nil, agreement: id,

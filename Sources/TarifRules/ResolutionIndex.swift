@@ -54,6 +54,8 @@ public struct ResolutionIndex: Sendable {
 
     struct Version: Sendable {
         var validFrom: Int32
+        /// The first day it no longer holds when the version has a known end (else `Int32.max`).
+        var validUntil: Int32 = .max
         /// The version's own currency (the UK's schedule was in EUR until 2020, GBP from 2021).
         var currency: Currency
         var entries: [TariffCode: Entry]
@@ -80,13 +82,18 @@ public struct ResolutionIndex: Sendable {
     public struct VersionInput: Sendable {
         public var importer: CountryCode
         public var validFrom: Day
+        /// The first day the version no longer holds, when it has a known end.
+        public var validUntil: Day?
         public var currency: Currency
         public var lines: [TariffLine]
         public var rates: [LineRate]
 
-        public init(importer: CountryCode, validFrom: Day, currency: Currency, lines: [TariffLine], rates: [LineRate]) {
+        public init(
+            importer: CountryCode, validFrom: Day, currency: Currency, lines: [TariffLine], rates: [LineRate], validUntil: Day? = nil
+        ) {
             self.importer = importer
             self.validFrom = validFrom
+            self.validUntil = validUntil
             self.currency = currency
             self.lines = lines
             self.rates = rates
@@ -158,7 +165,10 @@ public struct ResolutionIndex: Sendable {
                     entry.staged += stages.filter { s in !programAgreements.contains(agreements[Int(s.bit)] ?? "") }
                     entries[target] = entry
                 }
-                built.append(Version(validFrom: Int32(v.validFrom.ordinal), currency: v.currency, entries: entries, lines: v.lines.map(\.code)))
+                built.append(
+                    Version(
+                        validFrom: Int32(v.validFrom.ordinal), validUntil: v.validUntil.map { Int32($0.ordinal) } ?? .max, currency: v.currency,
+                        entries: entries, lines: v.lines.map(\.code)))
             }
 
             var timelines: [CountryCode: [(start: Int32, mask: UInt64)]] = [:]
@@ -231,7 +241,8 @@ public struct ResolutionIndex: Sendable {
             let mid = (lo + hi) / 2
             if versions[mid].validFrom <= d { lo = mid + 1 } else { hi = mid }
         }
-        return lo > 0 ? lo - 1 : nil
+        guard lo > 0, d < versions[lo - 1].validUntil else { return nil }
+        return lo - 1
     }
 
     /// The applied treatment for a consignment, or `nil` when the importer, the line or

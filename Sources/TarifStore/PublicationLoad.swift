@@ -116,7 +116,12 @@ public struct LoadSink {
     var stagedIDs: [StagedSchedule: Int64] = [:]
     let load: PublicationLoad
     let fileID: Int64
-    let now = ISO8601DateFormatter().string(from: Date())
+    let now = {
+        // Milliseconds: two loads of one file never share a time (a load takes far longer).
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
+    }()
     /// Per role: the lines of the version this load replaces (same series and start day, or
     /// else the latest earlier version of the series), and what that version is.
     var previous: [String: (lines: Int, what: String)] = [:]
@@ -170,11 +175,11 @@ public struct LoadSink {
             try db.execute(
                 sql: """
                     INSERT INTO schedule (series, importer, title, nomenclature, currency, valid_from, legal_source,
-                        source_file_id, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        source_file_id, content_hash, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     info.series, info.importer.rawValue, info.title, info.nomenclature, info.currency.code,
-                    info.validFrom.description, info.legalSource, fileID, info.contentHash,
+                    info.validFrom.description, info.legalSource, fileID, info.contentHash, info.validUntil?.description,
                 ])
             scheduleIDs[role] = db.lastInsertedRowID
             reportIndex[role] = report.schedules.count

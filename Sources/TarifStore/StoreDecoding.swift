@@ -25,8 +25,11 @@ public enum StoreDecoding {
             series: try row.text("series"), importer: try CountryCode(try row.text("importer")), title: try row.text("title"),
             nomenclature: try row.text("nomenclature"), currency: try Currency(try row.text("currency")),
             validFrom: try Day(iso: try row.text("valid_from")), legalSource: try row.text("legal_source"),
-            sourceFile: try row.text("file_name"), contentHash: try row.text("content_hash"))
-        let end = try row.optionalText("valid_to").flatMap { try? Day(iso: $0) }
+            sourceFile: try row.text("file_name"), contentHash: try row.text("content_hash"),
+            validUntil: try row.optionalText("valid_until").flatMap { try? Day(iso: $0) })
+        let next = try row.optionalText("valid_to").flatMap { try? Day(iso: $0) }
+        // The next version's start, or the version's own end when that comes first.
+        let end = [next, info.validUntil].compactMap { $0 }.min()
         return StoredSchedule(
             id: try row.integer("id"), info: info, validity: Validity(start: info.validFrom, end: end), lineCount: try row.int("lines"),
             rateCount: try row.int("rates"), unparsedCount: try row.int("unparsed"))

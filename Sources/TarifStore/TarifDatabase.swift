@@ -200,6 +200,11 @@ public struct TarifDatabase: Sendable {
             // replaces one of its schedules or its reference rows marks it superseded.
             try db.execute(sql: "ALTER TABLE source_file ADD COLUMN superseded_at TEXT")
         }
+        migrator.registerMigration("v5: schedule versions with a known end") { db in
+            // A version covering a known span (a year of WITS/TRAINS data) ends there, even
+            // when no later version is loaded.
+            try db.execute(sql: "ALTER TABLE schedule ADD COLUMN valid_until TEXT")
+        }
         return migrator
     }
 }

@@ -201,8 +201,10 @@ extension TariffStore {
     /// force, in load order. Two databases built from the same files give the same list; a
     /// load that changes what is in force changes it (HTTP ETags are made from it).
     public func sourceFingerprint() throws -> [String] {
-        try fetch("SELECT format, content_hash FROM source_file WHERE superseded_at IS NULL ORDER BY id", []).map {
-            "\(try $0.text("format")):\(try $0.text("content_hash"))"
+        // The time of loading too: a file loaded again after another one replaced it has the same
+        // content but new rows (new schedule ids), so answers computed before are stale (A-B-A).
+        try fetch("SELECT format, content_hash, loaded_at FROM source_file WHERE superseded_at IS NULL ORDER BY id", []).map {
+            "\(try $0.text("format")):\(try $0.text("content_hash")):\(try $0.optionalText("loaded_at") ?? "")"
         }
     }
 
@@ -219,7 +221,7 @@ extension TariffStore {
             }
             builder.add(
                 importer: schedule.info.importer, series: schedule.info.series, validFrom: schedule.info.validFrom,
-                currency: schedule.info.currency, rates: rates)
+                currency: schedule.info.currency, rates: rates, validUntil: schedule.info.validUntil)
         }
         return builder.build()
     }

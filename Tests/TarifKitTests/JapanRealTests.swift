@@ -91,3 +91,92 @@ struct JapanRealTests {
         #expect(answer.rates.first { $0.kind == .mfn }?.program == "temporary")
     }
 }
+
+/// Indonesia's WITS/TRAINS tariff lines of 2008, 2011 and 2012, as loaded by `tarif data build`.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct IndonesiaWITSRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+
+    @Test func eachYearIsAVersionWithThePublishedCounts() throws {
+        let versions = try tarif().store.schedules().filter { $0.info.importer == .indonesia && $0.info.nomenclature.hasPrefix("BTBMI") }
+        #expect(versions.map(\.info.validFrom.description) == ["2008-01-01", "2011-01-01", "2012-01-01"])
+        #expect(versions.map(\.lineCount) == [8_744, 8_746, 8_745])
+        // Rows as published: 8,744, 43,730 and 43,725, less those with "duty rate not provided" (17, 90, 94).
+        #expect(versions.map(\.rateCount) == [8_727, 43_640, 43_631])
+        #expect(versions.map(\.unparsedCount) == [0, 0, 0])
+        #expect(versions.map { $0.validity.end?.description } == ["2009-01-01", "2012-01-01", "2013-01-01"])
+    }
+
+    /// The documents' example: rice kept out of liberalisation — ATIGA Rp 450/kg, the same as MFN.
+    @Test func riceFromVietNamIn2012() throws {
+        let r = try tarif().duty(
+            importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("1006.30.90.00"), on: try Day(iso: "2012-06-01"),
+            customsValue: 5_000_000, quantities: [try Quantity(parsing: "1000kg")])
+        let atiga = try #require(r.treatments.first { $0.agreement == "ATIGA" })
+        #expect(atiga.rateText == "Rp 450/kg")
+        #expect(atiga.isAvailable)
+        #expect(atiga.duty == Money(450_000, .idr))
+        #expect(r.appliedTreatment?.kind == .mfn)  // no preference below MFN: claiming ATIGA saves nothing
+        #expect(r.treatments.first { $0.kind == .mfn }?.rateText == "Rp 450/kg")
+    }
+
+    @Test func coffeeATIGAFreeAgainstMFNFivePercent() throws {
+        let r = try tarif().duty(
+            importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("0901.11.10.00"), on: try Day(iso: "2012-06-01"),
+            customsValue: 5_000_000)
+        #expect(r.appliedTreatment?.agreement == "ATIGA")
+        #expect(r.appliedTreatment?.duty == Money(0, .idr))
+        #expect(r.treatments.first { $0.kind == .mfn }?.rateText == "5%")
+        #expect(r.treatments.first { $0.program == "AIFTA" }?.rateText == "2%")
+    }
+
+    @Test func aDayBetweenVersionsHasNoSchedule() throws {
+        #expect {
+            try tarif().duty(
+                importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("0901.11.10.00"), on: try Day(iso: "2015-06-01"),
+                customsValue: 1)
+        } throws: { ($0 as? TarifError)?.message.contains("until 2012-12-31") == true }
+        // The resolution index says the same.
+        let index = try tarif().resolutionIndex(importers: [.indonesia], origins: [try CountryCode("VNM")])
+        let gap = try index.resolve(
+            importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("0901.11.10.00"), day: try Day(iso: "2015-06-01"),
+            context: DutyContext(currency: .idr, customsValue: Money(1, .idr)))
+        #expect(gap == nil)
+        #expect(index.currency(of: .indonesia, on: try Day(iso: "2012-06-01")) == .idr)
+    }
+}
+
+/// Indonesia today: the PMK behind each agreement's schedule, and the one line the National
+/// Single Window record gives year by year.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct IndonesiaInstrumentsRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+    let day = try! Day(iso: "2026-03-01")
+
+    @Test func anAnswerWithoutALoadedRateNamesThePMK() throws {
+        let r = try tarif().duty(
+            importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("1006.30.99"), on: day, customsValue: 5_000_000,
+            quantities: [try Quantity(parsing: "1000kg")])
+        let atiga = try #require(r.treatments.first { $0.agreement == "ATIGA" })
+        #expect(atiga.rate == nil)
+        #expect(atiga.excludedBecause?.contains("PMK 43/PMK.010/2022") == true)
+        // RCEP's schedule for ASEAN Member States.
+        #expect(r.treatments.first { $0.agreement == "RCEP" }?.excludedBecause?.contains("PMK 221/PMK.010/2022") == true)
+        // The WITS years' program code does not stand for BTKI 2022.
+        #expect(atiga.program == nil)
+    }
+
+    @Test func theRecordedLineGivesEachAgreementsRateAndInstrument() throws {
+        let r = try tarif().duty(
+            importer: .indonesia, origin: try CountryCode("KOR"), code: try TariffCode("0101.21.00"), on: day, customsValue: 5_000_000)
+        let labels = Set(r.treatments.filter { $0.rate != nil && $0.kind == .preferential }.compactMap(\.agreement))
+        #expect(labels == ["AKFTA", "RCEP", "IK-CEPA"])
+        #expect(r.treatments.first { $0.agreement == "AKFTA" }?.legalBasis.instrument.contains("PMK Nomor 152 Tahun 2023") == true)
+        #expect(r.treatments.first { $0.agreement == "RCEP" }?.legalBasis.instrument.contains("223/PMK.010/2022") == true)
+        // Before PMK 152/2023 took effect (2024-01-04) its AKFTA stage had not started.
+        let before = try tarif().duty(
+            importer: .indonesia, origin: try CountryCode("KOR"), code: try TariffCode("0101.21.00"), on: try Day(iso: "2023-06-01"),
+            customsValue: 5_000_000)
+        #expect(before.treatments.first { $0.agreement == "AKFTA" }?.isAvailable == false)
+    }
+}
