@@ -128,6 +128,9 @@ struct AgreementCommand: ParsableCommand {
                     + (a.ended.map { "; until \(lastDay($0.day))" } ?? "") + (a.supersededBy.map { " (superseded by \($0))" } ?? ""),
             ]
             if let proofs = a.proofOfOrigin { lines.append("Proof of origin: " + proofs.joined(separator: "; ")) }
+            if let id = a.wtoRTAID {
+                lines.append("WTO RTA database: ID \(id) <https://rtais.wto.org/UI/PublicShowRTAIDCard.aspx?rtaid=\(id)>")
+            }
             for s in a.sources { lines.append("Source: \(s)") }
             for n in a.notes ?? [] { lines.append("Note: \(n)") }
             lines.append("")

@@ -177,3 +177,23 @@ struct RegistryDataTests {
         }
     }
 }
+
+/// The WTO RTA database's identifiers of the curated agreements.
+struct RTAIdentifierTests {
+    @Test func everyNotifiedCuratedAgreementHasItsRTAID() throws {
+        let input = try RegistryLoader.input(countries: [], schemes: [])
+        let byID = Dictionary(uniqueKeysWithValues: input.agreements.map { ($0.id, $0) })
+        #expect(byID["AJCEP"]?.wtoRTAID == 176)
+        #expect(byID["IJEPA"]?.wtoRTAID == 172)
+        #expect(byID["EU-JP"]?.wtoRTAID == 836)
+        #expect(byID["CPTPP"]?.wtoRTAID == 640)
+        // Not in the WTO's database (not notified as RTAs, or not RTAs).
+        let notListed: Set<String> = [
+            "RCEP", "US-JP", "D8-PTA", "US-GSP", "AGOA", "CBERA", "CBTPA", "ATPA", "US-NPP", "US-APTA", "TCA-AIRCRAFT", "PHARMA", "DYES", "JP-GSP",
+        ]
+        let missing = input.agreements.filter { $0.wtoRTAID == nil && !notListed.contains($0.id) }.map(\.id)
+        #expect(missing.isEmpty, "curated agreements without an RTA ID: \(missing)")
+        let ids = input.agreements.compactMap(\.wtoRTAID)
+        #expect(Set(ids).count == ids.count, "an RTA ID is given twice")
+    }
+}
