@@ -68,6 +68,9 @@ public enum RateKind: String, Sendable, Hashable, Codable, CaseIterable {
     case vat
     /// Luxury-goods sales tax (BTKI "PPnBM").
     case luxuryTax = "luxury_tax"
+    /// The WTO bound rate (GATT 1994 Art. II:1(b)): the ceiling of the MFN rate in the
+    /// importer's Schedule of Concessions.
+    case bound
 }
 
 /// One rate on one line of a schedule, as published and as parsed.

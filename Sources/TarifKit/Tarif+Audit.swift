@@ -51,6 +51,31 @@ extension Tarif {
         for g in grants where registry.countries[g.origin] == nil {
             _ = try registry.country(named: g.origin.rawValue)
         }
-        return MFNAudit(registry: registry).run(input, on: day, origins: origins, grants: grants, progress: progress)
+        var report = MFNAudit(registry: registry).run(input, on: day, origins: origins, grants: grants, progress: progress)
+        report.bindings = try bindingReport(importer: importer, on: day, applied: input)
+        return report
+    }
+
+    /// Art. II:1(b) for `importer` on `day`: its MFN rates against its WTO bindings (the series
+    /// `XXX-BOUND`), or `nil` when no bound schedule is loaded.
+    public func bindingReport(importer: CountryCode, on day: Day, applied input: AuditInput) throws -> BindingReport? {
+        guard
+            let bound = try store.schedules().last(where: {
+                $0.info.series == "\(importer.rawValue)-BOUND" && $0.validity.contains(day)
+            })
+        else { return nil }
+        let (lines, rates, notes) = try store.allLines(in: bound)
+        let ceilings = Dictionary(rates.filter { $0.kind == .bound }.compactMap { r in r.expression.map { (r.code, (r.text, $0)) } }, uniquingKeysWith: { a, _ in a })
+        let unbound = Set(notes.filter { $0.kind == "binding_status" && $0.text == "unbound" }.map(\.code))
+        let entries: [BindingAudit.Bound] = lines.compactMap { line in
+            if let c = ceilings[line.code] { return BindingAudit.Bound(code: line.code, rate: c.1, text: c.0) }
+            if unbound.contains(line.code) { return BindingAudit.Bound(code: line.code, rate: nil, text: "unbound") }
+            return nil
+        }
+        let applied = input.rates.filter { $0.kind == .mfn }.compactMap { r in r.expression.map { (code: r.code, text: r.text, rate: $0) } }
+        return BindingAudit.check(
+            applied: applied, bound: entries, sameNomenclature: bound.info.nomenclature == input.info.nomenclature,
+            appliedSchedule: "\(input.info.title) (\(input.info.nomenclature))", boundSchedule: "\(bound.info.title) (\(bound.info.nomenclature))",
+            boundLegalSource: bound.info.legalSource)
     }
 }

@@ -63,7 +63,40 @@ public struct Tarif: Sendable {
 
     /// A line, its published rates (all kinds) and notes, as in force on `day`.
     public func rate(importer: CountryCode, code: TariffCode, on day: Day) throws -> RateAnswer {
-        try rate(code: code, in: try schedule(for: importer, on: day))
+        var answer = try rate(code: code, in: try schedule(for: importer, on: day))
+        answer.bindings = try bindings(importer: importer, code: answer.line.code, nomenclature: answer.schedule.info.nomenclature, on: day)
+        return answer
+    }
+
+    /// The bound lines bearing on `code` (see ``BindingsFound``), or `nil` without a bound schedule.
+    public func bindings(importer: CountryCode, code: TariffCode, nomenclature: String, on day: Day) throws -> BindingsFound? {
+        guard let bound = try store.schedules().last(where: { $0.info.series == "\(importer.rawValue)-BOUND" && $0.validity.contains(day) })
+        else { return nil }
+        let same = bound.info.nomenclature == nomenclature
+        var lines: [TariffLine] = []
+        var own: TariffLine?
+        if same {
+            var c: TariffCode? = code
+            while let k = c, own == nil {
+                own = try store.line(k, in: bound)
+                c = k.parent
+            }
+        }
+        if let own {
+            lines = [own]
+        } else if let hs6 = code.hs6 {
+            lines = try store.lines(under: hs6, in: bound, limit: 50)
+        }
+        return BindingsFound(
+            schedule: "\(bound.info.title) (\(bound.info.nomenclature))", legalSource: bound.info.legalSource, sameNomenclature: same,
+            lines: try lines.map { l in
+                let notes = try store.notes(for: l.code, in: bound)
+                let rate = try store.rates(for: l.code, in: bound).flatMap { $0.0 == l.code ? $0.1.first { $0.kind == .bound } : nil }
+                let unbound = notes.contains { $0.kind == "binding_status" && $0.text == "unbound" }
+                return BindingsFound.Line(
+                    code: l.code, description: l.descriptionEnglish, bound: rate?.text ?? (unbound ? "unbound" : "no ceiling on the line (see its parts)"),
+                    notes: notes.filter { $0.kind != "binding_status" }.map(\.text))
+            })
     }
 
     /// A line, its published rates and notes in the schedule version `s`.
@@ -182,4 +215,23 @@ public struct RateAnswer: Sendable, Codable {
     public var publishedOn: TariffCode
     public var rates: [LineRate]
     public var notes: [LineNote]
+    /// The WTO bindings that bear on the line (GATT 1994 Art. II:1(b)), where a bound schedule is loaded.
+    public var bindings: BindingsFound? = nil
+}
+
+/// The bound lines of a Member's Schedule that bear on an applied line: its own code in the
+/// same nomenclature, else every bound line under the same HS subheading (then indicative).
+public struct BindingsFound: Sendable, Codable {
+    public struct Line: Sendable, Codable {
+        public var code: TariffCode
+        public var description: String
+        /// `40%`, or `unbound`.
+        public var bound: String
+        public var notes: [String]
+    }
+
+    public var schedule: String
+    public var legalSource: String
+    public var sameNomenclature: Bool
+    public var lines: [Line]
 }

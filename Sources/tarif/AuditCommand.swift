@@ -94,6 +94,28 @@ struct AuditCommand: ParsableCommand {
         )
         print("  conditional (reciprocal agreements) \(r.conditionalDifferences), unconditional \(r.unconditionalDifferences)")
         for n in r.notes { print("  note: \(n)") }
+        if let b = r.bindings {
+            print("\nGATT 1994 Art. II:1(b): applied MFN rates against the WTO bindings")
+            print("  applied: \(b.appliedSchedule)")
+            print("  bound:   \(b.boundSchedule)")
+            print("  lines: " + BindingVerdict.Status.allCases.map { "\($0.rawValue) \(b.counts[$0] ?? 0)" }.joined(separator: ", "))
+            if !b.sameNomenclature {
+                print("  the two nomenclatures differ: lines are compared under the same HS subheading, and no verdict is a finding")
+                for (kind, n) in b.undeterminedByKind.sorted(by: { $0.value > $1.value }) { print("    \(kind): \(n)") }
+            }
+            let shown = b.verdicts.filter { $0.status == .exceeds } + b.verdicts.filter { $0.kind == "apparently above the binding" }
+            if !shown.isEmpty {
+                print(
+                    Output.table(
+                        header: ["line", "applied", "bound line(s)", "bound", "verdict", "why"],
+                        rows: shown.prefix(limit).map { v in
+                            [
+                                v.code.formatted, v.appliedText, v.boundCodes.prefix(3).map(\.formatted).joined(separator: " "),
+                                v.boundText.prefix(3).joined(separator: " "), v.status.rawValue, v.reason,
+                            ]
+                        }))
+            }
+        }
         for u in r.unused { print("  not applied: \(u)") }
         if !r.whatIf.isEmpty {
             print("\nWhat if")

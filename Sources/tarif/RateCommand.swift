@@ -31,6 +31,16 @@ struct RateCommand: ParsableCommand {
             ]
             if answer.publishedOn != answer.line.code { footer.append("Rates published on the line above: \(answer.publishedOn)") }
             for note in answer.notes { footer.append("Note (\(note.kind)): \(note.text)") }
+            if let b = answer.bindings {
+                footer.append("WTO binding (GATT 1994 Art. II:1(b)), \(b.schedule):")
+                if b.lines.isEmpty { footer.append("  no bound line under \(answer.line.code.hs6?.formatted ?? answer.line.code.formatted) in the Schedule's nomenclature") }
+                for l in b.lines {
+                    footer.append("  \(l.code) \(l.bound) — \(l.description)\(l.notes.isEmpty ? "" : " (\(l.notes.joined(separator: "; ")))")")
+                }
+                if !b.sameNomenclature, !b.lines.isEmpty {
+                    footer.append("  the Schedule's lines are of another HS version: these bind the same subheading's goods as classified then")
+                }
+            }
             try Output(format: options.format).emit(
                 header: ["kind", "program", "published", "reads as", "form"], rows: rows, json: answer,
                 title: "\(s.info.importer) \(answer.line.code) — \(answer.line.qualifiedDescription)"

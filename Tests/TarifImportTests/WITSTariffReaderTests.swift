@@ -120,3 +120,48 @@ struct WITSTariffReaderTests {
         #expect { _ = try events(two) } throws: { ($0 as? TarifError)?.message.contains("2 CSV") == true }
     }
 }
+
+/// The WTO bound-duty (CTS) reader on zips written here.
+struct WITSBoundReaderTests {
+    static let header =
+        #""Reporter","ReporterName","Year","TL","TLS","EX","Bound Duty AV","Bound Duty Other","Bound Duty Binding Status","Bound Duty Binding Coverage","Bound Duty Nature","Implementation From","Description","Bound Duty Unit","Certified","Source","Base Duty AV","Base Duty Other","Base Duty Binding Status","Base Duty Binding Coverage","Base Duty Unit","Base Duty Nature","ODC Duty AV","ODC Duty Other","Special Safeguard","Present Instrument","Present INR Text","First Instrument","Earlier INR Text""#
+
+    static func row(_ tl: String, _ tls: String = "", _ ex: String = "", av: String, _ status: String, _ desc: String = "x", ssg: String = "") -> String {
+        #""360","Indonesia",2002,\#(tl),\#(tls),"\#(ex)",\#(av),,"\#(status)",,"A",,"\#(desc)",,"C","HS96",,,"",,,"",0,,"\#(ssg)","WT/Let/318","","UR/94","#
+    }
+
+    func events(_ rows: [String]) throws -> [ImportEvent] {
+        let path = try WITSTariffReaderTests().zip(Array(rows.joined(separator: "\n").utf8))
+        var out: [ImportEvent] = []
+        try WITSBoundReader().read(try ByteSource(path: path, displayName: "cts.zip")) { out.append($0) }
+        return out
+    }
+
+    @Test func boundUnboundAndParts() throws {
+        let events = try events([
+            Self.header, Self.row("100630000", av: "160", "B", "Rice"), Self.row("870323190", av: "", "U", "Cars"),
+            Self.row("10110100", av: "40", "B", "Horses", ssg: "SSG"), Self.row("330210100", "1", av: "150", "B", "part"),
+        ])
+        let rates = events.compactMap { if case .rate(_, let r) = $0 { r } else { nil } }
+        #expect(rates.map { "\($0.code.formatted) \($0.text) \($0.kind.rawValue)" } == ["1006.30.000 160% bound", "0101.10.100 40% bound"])
+        let notes = events.compactMap { if case .note(_, let n) = $0 { n } else { nil } }
+        #expect(notes.contains { $0.code == (try? TariffCode("8703.23.190")) && $0.text == "unbound" })
+        #expect(notes.contains { $0.text.contains("special safeguard") })
+        #expect(notes.contains { $0.kind == "binding_part" && $0.text.hasPrefix("item 1") })
+    }
+
+    @Test(arguments: [
+        ([header, row("100630000", av: "160", "X")], "binding status"),
+        ([header, row("100630000", av: "160", "B"), row("100630000", av: "150", "B")], "bound twice"),
+        ([header, row("1006300001", av: "160", "B")], "nine digits"),
+        ([#""Reporter","TL""#, #""360",100630000"#], "column"),
+    ])
+    func brokenFilesSayWhere(_ rows: [String], _ words: String) {
+        #expect {
+            _ = try events(rows)
+        } throws: { error in
+            guard let e = error as? TarifError else { return false }
+            return (e.message + " " + (e.location?.description ?? "")).contains(words)
+        }
+    }
+}

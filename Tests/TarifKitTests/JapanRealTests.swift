@@ -180,3 +180,34 @@ struct IndonesiaInstrumentsRealTests {
         #expect(before.treatments.first { $0.agreement == "AKFTA" }?.isAvailable == false)
     }
 }
+
+/// Indonesia's WTO Schedule XXI (CTS) and the Art. II:1(b) part of the audit.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct IndonesiaBindingsRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+
+    @Test func theScheduleLoadsWithThePublishedCounts() throws {
+        let bound = try #require(try tarif().store.schedules().first { $0.info.series == "IDN-BOUND" })
+        #expect(bound.lineCount == 7_975)  // 8,386 rows: 7,838 whole lines (7,457 bound, 381 unbound), the rest ex items and sub-items
+        #expect(bound.rateCount == 7_457)
+    }
+
+    @Test func riceIsBoundAt160AndCarsAreUnbound() throws {
+        let day = try Day(iso: "2023-01-01")
+        let rice = try #require(try tarif().rate(importer: .indonesia, code: try TariffCode("1006.30.99"), on: day).bindings)
+        #expect(!rice.sameNomenclature)
+        #expect(rice.lines.map(\.bound) == ["160%"])
+        let car = try #require(try tarif().rate(importer: .indonesia, code: try TariffCode("8703.23.61"), on: day).bindings)
+        #expect(!car.lines.isEmpty && car.lines.allSatisfy { $0.bound == "unbound" })
+    }
+
+    @Test func theAuditComparesEveryLineAndFindsNothingItCannotProve() throws {
+        let report = try tarif().audit(importer: .indonesia, on: try Day(iso: "2022-06-01"), origins: [.indonesia, try CountryCode("VNM")])
+        let b = try #require(report.bindings)
+        #expect(!b.sameNomenclature)
+        #expect(b.counts.values.reduce(0, +) == 11_552)  // every BTKI 2022 rate line
+        #expect(b.counts[.exceeds] == nil)  // HS 2022 against HS96/HS02: indicative only
+        #expect((b.undeterminedByKind["apparently above the binding"] ?? 0) > 0)
+        #expect((b.undeterminedByKind["apparently within the binding"] ?? 0) > 7_000)
+    }
+}

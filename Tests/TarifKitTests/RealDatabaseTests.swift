@@ -27,8 +27,10 @@ struct RealDatabaseTests {
         #expect(counts["country"] == 249)
         let schedules = try db.schedules()
         #expect(
-            schedules.map(\.info.series) == ["GBR-MFN", "GBR-MFN", "IDN-MFN", "IDN-MFN", "IDN-MFN", "IDN-MFN", "JPN-MFN", "USA-MFN"])
-        let idn = try #require(schedules.last { $0.info.importer == .indonesia })
+            schedules.map(\.info.series) == [
+                "GBR-MFN", "GBR-MFN", "IDN-BOUND", "IDN-MFN", "IDN-MFN", "IDN-MFN", "IDN-MFN", "JPN-MFN", "USA-MFN",
+            ])
+        let idn = try #require(schedules.last { $0.info.series == "IDN-MFN" })
         #expect(idn.lineCount == 14_631)  // 11,552 eight-digit lines + 2,009 subheadings + 1,070 headings
         let idnAll = try db.lines(under: try TariffCode("01"), in: idn, limit: 100_000)
         #expect(idnAll.allSatisfy { $0.code.chapter.digits == "01" })

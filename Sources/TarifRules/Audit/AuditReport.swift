@@ -132,6 +132,9 @@ public struct AuditReport: Sendable, Codable {
     /// Program codes printed on lines that no origin receives on the day, with why.
     public var unused: [String]
     public var notes: [String]
+    /// GATT 1994 Art. II:1(b): the applied MFN rates against the Member's bindings, where a
+    /// bound schedule is loaded.
+    public var bindings: BindingReport? = nil
 
     /// Unjustified differences counted by each exception that was tried and failed (the
     /// article breached is always Art. I:1; a difference with two failed exceptions counts under both).
