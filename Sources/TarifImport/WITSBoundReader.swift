@@ -19,40 +19,11 @@ public struct WITSBoundReader: PublicationReader {
     ]
 
     public func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws {
-        let csv = try WITSTariffReader.csvBytes(path: source.path, displayName: source.displayName)
-        _ = try source.finishHash()
-        let file = source.displayName + " (csv)"
-        var parser = CSVRecordParser(file: file)
-        var index: [String: Int] = [:]
-        var position = 0
-        var line = 1
         var seen: Set<TariffCode> = []
         var bound: Set<TariffCode> = []
-        try csv.withUnsafeBufferPointer { buffer in
-            while position < buffer.count {
-                guard let end = try parser.parse(buffer, from: position, line: line, atEnd: true), end > position else { break }
-                position = end
-                let recordLine = line
-                line = parser.nextLine
-                if parser.isBlank { continue }
-                let fields = parser.strings()
-                if index.isEmpty {
-                    let names = CSVRecordParser.headerNames(fields)
-                    for name in Self.columns {
-                        guard let i = names.firstIndex(of: name) else {
-                            throw TarifError(
-                                .badFile, "the CSV has no column '\(name)'; a WITS bound-duty (CTS) download has \(Self.columns.joined(separator: ", "))",
-                                at: SourceLocation(file: file, line: recordLine))
-                        }
-                        index[name] = i
-                    }
-                    continue
-                }
-                guard fields.count > index.values.max()! else {
-                    throw TarifError(.badFile, "the row has \(fields.count) fields; the header has more", at: SourceLocation(file: file, line: recordLine))
-                }
-                func field(_ name: String) -> String { fields[index[name]!].trimming(" ") }
-                func at(_ name: String) -> SourceLocation { SourceLocation(file: file, line: recordLine, column: index[name]! + 1, field: name) }
+        try WITSRecords.forEach(source, columns: Self.columns, download: "a WITS bound-duty (CTS) download") { row in
+                let field = row.field
+                let at = row.at
                 guard let digits = WITSTariffReader.lineNumber(field("TL")), (7...9).contains(digits.count) else {
                     throw TarifError(.badCode, "'\(InputLimits.echo(field("TL")))' is not a national line of up to nine digits", at: at("TL"))
                 }
@@ -79,7 +50,7 @@ public struct WITSBoundReader: PublicationReader {
                     let rate = status == "U" ? "unbound" : "\(field("Bound Duty AV"))%"
                     let label = ex.isEmpty ? "item \(subItem)" : ex
                     try emit(.note(schedule: "bound", LineNote(code: code, kind: "binding_part", text: "\(label): \(DutyExpressionParser.fold(field("Description"))) — \(rate)")))
-                    continue
+                    return
                 }
                 for n in notes { try emit(.note(schedule: "bound", LineNote(code: code, kind: "binding", text: n))) }
                 switch status {
@@ -92,7 +63,7 @@ public struct WITSBoundReader: PublicationReader {
                     let text = field("Bound Duty AV")
                     guard let p = ExactDecimal(text), !p.isNegative, p <= ExactDecimal(1000) else {
                         try emit(.unparsed(schedule: "bound", UnparsedRate(location: at("Bound Duty AV"), code: code, kind: .bound, text: text, reason: "not a percentage")))
-                        continue
+                        return
                     }
                     try emit(
                         .rate(
@@ -101,8 +72,6 @@ public struct WITSBoundReader: PublicationReader {
                 default:
                     throw TarifError(.badFile, "binding status '\(InputLimits.echo(status))' is neither B (bound) nor U (unbound)", at: at("Bound Duty Binding Status"))
                 }
-            }
         }
-        guard !index.isEmpty else { throw TarifError(.badFile, "the CSV is empty", at: SourceLocation(file: file)) }
     }
 }

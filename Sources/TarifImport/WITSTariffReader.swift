@@ -30,44 +30,12 @@ public struct WITSTariffReader: PublicationReader {
     ]
 
     public func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws {
-        let csv = try Self.csvBytes(path: source.path, displayName: source.displayName)
-        _ = try source.finishHash()
-        let file = source.displayName + " (csv)"
-        var parser = CSVRecordParser(file: file)
-        var index: [String: Int] = [:]
-        var position = 0
-        var line = 1
         var seenLines: Set<TariffCode> = []
         var seenRates: Set<String> = []
         var year: String?
-        try csv.withUnsafeBufferPointer { buffer in
-            while position < buffer.count {
-                guard let end = try parser.parse(buffer, from: position, line: line, atEnd: true), end > position else { break }
-                position = end
-                let recordLine = line
-                line = parser.nextLine
-                if parser.isBlank { continue }
-                let fields = parser.strings()
-                if index.isEmpty {
-                    let names = CSVRecordParser.headerNames(fields)
-                    for name in Self.columns {
-                        guard let i = names.firstIndex(of: name) else {
-                            throw TarifError(
-                                .badFile, "the CSV has no column '\(name)'; a WITS tariff-line download has \(Self.columns.joined(separator: ", "))",
-                                at: SourceLocation(file: file, line: recordLine))
-                        }
-                        index[name] = i
-                    }
-                    continue
-                }
-                func field(_ name: String) -> String {
-                    let i = index[name]!
-                    return i < fields.count ? fields[i].trimming(" ") : ""
-                }
-                func at(_ name: String) -> SourceLocation { SourceLocation(file: file, line: recordLine, column: index[name]! + 1, field: name) }
-                guard fields.count >= index.values.max()! + 1 else {
-                    throw TarifError(.badFile, "the row has \(fields.count) fields; the header has more", at: SourceLocation(file: file, line: recordLine))
-                }
+        try WITSRecords.forEach(source, columns: Self.columns, download: "a WITS tariff-line download") { row in
+                let field = row.field
+                let at = row.at
                 let rowYear = field("Year")
                 if let year, rowYear != year {
                     throw TarifError(.badFile, "year \(rowYear) in a file of year \(year): one download is one year", at: at("Year"))
@@ -103,21 +71,19 @@ public struct WITSTariffReader: PublicationReader {
                 if !note.isEmpty {
                     try emit(.note(schedule: "mfn", LineNote(code: code, kind: "wits_note", text: "\(program ?? "MFN"): \(note)")))
                 }
-                if field("Duty Nature") == "N" { continue }
+                if field("Duty Nature") == "N" { return }
                 let kind: RateKind = program == nil ? .mfn : .preferential
                 let av = field("AV Duty Rate")
                 let specific = field("Specific Duty Rate")
                 let text = specific.isEmpty ? (av.isEmpty ? "" : av + "%") : specific
                 do {
-                    guard let expression = try Self.rate(av: av, specific: specific) else { continue }
+                    guard let expression = try Self.rate(av: av, specific: specific) else { return }
                     try emit(.rate(schedule: "mfn", LineRate(code: code, kind: kind, program: program, text: text, expression: expression)))
                 } catch let error as TarifError {
                     let where_ = specific.isEmpty ? at("AV Duty Rate") : at("Specific Duty Rate")
                     try emit(.unparsed(schedule: "mfn", UnparsedRate(location: where_, code: code, kind: kind, text: text, reason: error.message)))
                 }
-            }
         }
-        guard !index.isEmpty else { throw TarifError(.badFile, "the CSV is empty", at: SourceLocation(file: file)) }
     }
 
     /// The digits of a line number as printed: plain digits, or an exact integer in scientific
@@ -226,5 +192,62 @@ enum Windows1252 {
             out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
         }
         return out
+    }
+}
+
+/// The records of a WITS CSV download, after its header: each field by column name, trimmed,
+/// with its location (file, line, column). A missing column, a short row or an empty file is
+/// an error that says where.
+enum WITSRecords {
+    struct Row {
+        let fields: [String]
+        let index: [String: Int]
+        let file: String
+        let line: Int
+
+        func field(_ name: String) -> String {
+            let i = index[name]!
+            return i < fields.count ? fields[i].trimming(" ") : ""
+        }
+
+        func at(_ name: String) -> SourceLocation { SourceLocation(file: file, line: line, column: index[name]! + 1, field: name) }
+    }
+
+    /// Reads the download's CSV (hashing the zip as the publication's content) and hands each record to `body`.
+    static func forEach(_ source: ByteSource, columns: [String], download: String, _ body: (Row) throws -> Void) throws {
+        let csv = try WITSTariffReader.csvBytes(path: source.path, displayName: source.displayName)
+        _ = try source.finishHash()
+        let file = source.displayName + " (csv)"
+        var parser = CSVRecordParser(file: file)
+        var index: [String: Int] = [:]
+        var position = 0
+        var line = 1
+        try csv.withUnsafeBufferPointer { buffer in
+            while position < buffer.count {
+                guard let end = try parser.parse(buffer, from: position, line: line, atEnd: true), end > position else { break }
+                position = end
+                let recordLine = line
+                line = parser.nextLine
+                if parser.isBlank { continue }
+                let fields = parser.strings()
+                if index.isEmpty {
+                    let names = CSVRecordParser.headerNames(fields)
+                    for name in columns {
+                        guard let i = names.firstIndex(of: name) else {
+                            throw TarifError(
+                                .badFile, "the CSV has no column '\(name)'; \(download) has \(columns.joined(separator: ", "))",
+                                at: SourceLocation(file: file, line: recordLine))
+                        }
+                        index[name] = i
+                    }
+                    continue
+                }
+                guard fields.count > index.values.max()! else {
+                    throw TarifError(.badFile, "the row has \(fields.count) fields; the header has more", at: SourceLocation(file: file, line: recordLine))
+                }
+                try body(Row(fields: fields, index: index, file: file, line: recordLine))
+            }
+        }
+        guard !index.isEmpty else { throw TarifError(.badFile, "the CSV is empty", at: SourceLocation(file: file)) }
     }
 }
