@@ -21,7 +21,13 @@ enum Finiteness {
     /// - Throws: ``TarifError`` `.degenerate` naming the first non-finite field and `cause`:
     ///   which parameters make the model degenerate for these data.
     static func require(_ value: Any, model: String, cause: @autoclosure () -> String) throws(TarifError) {
-        if let path = firstNonFinite(in: value) {
+        try require(path: firstNonFinite(in: value), model: model, cause: cause())
+    }
+
+    /// The same with the first non-finite field already found (by a type that reads its own fields:
+    /// reflection costs too much for a result computed thousands of times, as SMART over a market).
+    static func require(path: String?, model: String, cause: @autoclosure () -> String) throws(TarifError) {
+        if let path {
             throw TarifError(
                 .degenerate, "\(model) has no finite answer for these inputs (\(path) is not a number): \(cause())")
         }

@@ -190,10 +190,34 @@ public enum SMART {
             priceEffect: sums.pe, totalEffect: te, revenueBefore: sums.r0, revenueAfter: sums.r1, consumerSurplus: sums.cs,
             welfare: sums.cs + sums.r1 - sums.r0)
         try Finiteness.require(
-            result, model: "SMART",
+            path: result.firstNonFinite, model: "SMART",
             cause: "the import demand elasticity (\(em)), the elasticity of substitution (\(p.substitutionElasticity))"
                 + (p.supplyElasticity.map { ", the export supply elasticity (\($0))" } ?? "")
                 + " or the imports (total \(total)) are too extreme; use elasticities within ±\(Int(SMARTParameters.maxElasticity)) and imports below 10^18")
         return result
+    }
+}
+
+extension SMARTResult {
+    /// The path of the first field that is not finite (`partners[3].tradeDiversion`), read field by
+    /// field: the check runs once per product, and a market has thousands of them.
+    var firstNonFinite: String? {
+        let own: [(String, Double?)] = [
+            ("parameters.importDemandElasticity", parameters.importDemandElasticity),
+            ("parameters.substitutionElasticity", parameters.substitutionElasticity), ("parameters.supplyElasticity", parameters.supplyElasticity),
+            ("importsBefore", importsBefore), ("importsAfter", importsAfter), ("tradeCreation", tradeCreation),
+            ("tradeDiversion", tradeDiversion), ("priceEffect", priceEffect), ("totalEffect", totalEffect), ("revenueBefore", revenueBefore),
+            ("revenueAfter", revenueAfter), ("consumerSurplus", consumerSurplus), ("welfare", welfare),
+        ]
+        for (name, v) in own { if let v, !v.isFinite { return name } }
+        for (i, p) in partners.enumerated() {
+            let fields = [
+                ("importsBefore", p.importsBefore), ("tradeCreation", p.tradeCreation), ("tradeDiversion", p.tradeDiversion),
+                ("priceEffect", p.priceEffect), ("totalEffect", p.totalEffect), ("importsAfter", p.importsAfter),
+                ("worldPriceChange", p.worldPriceChange), ("revenueBefore", p.revenueBefore), ("revenueAfter", p.revenueAfter),
+            ]
+            for (name, v) in fields where !v.isFinite { return "partners[\(i)].\(name)" }
+        }
+        return nil
     }
 }

@@ -25,10 +25,18 @@ print("index: \(index.count) rates of \(index.importers.map(\.rawValue).joined(s
 // 10-digit statistical lines that inherit their 8-digit line's rate (a walk up the tree).
 var generator = SystemRandomNumberGenerator()
 struct Query { var importer: CountryCode; var code: TariffCode; var day: Int; var currency: Currency }
-let day = try Day(iso: "2026-03-01").ordinal
+// 2026-08-01: every importer's newest schedule is in force (Japan's edition of 2026-07-09 included).
+let lookupDay = try Day(iso: "2026-08-01")
+let day = lookupDay.ordinal
 var pool: [Query] = []
 for importer in index.importers {
-    let currency: Currency = importer == .indonesia ? .idr : importer == .unitedStates ? .usd : .gbp
+    let currency: Currency =
+        switch importer.rawValue {
+        case "IDN": .idr
+        case "USA": .usd
+        case "JPN": .jpy
+        default: .gbp
+        }
     for code in index.codes(of: importer) {
         pool.append(Query(importer: importer, code: code, day: day, currency: currency))
         if code.length == 8 { pool.append(Query(importer: importer, code: try TariffCode(code.digits + "99"), day: day, currency: currency)) }
@@ -36,8 +44,8 @@ for importer in index.importers {
 }
 let queries = (0..<1_000_000).map { _ in pool.randomElement(using: &generator)! }
 let kilos = try Quantity(parsing: "1000 kg")
-let contexts: [Currency: DutyContext] = Dictionary(uniqueKeysWithValues: [Currency.idr, .usd, .gbp].map {
-    ($0, DutyContext(currency: $0, customsValue: Money(ExactDecimal(10_000), $0), quantities: [kilos], day: try! Day(iso: "2026-03-01")))
+let contexts: [Currency: DutyContext] = Dictionary(uniqueKeysWithValues: [Currency.idr, .usd, .gbp, .jpy].map {
+    ($0, DutyContext(currency: $0, customsValue: Money(ExactDecimal(10_000), $0), quantities: [kilos], day: lookupDay))
 })
 
 func run(_ n: Int, evaluate: Bool) -> (Duration, Int) {
