@@ -21,4 +21,6 @@ public struct StoredSchedule: Sendable, Hashable, Codable {
 extension ScheduleInfo {
     /// The series name of an importer's MFN schedule (`IDN-MFN`).
     public static func mfnSeries(for importer: CountryCode) -> String { "\(importer.rawValue)-MFN" }
+    /// The series name of an importer's WTO bound schedule (`IDN-BOUND`).
+    public static func boundSeries(for importer: CountryCode) -> String { "\(importer.rawValue)-BOUND" }
 }

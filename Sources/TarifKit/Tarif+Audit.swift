@@ -59,11 +59,7 @@ extension Tarif {
     /// Art. II:1(b) for `importer` on `day`: its MFN rates against its WTO bindings (the series
     /// `XXX-BOUND`), or `nil` when no bound schedule is loaded.
     public func bindingReport(importer: CountryCode, on day: Day, applied input: AuditInput) throws -> BindingReport? {
-        guard
-            let bound = try store.schedules().last(where: {
-                $0.info.series == "\(importer.rawValue)-BOUND" && $0.validity.contains(day)
-            })
-        else { return nil }
+        guard let bound = try boundSchedule(for: importer, on: day) else { return nil }
         let (lines, rates, notes) = try store.allLines(in: bound)
         let ceilings = Dictionary(rates.filter { $0.kind == .bound }.compactMap { r in r.expression.map { (r.code, (r.text, $0)) } }, uniquingKeysWith: { a, _ in a })
         let unbound = Set(notes.filter { $0.kind == "binding_status" && $0.text == "unbound" }.map(\.code))

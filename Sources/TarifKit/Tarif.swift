@@ -68,10 +68,14 @@ public struct Tarif: Sendable {
         return answer
     }
 
+    /// The version of `importer`'s WTO bound schedule in force on `day`, if one is loaded.
+    public func boundSchedule(for importer: CountryCode, on day: Day) throws -> StoredSchedule? {
+        try store.schedules().last { $0.info.series == ScheduleInfo.boundSeries(for: importer) && $0.validity.contains(day) }
+    }
+
     /// The bound lines bearing on `code` (see ``BindingsFound``), or `nil` without a bound schedule.
     public func bindings(importer: CountryCode, code: TariffCode, nomenclature: String, on day: Day) throws -> BindingsFound? {
-        guard let bound = try store.schedules().last(where: { $0.info.series == "\(importer.rawValue)-BOUND" && $0.validity.contains(day) })
-        else { return nil }
+        guard let bound = try boundSchedule(for: importer, on: day) else { return nil }
         let same = bound.info.nomenclature == nomenclature
         var lines: [TariffLine] = []
         var own: TariffLine?
