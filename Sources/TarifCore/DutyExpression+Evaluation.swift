@@ -94,7 +94,7 @@ extension DutyExpression {
         if quantity == nil { missing.append(MissingInput(.quantity, rate.unit.basis.description)) }
         var factValue = ExactDecimal.one
         if let fact = rate.perFact {
-            if let v = c.facts[fact.kind] { factValue = try v * fact.multiplier } else {
+            if let v = c.facts[fact.kind] { factValue = try fact.factor(for: v) } else {
                 missing.append(MissingInput(.fact, fact.kind.rawValue))
             }
         }

@@ -285,6 +285,7 @@ extension RateFact: JSONWritable {
         json.beginObject()
         json.field("kind", kind.rawValue)
         json.field("multiplier", multiplier)
+        if let above { json.field("above", above) }
         json.endObject()
     }
 }

@@ -19,14 +19,26 @@ public struct RateFact: Sendable, Hashable, Codable, CustomStringConvertible {
     public var kind: Kind
     /// The rate is multiplied by `value of the fact × multiplier`.
     public var multiplier: ExactDecimal
+    /// Only the part of the fact above this counts (Australia's beer: the alcohol above
+    /// 1.15 % vol); none below it. `nil`: the whole of it.
+    public var above: ExactDecimal?
 
-    public init(_ kind: Kind, multiplier: ExactDecimal = .one) {
+    public init(_ kind: Kind, multiplier: ExactDecimal = .one, above: ExactDecimal? = nil) {
         self.kind = kind
         self.multiplier = multiplier
+        self.above = above
+    }
+
+    /// The factor the rate is multiplied by for a stated value of the fact.
+    public func factor(for value: ExactDecimal) throws(TarifError) -> ExactDecimal {
+        var counted = value
+        if let above { counted = value > above ? try value - above : .zero }
+        return try counted * multiplier
     }
 
     public var description: String {
-        multiplier == .one ? kind.rawValue : "\(kind.rawValue) × \(multiplier.normalized)"
+        let base = multiplier == .one ? kind.rawValue : "\(kind.rawValue) × \(multiplier.normalized)"
+        return above.map { "\(base), above \($0.normalized)" } ?? base
     }
 }
 
@@ -157,7 +169,7 @@ public enum UnitVocabulary {
             ("tot alc", "total alcohol"), ("total alcohol", "total alcohol"), ("std qual", "standard quality"),
             ("immediate containers", "immediate containers"), ("gross", "gross"), ("br", "gross"),
             ("container", "gross"), ("clean", "clean"),
-            ("total sugars", "total sugars"), ("recording surface", "recording surface"), ("pins", "pins"),
+            ("total sugars", "total sugars"), ("total soluble solids", "total soluble solids"), ("tss", "total soluble solids"), ("recording surface", "recording surface"), ("pins", "pins"),
             ("pack", "packs"),
         ]
         if phrase.hasPrefix("jewel") {  // "jewel", "jewel over 7": jewels, or those past the seventh

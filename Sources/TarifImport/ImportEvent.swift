@@ -40,7 +40,7 @@ public enum PublicationFormats {
     public static let all: [any PublicationReader.Type] = [
         HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
         UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self, JapanTariffReader.self,
-        WITSTariffReader.self, WITSBoundReader.self,
+        WITSTariffReader.self, WITSBoundReader.self, AustralianTariffReader.self,
     ]
 
     /// The reader for `format`.

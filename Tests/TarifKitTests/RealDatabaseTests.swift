@@ -28,14 +28,15 @@ struct RealDatabaseTests {
         let schedules = try db.schedules()
         #expect(
             schedules.map(\.info.series) == [
-                "GBR-MFN", "GBR-MFN", "IDN-BOUND", "IDN-MFN", "IDN-MFN", "IDN-MFN", "IDN-MFN", "JPN-MFN", "USA-MFN",
+                "AUS-MFN", "GBR-MFN", "GBR-MFN", "IDN-BOUND", "IDN-MFN", "IDN-MFN", "IDN-MFN", "IDN-MFN", "JPN-MFN", "USA-MFN",
             ])
         let idn = try #require(schedules.last { $0.info.series == "IDN-MFN" })
         #expect(idn.lineCount == 14_631)  // 11,552 eight-digit lines + 2,009 subheadings + 1,070 headings
         let idnAll = try db.lines(under: try TariffCode("01"), in: idn, limit: 100_000)
         #expect(idnAll.allSatisfy { $0.code.chapter.digits == "01" })
         #expect(try db.lines(under: try TariffCode("01"), in: idn, limit: 10_000).filter { $0.code.length == 8 }.count == 53)  // chapter 01 of the BTKI
-        for s in schedules {
+        // Australia's FTA rows for the chapters its scrape lacks are listed too: AustraliaRealTests counts them apart.
+        for s in schedules where s.info.importer.rawValue != "AUS" {
             #expect(Double(s.unparsedCount) / Double(s.rateCount + s.unparsedCount) < 0.005, "\(s.info.title)")
         }
     }
