@@ -10,7 +10,7 @@ struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
         abstract: "Build the database from the official publications and inspect what it holds.",
-        subcommands: [Build.self, Import.self, Verify.self, Publish.self, Status.self, Unparsed.self])
+        subcommands: [Build.self, Import.self, Verify.self, Publish.self, Status.self, Unparsed.self, Conflicts.self, RTAs.self])
 
     struct Build: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -40,14 +40,29 @@ struct DataCommand: ParsableCommand {
                 let builder = DataBuilder(database: database, progress: TerminalProgress(), allowShrink: force)
                 let reports = try builder.build(from: directory, catalog: try Catalog.bundled())
                 let seconds = Date().timeIntervalSince(started)
-                try LoadSummary(reports: reports).print(format: store.format, footer: [
-                    "Database: \(path)", "Data: \(directory.path)", String(format: "Time: %.2f s", seconds),
-                ])
+                var footer = ["Database: \(path)", "Data: \(directory.path)", String(format: "Time: %.2f s", seconds)]
+                footer += Self.conflicts(database: database, directory: directory)
+                try LoadSummary(reports: reports).print(format: store.format, footer: footer)
             } catch let error as TarifError {
                 FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                 throw ExitCode.failure
             }
             if let url = store.postgresURL { try await Publish.publish(database, to: url, format: store.format) }
+        }
+
+        /// The registry beside the WTO's RTA export, when the data directory has it: each disagreement.
+        static func conflicts(database: TarifDatabase, directory: URL) -> [String] {
+            let path = directory.appendingPathComponent(RTAExportOptions.defaultPath).path
+            guard FileManager.default.fileExists(atPath: path) else { return [] }
+            do {
+                let tarif = Tarif(database: database)
+                let export = try WTORTAExport(path: path, displayName: RTAExportOptions.defaultPath)
+                let c = RTAComparison(registry: try tarif.registry(), export: export, countries: try tarif.store.countries())
+                return ["Registry against the WTO RTA export (\(export.records.count) agreements): \(c.conflicts.count) disagreements, the curated instrument standing (tarif data conflicts):"]
+                    + c.conflicts.map { "  \($0.agreement) \($0.fact): \($0.curated) (WTO export \($0.export))" }
+            } catch {
+                return ["The WTO RTA export could not be compared: \(error)"]
+            }
         }
     }
 
@@ -255,6 +270,82 @@ struct DataCommand: ParsableCommand {
                     header: ["line", "kind", "text", "where", "reason"],
                     rows: list.map { [$0.code.formatted, $0.kind.rawValue, $0.text, $0.location.description, $0.reason] }, json: list,
                     footer: ["\(list.count) unparsed of \(list.count + schedule.rateCount) rates in \(schedule.info.title)"])
+            }
+        }
+    }
+}
+
+/// The WTO's RTA export as the user names it, or where the data directory keeps it.
+struct RTAExportOptions: ParsableArguments {
+    static let defaultPath = "preferences_agreements/wto_rta_is_allrtas_2026-01.xlsx"
+
+    @Option(name: .long, help: "The WTO RTA-IS 'All RTAs' export (.xlsx; default: \(RTAExportOptions.defaultPath) in the data directory).")
+    var file: String?
+
+    @Option(name: .long, help: "Data directory (default: $TARIF_DATA, else ../shared/data).")
+    var data: String?
+
+    func load() throws -> WTORTAExport {
+        let path = try file ?? Locations.dataDirectory(explicit: data).appendingPathComponent(Self.defaultPath).path
+        return try WTORTAExport(path: path, displayName: file ?? Self.defaultPath)
+    }
+}
+
+extension DataCommand {
+    struct Conflicts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List where the curated registry and the WTO's RTA export disagree (the curated instrument stands).",
+            discussion: """
+                Compares every curated agreement that has a WTO RTA ID with the export: the date of signature, the
+                entry into force for goods, and each party's own entry and exit dates.
+                """)
+
+        @OptionGroup var export: RTAExportOptions
+        @OptionGroup var options: QueryOptions
+
+        func run() throws {
+            try TarifCLI.run {
+                let tarif = try options.open()
+                let comparison = RTAComparison(registry: try tarif.registry(), export: try export.load(), countries: try tarif.store.countries())
+                var footer = ["\(comparison.conflicts.count) disagreements; the curated fact stands (the instrument's own), the export's is shown beside it."]
+                if !comparison.unmatchedParties.isEmpty {
+                    footer.append("Party names of the export no country matches: \(comparison.unmatchedParties.joined(separator: ", "))")
+                }
+                if !comparison.missingIDs.isEmpty { footer.append("Curated RTA IDs the export lacks: \(comparison.missingIDs.joined(separator: ", "))") }
+                try Output(format: options.format).emit(
+                    header: ["agreement", "RTA ID", "fact", "curated", "WTO export", "curated source"],
+                    rows: comparison.conflicts.map { [$0.agreement, String($0.rtaID), $0.fact, $0.curated, $0.export, $0.source] },
+                    json: comparison.conflicts, footer: footer)
+            }
+        }
+    }
+
+    struct RTAs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rtas",
+            abstract: "List the agreements of the WTO's RTA export (all 655), with the curated agreement that carries each RTA ID.")
+
+        @Option(name: .long, help: "Only agreements a party of which has this name (as the export writes it: 'Indonesia').")
+        var party: String?
+
+        @OptionGroup var export: RTAExportOptions
+        @OptionGroup var options: QueryOptions
+
+        func run() throws {
+            try TarifCLI.run {
+                let tarif = try options.open()
+                let records = try export.load().records.filter { r in
+                    guard let party else { return true }
+                    let key = party.lowercased()
+                    return (r.currentSignatories + r.originalSignatories).contains { $0.lowercased() == key }
+                }
+                let curated = Dictionary(try tarif.registry().agreements.compactMap { a in a.wtoRTAID.map { ($0, a.id) } }, uniquingKeysWith: { a, _ in a })
+                try Output(format: options.format).emit(
+                    header: ["RTA ID", "name", "type", "status", "goods in force", "parties", "curated"],
+                    rows: records.map {
+                        [String($0.id), $0.name, $0.type, $0.status, $0.inForceGoods?.description ?? "—", String($0.currentSignatories.count), curated[$0.id] ?? "—"]
+                    },
+                    json: records, footer: ["\(records.count) agreements of the WTO export; \(records.filter { curated[$0.id] != nil }.count) curated in Tarif's registry"])
             }
         }
     }
