@@ -150,24 +150,7 @@ public struct WITSTariffReader: PublicationReader {
             throw TarifError(
                 .badFile, "the archive holds \(csvs.count) CSV files; a WITS tariff-line download holds one", at: SourceLocation(file: displayName))
         }
-        guard entry.uncompressedSize <= UInt64(maxCSVBytes) else {
-            throw TarifError(.tooLarge, "\(entry.path) is \(entry.uncompressedSize >> 20) MiB once inflated; at most \(maxCSVBytes >> 20) MiB is read",
-                at: SourceLocation(file: displayName))
-        }
-        var raw: [UInt8] = []
-        raw.reserveCapacity(Int(entry.uncompressedSize))
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { data in
-                guard raw.count + data.count <= maxCSVBytes else {
-                    throw TarifError(.tooLarge, "\(entry.path) inflates past \(maxCSVBytes >> 20) MiB", at: SourceLocation(file: displayName))
-                }
-                raw.append(contentsOf: data)
-            }
-        } catch let e as TarifError {
-            throw e
-        } catch {
-            throw TarifError(.truncated, "\(entry.path) in the archive is corrupt or cut short (\(error))", at: SourceLocation(file: displayName))
-        }
+        let raw = try entry.inflated(from: archive, limit: maxCSVBytes, what: "\(entry.path) in the archive", displayName: displayName)
         return Windows1252.utf8(raw)
     }
 }

@@ -64,24 +64,7 @@ public struct XLSXWorkbook {
         guard let entry = archive[path] else {
             throw TarifError(.badFile, "the workbook has no part \(path)", at: SourceLocation(file: displayName))
         }
-        guard entry.uncompressedSize <= UInt64(maxPartBytes) else {
-            throw TarifError(.tooLarge, "\(path) is \(entry.uncompressedSize >> 20) MiB once inflated; at most \(maxPartBytes >> 20) MiB is read",
-                at: SourceLocation(file: displayName))
-        }
-        var bytes: [UInt8] = []
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { data in
-                guard bytes.count + data.count <= maxPartBytes else {
-                    throw TarifError(.tooLarge, "\(path) inflates past \(maxPartBytes >> 20) MiB", at: SourceLocation(file: displayName))
-                }
-                bytes.append(contentsOf: data)
-            }
-        } catch let e as TarifError {
-            throw e
-        } catch {
-            throw TarifError(.truncated, "\(path) in the workbook is corrupt or cut short (\(error))", at: SourceLocation(file: displayName))
-        }
-        return bytes
+        return try entry.inflated(from: archive, limit: maxPartBytes, what: "\(path) in the workbook", displayName: displayName)
     }
 
     /// The rows of `sheet`, in order.
@@ -258,5 +241,31 @@ enum XMLScan {
         }
         out += rest
         return out
+    }
+}
+
+extension Entry {
+    /// The entry's bytes, inflated, at most `limit` of them (the size the zip states is checked
+    /// first, the bytes as they come); a corrupt or cut stream is `.truncated`.
+    func inflated(from archive: Archive, limit: Int, what: String, displayName: String) throws -> [UInt8] {
+        let at = SourceLocation(file: displayName)
+        guard uncompressedSize <= UInt64(limit) else {
+            throw TarifError(.tooLarge, "\(what) is \(uncompressedSize >> 20) MiB once inflated; at most \(limit >> 20) MiB is read", at: at)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(uncompressedSize))
+        do {
+            _ = try archive.extract(self, skipCRC32: false) { data in
+                guard bytes.count + data.count <= limit else {
+                    throw TarifError(.tooLarge, "\(what) inflates past \(limit >> 20) MiB", at: at)
+                }
+                bytes.append(contentsOf: data)
+            }
+        } catch let e as TarifError {
+            throw e
+        } catch {
+            throw TarifError(.truncated, "\(what) is corrupt or cut short (\(error))", at: at)
+        }
+        return bytes
     }
 }

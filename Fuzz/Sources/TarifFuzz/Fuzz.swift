@@ -16,6 +16,7 @@ enum FuzzTarget: String, CaseIterable {
     case numbers
     case query
     case japaneseRate = "japanese-rate"
+    case australianRate = "australian-rate"
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TARIF_FUZZ_TARGET"] ?? ""
@@ -56,6 +57,7 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case .numbers: Targets.numbers(bytes)
     case .query: Targets.query(bytes)
     case .japaneseRate: Targets.japaneseRate(bytes)
+    case .australianRate: Targets.australianRate(bytes)
     }
     return 0
 }
@@ -99,6 +101,28 @@ enum Targets {
         yen.currency = .jpy
         _ = try? rate.evaluate(in: yen)
         if let data = try? JSONEncoder().encode(rate) { _ = try? JSONDecoder().decode(DutyExpression.self, from: data) }
+    }
+
+    /// A Schedule 3 cell and an FTA row of Australia's Working Tariff: cleaned, split into
+    /// phases and classes, each part parsed and evaluated with the largest consignment.
+    static func australianRate(_ bytes: UnsafeRawBufferPointer) {
+        let t = text(bytes)
+        let parser = AustralianRateParser()
+        _ = AustralianRateParser.clean(t)
+        _ = try? AustralianRateParser.leadingDate(Substring(t))
+        var texts = [t]
+        if let phases = try? parser.phases(t) {
+            for p in phases { texts.append(p.general); texts += p.special.map(\.text) }
+        }
+        var aud = context
+        aud.currency = .aud
+        aud.facts = [.alcoholStrength: 100]
+        for text in texts {
+            guard let rate = (try? parser.parse(text)) ?? nil else { continue }
+            _ = rate.summary
+            _ = try? rate.evaluate(in: aud)
+            if let data = try? JSONEncoder().encode(rate) { _ = try? JSONDecoder().decode(DutyExpression.self, from: data) }
+        }
     }
 
     static func originRule(_ bytes: UnsafeRawBufferPointer) {
