@@ -61,7 +61,7 @@ public enum UnitVocabulary {
     /// `kg/lactic matter`, `% vol / hl`, `1,000 items`, `pf.liter`, `line/ gross`.
     public static func parseSpec(_ text: String) -> Spec? {
         var working = text.lowercased()
-        for (from, to) in [("\u{00A0}", " "), (", ", " "), ("/", " / "), ("m²", "m2"), ("m³", "m3"), ("pf.", "pf "), ("%", " % ")] {
+        for (from, to) in [("\u{00A0}", " "), ("p/st", "items"), (", ", " "), ("/", " / "), ("m²", "m2"), ("m³", "m3"), ("pf.", "pf "), ("%", " % ")] {
             working = working.replacingAll(from, with: to)
         }
         var words = working.split(whereSeparator: { $0 == " " || $0 == "/" }).map(String.init)

@@ -49,11 +49,33 @@ public protocol StagingReader: Sendable {
     func read(
         _ source: ByteSource, config: StagingSource, country: (String) -> Country?, emit: (StagedSchedule, StagedRate) throws -> Void
     ) throws
+    /// Reads the file, handing each cell that is not one rate to `unparsed` rather than refusing the file.
+    func read(
+        _ source: ByteSource, config: StagingSource, country: (String) -> Country?, emit: (StagedSchedule, StagedRate) throws -> Void,
+        unparsed: (UnparsedRate) throws -> Void
+    ) throws
+    /// The SHA-256 that identifies the publication: of the file, or of it and the files it reads beside it.
+    static func contentHash(of path: String, displayName: String) throws -> String
+}
+
+extension StagingReader {
+    public static func contentHash(of path: String, displayName: String) throws -> String {
+        try ByteSource.contentHash(of: path, displayName: displayName)
+    }
+
+    /// Reads the file, handing each cell that is not one rate to `unparsed` rather than
+    /// refusing the file (a reader that has no such cells reads as ``read(_:config:country:emit:)``).
+    public func read(
+        _ source: ByteSource, config: StagingSource, country: (String) -> Country?, emit: (StagedSchedule, StagedRate) throws -> Void,
+        unparsed: (UnparsedRate) throws -> Void
+    ) throws {
+        try read(source, config: config, country: country, emit: emit)
+    }
 }
 
 /// Every staging reader, by format name.
 public enum StagingFormats {
-    public static let all: [any StagingReader.Type] = [StagingCSVReader.self, ITAFTAReader.self, INSWCommodityReader.self]
+    public static let all: [any StagingReader.Type] = [StagingCSVReader.self, ITAFTAReader.self, INSWCommodityReader.self, UKPreferentialRatesReader.self]
 
     public static func reader(for format: String) -> (any StagingReader)? {
         all.first { $0.format == format }.map { $0.init() }

@@ -73,7 +73,7 @@ public struct DataBuilder: Sendable {
             let known = StagingFormats.all.map { $0.format } + PublicationFormats.all.map { $0.format }
             throw TarifError(.unknownFormat, "'\(format)' is not a format Tarif reads; it reads \(known.joined(separator: ", "))")
         }
-        let hash = try ByteSource.contentHash(of: path, displayName: displayName)
+        let hash = try type(of: reader).contentHash(of: path, displayName: displayName)
         if try database.isLoaded(format: format, contentHash: hash) {
             return LoadReport(fileName: displayName, format: format, alreadyLoaded: true)
         }
@@ -90,8 +90,9 @@ public struct DataBuilder: Sendable {
         defer { source.close() }
         var count = 0
         let load = PublicationLoad(fileName: displayName, format: format, contentHash: hash, schedules: [:], allowShrink: allowShrink)
-        let report = try database.load(load) { sink in
-            try reader.read(source, config: config, country: lookup.find) { schedule, rate in
+        var skipped: [UnparsedRate] = []
+        var report = try database.load(load) { sink in
+            try reader.read(source, config: config, country: lookup.find, emit: { schedule, rate in
                 guard (try? registry.agreementIndex(named: schedule.agreement)) != nil else {
                     throw TarifError(.notFound, "the file names agreement \(schedule.agreement), which is not in the registry", at: SourceLocation(file: displayName))
                 }
@@ -100,8 +101,9 @@ public struct DataBuilder: Sendable {
                     progress.report(phase: displayName, fraction: Double(source.offsetOnDisk) / Double(max(1, source.sizeOnDisk)))
                 }
                 try sink.addStagedRate(rate, schedule: schedule)
-            }
+            }, unparsed: { skipped.append($0) })
         }
+        report.stagedUnparsed = skipped
         progress.finish(phase: displayName)
         return report
     }

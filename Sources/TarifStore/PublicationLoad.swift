@@ -50,6 +50,8 @@ public struct LoadReport: Sendable, Codable, Hashable {
     public var schedules: [ScheduleCounts] = []
     /// Stages of preferential schedules written (one per line and staging year).
     public var stagedRates = 0
+    /// Cells of a staged schedule that could not be read (not written; the rest is).
+    public var stagedUnparsed: [UnparsedRate] = []
 
     public init(fileName: String, format: String, alreadyLoaded: Bool = false) {
         self.fileName = fileName

@@ -361,7 +361,10 @@ struct LoadSummary {
             if r.alreadyLoaded {
                 rows.append([r.fileName, "", "already loaded (same content)", "", "", "", ""])
             } else if r.stagedRates > 0 {
-                rows.append([r.fileName, "", "staged preferential schedule", String(r.stagedRates) + " stages", "", "", ""])
+                rows.append([
+                    r.fileName, "", "staged preferential schedule", String(r.stagedRates) + " stages", "", "",
+                    r.stagedUnparsed.isEmpty ? "" : String(r.stagedUnparsed.count),
+                ])
             } else if r.schedules.isEmpty {
                 rows.append([r.fileName, "", "reference data", String(r.referenceRows), "", "", ""])
             }
@@ -374,7 +377,20 @@ struct LoadSummary {
             }
         }
         var lines = footer
-        for r in reports { for s in r.schedules { for u in s.unparsed { lines.append("unparsed: \(u.location): \(u.text) — \(u.reason)") } } }
+        // The first few of each schedule; the whole list is `tarif data unparsed IMPORTER` (and the JSON output).
+        let shown = 10
+        for r in reports {
+            for u in r.stagedUnparsed.prefix(shown) { lines.append("unparsed: \(u.location): \(u.text) — \(u.reason)") }
+            if r.stagedUnparsed.count > shown {
+                lines.append("unparsed: … \(r.stagedUnparsed.count - shown) more in \(r.fileName) (the JSON output lists them all)")
+            }
+            for s in r.schedules {
+                for u in s.unparsed.prefix(shown) { lines.append("unparsed: \(u.location): \(u.text) — \(u.reason)") }
+                if s.unparsed.count > shown {
+                    lines.append("unparsed: … \(s.unparsed.count - shown) more in \(s.series) from \(s.validFrom): tarif data unparsed \(s.series.prefix(3)) --on \(s.validFrom)")
+                }
+            }
+        }
         try Output(format: format).emit(
             header: ["file", "series", "schedule", "lines/rows", "rates", "notes", "unparsed"], rows: rows, json: reports, footer: lines)
     }

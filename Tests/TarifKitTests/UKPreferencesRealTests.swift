@@ -1,0 +1,45 @@
+import Foundation
+import TarifCore
+import TarifTesting
+import Testing
+
+@testable import TarifKit
+
+/// The UK's preferential rates of 2022 (DIT working workbooks) as loaded by `tarif data build`.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct UKPreferencesRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+
+    @Test func everyPartnerIsAStagedScheduleOfItsScheme() throws {
+        let staged = try tarif().store.stagedSchedules().filter { $0.schedule.importer == .unitedKingdom }
+        // 44 partner names in the rates workbook, one schedule each.
+        #expect(staged.count == 44)
+        #expect(staged.allSatisfy { $0.schedule.agreement.hasPrefix("GBR-") })
+        // 23,887 rows less the 11 cells listed unparsed, less duplicates; staged lines add their years.
+        #expect(staged.map(\.stages).reduce(0, +) == 28_693)
+        let japan = try #require(staged.first { $0.schedule.partner == (try? CountryCode("JPN")) })
+        #expect(japan.schedule.agreement == "GBR-japan")
+    }
+
+    /// Live ornamental fish from Japan in June 2022: 4.7% under the UK–Japan CEPA against 6% MFN.
+    @Test func japaneseFishIn2022() throws {
+        let r = try tarif().duty(
+            importer: .unitedKingdom, origin: try CountryCode("JPN"), code: try TariffCode("0301.19.00"), on: try Day(iso: "2022-06-01"),
+            customsValue: 1_000)
+        #expect(r.treatments.first { $0.kind == .mfn }?.duty == Money(60, .gbp))
+        #expect(r.appliedTreatment?.agreement == "GBR-japan")
+        #expect(r.appliedTreatment?.duty == Money(47, .gbp))
+    }
+
+    /// Singapore's staging: live cattle 0102.29.10, 5.1% + £38/100 kg in 2022, 1.7% + £12/100 kg from 2024.
+    @Test func singaporesStagingByYear() throws {
+        func duty(_ day: String) throws -> Money? {
+            try tarif().duty(
+                importer: .unitedKingdom, origin: try CountryCode("SGP"), code: try TariffCode("0102.29.10"), on: try Day(iso: day),
+                customsValue: 1_000, quantities: [try Quantity(parsing: "100kg")]
+            ).appliedTreatment?.duty
+        }
+        #expect(try duty("2022-06-01") == Money(89, .gbp))  // 51 + 38
+        #expect(try duty("2024-06-01") == Money(29, .gbp))  // 17 + 12
+    }
+}
