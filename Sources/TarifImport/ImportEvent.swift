@@ -12,6 +12,7 @@ public enum ImportEvent: Sendable {
     case note(schedule: String, LineNote)
     case unparsed(schedule: String, UnparsedRate)
     case preferenceScheme(PreferenceScheme)
+    case rtaRecord(RTARecord)
 }
 
 /// A reader of one publication format.
@@ -40,7 +41,7 @@ public enum PublicationFormats {
     public static let all: [any PublicationReader.Type] = [
         HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
         UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self, JapanTariffReader.self,
-        WITSTariffReader.self, WITSBoundReader.self, AustralianTariffReader.self,
+        WITSTariffReader.self, WITSBoundReader.self, AustralianTariffReader.self, WTORTAReader.self,
     ]
 
     /// The reader for `format`.

@@ -3,45 +3,10 @@ public import TarifCore
 /// The WTO Regional Trade Agreements database's "All RTAs" export (RTA-IS, `AllRTAs` and
 /// `RTA Changes` sheets of the xlsx the site delivers): one record per agreement as notified.
 public struct WTORTAExport: Sendable {
-    /// One agreement as the WTO records it.
-    public struct Record: Sendable, Hashable, Codable {
-        public var id: Int
-        public var name: String
-        public var coverage: String
-        public var type: String
-        public var notification: String
-        public var status: String
-        public var signedGoods: Day?
-        public var inForceGoods: Day?
-        public var inForceServices: Day?
-        public var inactive: Day?
-        public var composition: String
-        public var currentSignatories: [String]
-        public var originalSignatories: [String]
-        /// Each party's own entry (and exit) as the export states it: `Vanuatu(11-Oct-2022 - )`.
-        public var partyDates: [PartyDates]
-        public var remarks: String
-        /// The row in the sheet, for messages.
-        public var row: Int
-    }
-
-    public struct PartyDates: Sendable, Hashable, Codable {
-        public var party: String
-        /// `nil` where the export writes `01-Jan-9999` (not yet in force for the party).
-        public var entry: Day?
-        public var exit: Day?
-        public var pending: Bool
-    }
-
-    /// One change the `RTA Changes` sheet records (accessions, withdrawals).
-    public struct Change: Sendable, Hashable, Codable {
-        public var id: Int
-        public var name: String
-        public var cells: [String]
-    }
+    public typealias Record = RTARecord
+    public typealias PartyDates = RTAPartyDates
 
     public var records: [Record]
-    public var changes: [Change]
 
     /// The most agreements read (the export of January 2026 has 655).
     public static let maxRecords = 10_000
@@ -90,17 +55,25 @@ public struct WTORTAExport: Sendable {
                     partyDates: try Self.partyDates(cell("Specific Entry/Exit dates"), at: at("Specific Entry/Exit dates")),
                     remarks: cell("Remarks"), row: row.number))
         }
-        self.records = records
-        var changes: [Change] = []
+        // The changes sheet: its rows by RTA ID, attached to their agreement.
         if workbook.sheetNames.contains("RTA Changes") {
             let changeRows = try workbook.rows(of: "RTA Changes")
-            let letters = changeRows.first.map { $0.cells.keys.sorted { ($0.count, $0) < ($1.count, $1) } } ?? []
+            var letter: [String: String] = [:]
+            for (l, name) in changeRows.first?.cells ?? [:] { letter[name.trimming(" ")] = l }
+            func cell(_ row: XLSXWorkbook.Row, _ name: String) -> String { letter[name].flatMap { row.cells[$0] }?.trimming(" \n") ?? "" }
+            var byID: [Int: Int] = [:]
+            for (i, r) in records.enumerated() { byID[r.id] = i }
             for row in changeRows.dropFirst() {
-                guard let id = Int(row.cells["A"] ?? "") else { continue }
-                changes.append(Change(id: id, name: row.cells["B"] ?? "", cells: letters.map { row.cells[$0] ?? "" }))
+                guard let id = Int(cell(row, "RTA ID")), let i = byID[id] else { continue }
+                records[i].changes.append(
+                    RTAChange(
+                        parties: cell(row, "Parties concerned"), affects: cell(row, "Changes affect"),
+                        notified: XLSXWorkbook.day(serial: cell(row, "Date of notification of changes")),
+                        signed: XLSXWorkbook.day(serial: cell(row, "Date of signature of changes")),
+                        inForce: XLSXWorkbook.day(serial: cell(row, "Date of entry into force of changes")), remarks: cell(row, "Remarks")))
             }
         }
-        self.changes = changes
+        self.records = records
     }
 
     static func list(_ text: String) -> [String] {
@@ -142,5 +115,22 @@ public struct WTORTAExport: Sendable {
             out.append(PartyDates(party: party, entry: entry, exit: exit, pending: pending))
         }
         return out
+    }
+}
+
+/// The RTA export as a publication `tarif data build` loads: each agreement a record the
+/// registry takes beside its curated agreements.
+public struct WTORTAReader: PublicationReader {
+    public static let format = "wto-rta-xlsx"
+    public static let scheduleRoles: [String] = []
+    public init() {}
+
+    public func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws {
+        let export = try WTORTAExport(path: source.path, displayName: source.displayName)
+        guard !export.records.isEmpty else {
+            throw TarifError(.badFile, "the export lists no agreement", at: SourceLocation(file: source.displayName, field: "AllRTAs"))
+        }
+        for record in export.records { try emit(.rtaRecord(record)) }
+        _ = try source.finishHash()
     }
 }

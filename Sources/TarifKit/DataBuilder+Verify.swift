@@ -43,9 +43,15 @@ extension DataBuilder {
                 out.append(entry)
                 continue
             }
-            let readerType = try? PublicationFormats.reader(for: publication.format)
-            let hash = try readerType.map { try type(of: $0).contentHash(of: path, displayName: publication.path) }
-                ?? ByteSource.contentHash(of: path, displayName: publication.path)
+            // Each format's own hash: a publication read with files beside it hashes them too.
+            let hash: String
+            if let reader = try? PublicationFormats.reader(for: publication.format) {
+                hash = try type(of: reader).contentHash(of: path, displayName: publication.path)
+            } else if let staging = StagingFormats.reader(for: publication.format) {
+                hash = try type(of: staging).contentHash(of: path, displayName: publication.path)
+            } else {
+                hash = try ByteSource.contentHash(of: path, displayName: publication.path)
+            }
             if try !database.isLoaded(format: publication.format, contentHash: hash) {
                 entry.status = .notInForce
                 entry.detail = "the store does not hold this file's content (sha256 \(hash.prefix(12))…) in force"

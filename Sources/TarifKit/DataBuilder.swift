@@ -146,6 +146,7 @@ public struct DataBuilder: Sendable {
                 case .note(let role, let n): try sink.addNote(n, role: role)
                 case .unparsed(let role, let u): try sink.addUnparsed(u, role: role)
                 case .preferenceScheme(let s): try sink.addPreferenceScheme(s)
+                case .rtaRecord(let r): try sink.addRTARecord(r)
                 }
             }
         }

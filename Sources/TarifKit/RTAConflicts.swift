@@ -30,7 +30,8 @@ public struct RTAComparison: Sendable {
         var conflicts: [RegistryConflict] = []
         var unmatched: Set<String> = []
         var missing: [String] = []
-        for agreement in registry.agreements {
+        // The curated agreements and the UK schemes; those the export itself brought in are its own.
+        for agreement in registry.agreements where agreement.origin != RegistryLoader.rtaOrigin {
             guard let id = agreement.wtoRTAID else { continue }
             guard let record = byID[id] else {
                 missing.append(agreement.id)

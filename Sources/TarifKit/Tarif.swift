@@ -189,7 +189,7 @@ public struct Tarif: Sendable {
         guard !countries.isEmpty else {
             throw TarifError(.notFound, "the database has no countries; load countries/country-codes.csv with `tarif data build`")
         }
-        return try Registry(RegistryLoader.input(countries: countries, schemes: try store.preferenceSchemes()))
+        return try Registry(RegistryLoader.input(countries: countries, schemes: try store.preferenceSchemes(), rtas: try store.rtaRecords()))
     }
 
     func requireLine(_ code: TariffCode, in s: StoredSchedule) throws -> TariffLine {

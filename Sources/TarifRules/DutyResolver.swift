@@ -162,8 +162,11 @@ public struct DutyResolver: Sendable {
         if let origin {
             for (ai, direction) in registry.sharedAgreements(importer, origin, on: day) where direction != .secondGrantsFirst {
                 let id = registry.agreements[ai].id
-                // Sector concessions bound for all Members (pharmaceuticals, dyes, civil aircraft) are MFN, not preferences.
-                guard !covered.contains(id), !registry.agreements[ai].basis.contains(.mfnConcession) else { continue }
+                // Sector concessions bound for all Members (pharmaceuticals, dyes, civil aircraft) are MFN, not preferences;
+                // an agreement on services alone (ATISA) gives no tariff on goods.
+                guard !covered.contains(id), !registry.agreements[ai].basis.contains(.mfnConcession),
+                    registry.agreements[ai].coverage.contains(.goods)
+                else { continue }
                 // Program codes the importer uses on the day (a code of one publication's years only does not count).
                 let programs = registry.programs(of: importer, forAgreement: id).filter { $0.applied?.contains(day) ?? true }
                 let w = words(ai)

@@ -240,6 +240,13 @@ public struct LoadSink {
         report.referenceRows += 1
     }
 
+    public mutating func addRTARecord(_ r: RTARecord) throws {
+        try db.execute(sql: "DELETE FROM rta_record WHERE id = ?", arguments: [r.id])
+        try db.cachedStatement(sql: "INSERT INTO rta_record (id, name, document) VALUES (?, ?, ?)")
+            .execute(arguments: [r.id, r.name, String(decoding: try encoder.encode(r), as: UTF8.self)])
+        report.referenceRows += 1
+    }
+
     public mutating func addLine(_ line: TariffLine, role: String) throws {
         var line = line
         if line.descriptionEnglish.isEmpty, let english = try englishFromHS(line.code) {

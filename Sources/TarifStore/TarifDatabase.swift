@@ -205,6 +205,10 @@ public struct TarifDatabase: Sendable {
             // when no later version is loaded.
             try db.execute(sql: "ALTER TABLE schedule ADD COLUMN valid_until TEXT")
         }
+        migrator.registerMigration("v6: the WTO's RTA records") { db in
+            // Each agreement of the WTO RTA database's export, as a JSON document the registry reads.
+            try db.execute(sql: "CREATE TABLE rta_record (id INTEGER PRIMARY KEY, name TEXT NOT NULL, document TEXT NOT NULL)")
+        }
         return migrator
     }
 }

@@ -197,6 +197,11 @@ extension TariffStore {
         }
     }
 
+    /// The WTO RTA database's records, by RTA ID (none before the export is loaded).
+    public func rtaRecords() throws -> [RTARecord] {
+        try fetch("SELECT document FROM rta_record ORDER BY id", []).map { try StoreDecoding.json(RTARecord.self, try $0.text("document")) }
+    }
+
     /// What identifies the loaded data: the format and content hash of every source file in
     /// force, in load order. Two databases built from the same files give the same list; a
     /// load that changes what is in force changes it (HTTP ETags are made from it).

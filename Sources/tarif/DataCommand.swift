@@ -339,13 +339,24 @@ extension DataCommand {
                     let key = party.lowercased()
                     return (r.currentSignatories + r.originalSignatories).contains { $0.lowercased() == key }
                 }
-                let curated = Dictionary(try tarif.registry().agreements.compactMap { a in a.wtoRTAID.map { ($0, a.id) } }, uniquingKeysWith: { a, _ in a })
+                let registry = try tarif.registry()
+                var inRegistry: [Int: String] = [:]
+                var curated: Set<Int> = []
+                for a in registry.agreements {
+                    guard let id = a.wtoRTAID, inRegistry[id] == nil else { continue }
+                    inRegistry[id] = a.id
+                    if a.origin != RegistryLoader.rtaOrigin { curated.insert(id) }
+                }
+                let entered = records.filter { inRegistry[$0.id] != nil && !curated.contains($0.id) }.count
                 try Output(format: options.format).emit(
-                    header: ["RTA ID", "name", "type", "status", "goods in force", "parties", "curated"],
+                    header: ["RTA ID", "name", "type", "status", "goods in force", "parties", "in the registry as"],
                     rows: records.map {
-                        [String($0.id), $0.name, $0.type, $0.status, $0.inForceGoods?.description ?? "—", String($0.currentSignatories.count), curated[$0.id] ?? "—"]
+                        [String($0.id), $0.name, $0.type, $0.status, $0.inForceGoods?.description ?? "—", String($0.currentSignatories.count), inRegistry[$0.id] ?? "not entered"]
                     },
-                    json: records, footer: ["\(records.count) agreements of the WTO export; \(records.filter { curated[$0.id] != nil }.count) curated in Tarif's registry"])
+                    json: records,
+                    footer: [
+                        "\(records.count) agreements of the WTO export: \(records.filter { curated.contains($0.id) }.count) curated, \(entered) entered as WTO-<RTA ID>, the rest not entered (fewer than two parties Tarif resolves, or the same parties as a UK scheme)"
+                    ])
             }
         }
     }

@@ -18,7 +18,7 @@ struct RTAExportRealTests {
         let pacer = try #require(export.records.first { $0.id == 683 })
         #expect(pacer.inForceGoods == Day(year: 2020, month: 12, day: 13))
         #expect(pacer.partyDates.first { $0.party == "Nauru" }?.pending == true)
-        #expect(!export.changes.isEmpty)
+        #expect(export.records.contains { !$0.changes.isEmpty })
     }
 
     /// Every disagreement is listed; the example first: Indonesia in ASEAN–Japan.
@@ -38,5 +38,24 @@ struct RTAExportRealTests {
         #expect(conflict("ANZCERTA", "signature")?.export == "1982-12-14")
         // Every curated RTA ID is in the export.
         #expect(comparison.missingIDs.isEmpty)
+    }
+
+    /// The export's agreements in the registry: an EU agreement with the EU's members on their own
+    /// dates, ATISA between Indonesia and Viet Nam (services: not a treatment of rice).
+    @Test func theExportsAgreementsEnterTheRegistry() throws {
+        let registry = try tarif().registry()
+        let wto = registry.agreements.filter { $0.origin == RegistryLoader.rtaOrigin }
+        #expect(wto.count == 308)
+        // None repeats a curated agreement's RTA ID.
+        let curated = Set(registry.agreements.filter { $0.origin != RegistryLoader.rtaOrigin }.compactMap(\.wtoRTAID))
+        #expect(wto.allSatisfy { !curated.contains($0.wtoRTAID ?? -1) })
+        let jordan = try #require(registry.agreements.first { $0.id == "WTO-68" })
+        #expect(jordan.parties.contains { $0.party == .bloc("EU") })
+        let day = try Day(iso: "2024-01-01")
+        let shared = registry.common(.indonesia, try CountryCode("VNM"), on: day).map(\.agreement)
+        #expect(shared.contains("WTO-1171"))
+        let rice = try tarif().duty(
+            importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("1006.30.99"), on: day, customsValue: 1_000_000)
+        #expect(!rice.treatments.contains { $0.agreement == "WTO-1171" })
     }
 }
