@@ -43,7 +43,7 @@ extension ResolutionIndex {
         var out: [MarketRanking] = []
         for importer in importerCodes where importer != origin {
             guard let currency = currency(of: importer, on: day) else { continue }
-            let codes = rateLines(of: importer, on: day).filter { product.contains($0) || $0.contains(product) }
+            let codes = rateLines(of: importer, on: day, related: product)
             guard !codes.isEmpty else { continue }
             let context = DutyContext(currency: currency, day: day)
             var rates: [ExactDecimal] = []

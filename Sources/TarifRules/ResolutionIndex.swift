@@ -60,6 +60,8 @@ public struct ResolutionIndex: Sendable {
         var currency: Currency
         var entries: [TariffCode: Entry]
         var lines: [TariffCode]
+        /// The codes with an MFN (or column 2) rate, in code order: a code's lines below it follow it.
+        var rated: [TariffCode] = []
     }
 
     struct ImporterIndex: Sendable {
@@ -168,7 +170,7 @@ public struct ResolutionIndex: Sendable {
                 built.append(
                     Version(
                         validFrom: Int32(v.validFrom.ordinal), validUntil: v.validUntil.map { Int32($0.ordinal) } ?? .max, currency: v.currency,
-                        entries: entries, lines: v.lines.map(\.code)))
+                        entries: entries, lines: v.lines.map(\.code), rated: entries.filter { $0.value.mfn >= 0 }.map(\.key).sorted()))
             }
 
             var timelines: [CountryCode: [(start: Int32, mask: UInt64)]] = [:]
@@ -230,7 +232,33 @@ public struct ResolutionIndex: Sendable {
     /// The codes that carry an MFN rate in the version of `importer`'s schedule in force on `day` (the rate lines).
     public func rateLines(of importer: CountryCode, on day: Day) -> [TariffCode] {
         guard let imp = importers[importer], let v = Self.version(imp.versions, Int32(day.ordinal)) else { return [] }
-        return imp.versions[v].entries.filter { $0.value.mfn >= 0 }.map(\.key).sorted()
+        return imp.versions[v].rated
+    }
+
+    /// The lines with a rate that `product` covers or that cover it (`0901` → `0901.21.00`…;
+    /// `0901.21.000` → `0901.21`), in code order: a binary search, not a scan of the schedule.
+    public func rateLines(of importer: CountryCode, on day: Day, related product: TariffCode) -> [TariffCode] {
+        guard let imp = importers[importer], let v = Self.version(imp.versions, Int32(day.ordinal)) else { return [] }
+        let version = imp.versions[v]
+        var out: [TariffCode] = []
+        var above = product.parent
+        while let p = above {
+            if let e = version.entries[p], e.mfn >= 0 { out.append(p) }
+            above = p.parent
+        }
+        out.reverse()
+        let rated = version.rated
+        var lo = 0
+        var hi = rated.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if rated[mid] < product { lo = mid + 1 } else { hi = mid }
+        }
+        while lo < rated.count, product.contains(rated[lo]) {
+            out.append(rated[lo])
+            lo += 1
+        }
+        return out
     }
 
     @inline(__always)
