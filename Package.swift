@@ -8,6 +8,11 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The parsers, readers and hashing optimised in debug builds too: the tests load every
+/// real publication (600 MB of US HTS revisions among them), which unoptimised code reads
+/// ten times slower. Debugging these two targets step by step: remove it locally.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Tarif",
     products: [
@@ -39,12 +44,12 @@ let package = Package(
         // zlib from the system (Debian: zlib1g-dev), for gzip-compressed publications.
         .systemLibrary(name: "TarifZlib", providers: [.apt(["zlib1g-dev"])]),
         // Values only, no I/O: codes, dates, exact decimals, units, duty expressions.
-        .target(name: "TarifCore", swiftSettings: strictSettings),
+        .target(name: "TarifCore", swiftSettings: strictSettings + optimizedInDebug),
         // Readers for official publications (HS, country codes, BTKI, UK Global Tariff, US HTS,
         // Japan's schedule, WITS/TRAINS downloads, which are zip archives: ZIPFoundation).
         .target(
             name: "TarifImport", dependencies: ["TarifCore", "TarifZlib", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-            swiftSettings: strictSettings),
+            swiftSettings: strictSettings + optimizedInDebug),
         // The embedded SQLite store.
         .target(
             name: "TarifStore",

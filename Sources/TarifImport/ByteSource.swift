@@ -98,6 +98,24 @@ public final class ByteSource {
         }
     }
 
+    /// The SHA-256 of a file's bytes as stored (compressed ones not inflated): the cheap
+    /// identity of a file already known, where the content hash would inflate it all.
+    public static func storedHash(of path: String, displayName: String? = nil) throws -> String {
+        guard let f = fopen(path, "rb") else {
+            throw TarifError(.io, "cannot open for reading", at: SourceLocation(file: displayName ?? path))
+        }
+        defer { fclose(f) }
+        var hasher = SHA256()
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+            if n == 0 { break }
+            hasher.update(chunk[0..<n])
+        }
+        guard ferror(f) == 0 else { throw TarifError(.io, "read error", at: SourceLocation(file: displayName ?? path)) }
+        return hasher.finalizeHex()
+    }
+
     /// The SHA-256 of a file's (uncompressed) content, read in chunks.
     public static func contentHash(of path: String, displayName: String? = nil) throws -> String {
         let source = try ByteSource(path: path, displayName: displayName)

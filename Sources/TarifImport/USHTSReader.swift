@@ -14,9 +14,44 @@ public struct USHTSReader: PublicationReader {
     public init() {}
 
     public func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws {
-        let json = JSONArrayReader(source: source)
+        try read(source, memo: Memo(), emit: emit)
+    }
+
+    /// What the rate texts read as, kept from one revision of the schedule to the next (most
+    /// texts recur in every revision): reading 44 revisions costs little more than one.
+    public final class Memo {
         let parser = DutyExpressionParser(dialect: .usHTS)
         let special = SpecialRateParser()
+        private var rates: [String: Result<DutyExpression?, TarifError>] = [:]
+        private var grants: [String: Result<[SpecialRateParser.Grant], TarifError>] = [:]
+        /// Texts kept at most; past it, texts are read each time (bounded memory on hostile input).
+        static let capacity = 200_000
+
+        public init() {}
+
+        func rate(_ text: String) throws -> DutyExpression? {
+            if let known = rates[text] { return try known.get() }
+            let result = Result { () throws(TarifError) in try parse(text) }
+            if rates.count < Self.capacity { rates[text] = result }
+            return try result.get()
+        }
+
+        private func parse(_ text: String) throws(TarifError) -> DutyExpression? {
+            do { return try parser.parse(text) } catch let e as TarifError { throw e } catch { throw TarifError(.badFile, "\(error)") }
+        }
+
+        func special(_ text: String) throws -> [SpecialRateParser.Grant] {
+            if let known = grants[text] { return try known.get() }
+            let result = Result { () throws(TarifError) in
+                do { return try special.parse(text) } catch let e as TarifError { throw e } catch { throw TarifError(.badFile, "\(error)") }
+            }
+            if grants.count < Self.capacity { grants[text] = result }
+            return try result.get()
+        }
+    }
+
+    public func read(_ source: ByteSource, memo: Memo, emit: (ImportEvent) throws -> Void) throws {
+        let json = JSONArrayReader(source: source)
         var path = PathStack()
         while let row = try json.next() {
             let line = json.elementLine
@@ -35,11 +70,18 @@ public struct USHTSReader: PublicationReader {
             let units = (row["units"]?.array ?? []).map(\.text).filter { !$0.isEmpty }
             try emit(.line(schedule: "mfn", TariffLine(code: code, indent: indent, descriptionEnglish: description, units: units, path: parents)))
             func place(_ field: String) -> SourceLocation { SourceLocation(file: source.displayName, line: line, field: field) }
-            try emitRate(row["general"]?.text ?? "", code: code, kind: .mfn, schedule: "mfn", parser: parser, at: place("general"), emit: emit)
-            try emitRate(row["other"]?.text ?? "", code: code, kind: .nonMFN, schedule: "mfn", parser: parser, at: place("other"), emit: emit)
+            for (field, kind) in [("general", RateKind.mfn), ("other", .nonMFN)] {
+                let text = row[field]?.text ?? ""
+                do {
+                    guard let expression = try memo.rate(text) else { continue }
+                    try emit(.rate(schedule: "mfn", LineRate(code: code, kind: kind, text: text, expression: expression)))
+                } catch let error as TarifError {
+                    try emit(.unparsed(schedule: "mfn", UnparsedRate(location: place(field), code: code, kind: kind, text: text, reason: error.message)))
+                }
+            }
             let specialText = row["special"]?.text ?? ""
             do {
-                for grant in try special.parse(specialText) {
+                for grant in try memo.special(specialText) {
                     for program in grant.programs.isEmpty ? [nil] : grant.programs.map(Optional.some) {
                         try emit(
                             .rate(schedule: "mfn", LineRate(code: code, kind: .preferential, program: program, text: grant.text, expression: grant.expression)))

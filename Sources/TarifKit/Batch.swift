@@ -59,6 +59,39 @@ public struct BatchRunner: Sendable {
         var count: Int
     }
 
+    /// The days a batch asks about, for an index of only the schedule versions in force on
+    /// them; nil when there are more than ``maxDays`` (index every version) or a date is not
+    /// one (the row gets its error when it is resolved).
+    public static func days(path: String) throws -> Set<Day>? {
+        let source = try ByteSource(path: path, hashing: false)
+        defer { source.close() }
+        var reader = BlockReader(source: source, blockSize: 1 << 20)
+        let columns = try reader.columns()
+        var days: Set<Day> = []
+        var parser = CSVRecordParser(file: source.displayName)
+        while let block = try reader.next() {
+            let whole: Bool = block.bytes.withUnsafeBufferPointer { input in
+                var position = 0
+                var line = block.line
+                while position < input.count {
+                    guard let end = try? parser.parse(input, from: position, line: line, atEnd: true) else { return false }
+                    position = end
+                    line = parser.nextLine
+                    if parser.isBlank { continue }
+                    guard parser.count == columns.count, let day = try? Day(iso: parser.string(columns.date).trimmingCharacters(in: .whitespaces))
+                    else { return false }
+                    days.insert(day)
+                    if days.count > maxDays { return false }
+                }
+                return true
+            }
+            if !whole { return nil }
+        }
+        return days
+    }
+
+    public static let maxDays = 64
+
     /// A block of whole records and the line it starts on.
     struct Block: Sendable {
         var bytes: [UInt8]

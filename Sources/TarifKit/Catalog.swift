@@ -53,6 +53,20 @@ public struct Catalog: Sendable, Codable {
         public var schedules: [String: ScheduleEntry]?
         /// For a staged preferential schedule: the facts the file does not state.
         public var staging: StagingEntry?
+        /// For a schedule's history (the path is its calendar): the series every revision is a version of.
+        public var history: HistoryEntry?
+    }
+
+    /// A series loaded from its revisions: the facts common to all of them. Each version's
+    /// title is `titlePrefix` and the revision's name; its first day is the calendar's.
+    public struct HistoryEntry: Sendable, Codable, Hashable {
+        public var series: String
+        public var importer: CountryCode
+        public var titlePrefix: String
+        public var nomenclature: String
+        public var currency: Currency
+        public var legalSource: String
+        public var minimumLines: Int?
     }
 
     /// The agreement and instrument of a staged preferential schedule.

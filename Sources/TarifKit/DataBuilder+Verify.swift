@@ -45,7 +45,10 @@ extension DataBuilder {
             }
             // Each format's own hash: a publication read with files beside it hashes them too.
             let hash: String
-            if let reader = try? PublicationFormats.reader(for: publication.format) {
+            if publication.history != nil {
+                let reader = HTSHistoryReader(calendarPath: path, displayName: publication.path)
+                hash = try reader.contentHash(of: try reader.plan().revisions)
+            } else if let reader = try? PublicationFormats.reader(for: publication.format) {
                 hash = try type(of: reader).contentHash(of: path, displayName: publication.path)
             } else if let staging = StagingFormats.reader(for: publication.format) {
                 hash = try type(of: staging).contentHash(of: path, displayName: publication.path)

@@ -37,6 +37,9 @@ public struct DataBuilder: Sendable {
     public func build(from directory: URL, catalog: Catalog) throws -> [LoadReport] {
         try catalog.publications.map { publication in
             let path = directory.appendingPathComponent(publication.path).path
+            if let history = publication.history {
+                return try loadHistory(calendar: path, displayName: publication.path, entry: history)
+            }
             if let staging = publication.staging {
                 let (month, day) = try Self.yearStart(staging.yearStart)
                 return try loadStaging(
@@ -150,6 +153,49 @@ public struct DataBuilder: Sendable {
                 }
             }
         }
+        progress.finish(phase: displayName)
+        return report
+    }
+
+    /// Loads a schedule's history (``HTSHistoryReader``) in one transaction: every revision
+    /// the calendar dates, as versions sharing their unchanged lines. The same calendar and
+    /// files loaded before are not read again.
+    /// - Throws: ``TarifError`` for a bad calendar, a missing or bad revision file, or a
+    ///   revision cut short (nothing is written).
+    public func loadHistory(calendar path: String, displayName: String, entry: Catalog.HistoryEntry) throws -> LoadReport {
+        let reader = HTSHistoryReader(calendarPath: path, displayName: displayName)
+        let (revisions, excluded) = try reader.plan()
+        let hash = try reader.contentHash(of: revisions)
+        var skipped = LoadReport(fileName: displayName, format: HTSHistoryReader.format, alreadyLoaded: true)
+        skipped.excluded = excluded.map { "\(reader.display($0.fileName)): \($0.reason)" }
+        if try database.isLoaded(format: HTSHistoryReader.format, contentHash: hash) { return skipped }
+        let memo = USHTSReader.Memo()
+        var history = ScheduleHistory()
+        var files: [HistoryLoad.RevisionFile] = []
+        for (i, revision) in revisions.enumerated() {
+            let phase = "\(displayName): \(revision.fullName) (\(i + 1) of \(revisions.count))"
+            let (states, fileHash) = try reader.states(of: revision, memo: memo) { progress.report(phase: phase, fraction: $0) }
+            do {
+                try history.add(name: revision.fullName, validFrom: revision.effective, states: states)
+            } catch let e as TarifError {
+                throw e.located(SourceLocation(file: displayName, line: revision.line, field: "effective_date"))
+            }
+            let policy = revision.policyEffective.map { " (policy change dated \($0))" } ?? ""
+            files.append(
+                HistoryLoad.RevisionFile(
+                    fileName: reader.display(revision.fileName), format: USHTSReader.format, contentHash: fileHash,
+                    title: "\(entry.titlePrefix) \(revision.fullName.replacingOccurrences(of: "_", with: " "))\(policy)"))
+        }
+        history.finish()
+        let info = ScheduleInfo(
+            series: entry.series, importer: entry.importer, title: entry.titlePrefix, nomenclature: entry.nomenclature, currency: entry.currency,
+            validFrom: revisions.first?.effective ?? Day(year: 2000, month: 1, day: 1)!, legalSource: entry.legalSource, sourceFile: displayName,
+            contentHash: hash)
+        let load = PublicationLoad(fileName: displayName, format: HTSHistoryReader.format, contentHash: hash, schedules: [:], allowShrink: allowShrink)
+        var report = try database.load(load) { sink in
+            try sink.addHistory(HistoryLoad(info: info, files: files, history: history, minimumLines: entry.minimumLines))
+        }
+        report.excluded = skipped.excluded
         progress.finish(phase: displayName)
         return report
     }

@@ -20,7 +20,7 @@ public final class DutyService: Sendable {
     /// Each agreement's preference wording, written once for every resolution.
     private let wording: PreferenceWording
     private let cache: Mutex<LineCache>
-    private let rankingIndex = Mutex<ResolutionIndex?>(nil)
+    private let rankingIndex = Mutex<[(versions: [Int64], index: ResolutionIndex)]>([])
     /// The resolver every question uses, made once: it takes the origin's agreements from a memo.
     private let resolver: DutyResolver
     /// Each importer's MFN schedule versions, as indices into `schedules` in their order (those
@@ -130,16 +130,26 @@ public final class DutyService: Sendable {
         return try resolver.resolve(tariff, origin: origin, day: day, context: context)
     }
 
-    /// The in-memory index over every schedule and origin that ranks markets and origins,
-    /// built on first use (a second or two) and kept.
-    public func index() throws -> ResolutionIndex {
-        try rankingIndex.withLock { built in
-            if let built { return built }
-            let index = try tarif.resolutionIndex(registry: registry)
-            built = index
+    /// The in-memory index over the schedule versions in force on `day` and every origin,
+    /// that ranks markets and origins: built on first use (a second or two) and kept, the
+    /// last few (``keptIndexes``) for as many sets of versions (most days share today's).
+    public func index(on day: Day) throws -> ResolutionIndex {
+        let versions = mfnVersions.values.compactMap { ids in ids.last { schedules[$0].validity.contains(day) }.map { schedules[$0].id } }.sorted()
+        return try rankingIndex.withLock { built in
+            if let i = built.firstIndex(where: { $0.versions == versions }) {
+                let hit = built.remove(at: i)
+                built.append(hit)
+                return hit.index
+            }
+            let index = try tarif.resolutionIndex(registry: registry, days: [day])
+            built.append((versions, index))
+            if built.count > Self.keptIndexes { built.removeFirst() }
             return index
         }
     }
+
+    /// Ranking indexes kept, the most recently used last.
+    public static let keptIndexes = 3
 
     /// Lines kept in memory now.
     public var cachedLines: Int { cache.withLock { $0.newer.count + $0.older.count } }

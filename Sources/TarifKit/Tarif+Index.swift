@@ -5,9 +5,11 @@ public import TarifRules
 extension Tarif {
     /// Builds the in-memory resolution index over every MFN schedule version (or those of
     /// `importers`) and every staged schedule, with eligibility precomputed for `origins`
-    /// (default: every country).
+    /// (default: every country). With `days`, only the versions in force on one of them: a
+    /// schedule loaded with its history has a version per revision (43 of the US HTS), and
+    /// indexing them all costs as much as indexing 43 schedules.
     public func resolutionIndex(
-        importers: [CountryCode]? = nil, origins: [CountryCode]? = nil, registry: Registry? = nil
+        importers: [CountryCode]? = nil, origins: [CountryCode]? = nil, registry: Registry? = nil, days: Set<Day>? = nil
     ) throws -> ResolutionIndex {
         let registry = try registry ?? self.registry()
         let wanted = importers.map(Set.init)
@@ -16,6 +18,7 @@ extension Tarif {
         var seen: Set<CountryCode> = []
         for s in try store.schedules() where s.info.series == ScheduleInfo.mfnSeries(for: s.info.importer) {
             if let wanted, !wanted.contains(s.info.importer) { continue }
+            if let days, !days.contains(where: s.validity.contains) { continue }
             let (lines, rates, _) = try store.allLines(in: s)
             versions.append(
                 .init(

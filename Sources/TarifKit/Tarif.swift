@@ -41,10 +41,22 @@ public struct Tarif: Sendable {
             throw TarifError(.unknownImporter, "no tariff schedule for \(importer) (\(hint))")
         }
         guard let version = versions.last(where: { $0.validity.contains(day) }) else {
-            let spans = versions.map { v in
-                "\(v.info.title) from \(v.validity.start)\(v.validity.end.map { " until \($0.adding(days: -1))" } ?? "")"
+            // Versions that follow one another (the revisions of a history) are one span.
+            var runs: [(first: StoredSchedule, count: Int, end: Day?)] = []
+            for v in versions.sorted(by: { $0.validity.start < $1.validity.start }) {
+                if let last = runs.last, let end = last.end, end == v.validity.start {
+                    runs[runs.count - 1] = (last.first, last.count + 1, v.validity.end)
+                } else {
+                    runs.append((v, 1, v.validity.end))
+                }
+            }
+            let spans = runs.map { r in
+                let until = r.end.map { " until \($0.adding(days: -1))" } ?? ""
+                return r.count == 1 ? "\(r.first.info.title) from \(r.first.validity.start)\(until)"
+                    : "\(r.count) versions from \(r.first.info.title), \(r.first.validity.start)\(until)"
             }.joined(separator: "; ")
-            throw TarifError(.notFound, "\(importer) has no schedule in force on \(day) (\(spans))")
+            let before = runs.first.map { day < $0.first.validity.start ? "\(day) is before the first version loaded; " : "" } ?? ""
+            throw TarifError(.notFound, "\(importer) has no schedule in force on \(day) (\(before)loaded: \(spans))")
         }
         return version
     }

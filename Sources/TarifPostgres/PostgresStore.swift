@@ -100,12 +100,13 @@ public final class PostgresStore: TariffStore {
             return SearchRanking.matchesAsPrefix(word) ? folded + ":*" : folded
         }
         guard !words.isEmpty else { return [] }
+        let rows = schedule.rowFilter("l")
         let candidates = try fetch(
             """
             SELECT \(Self.candidateColumns) FROM tariff_line l, to_tsquery('simple', ?) q
-            WHERE l.schedule_id = ? AND l.search @@ q
+            WHERE \(rows.sql) AND l.search @@ q
             """,
-            [.text(words.joined(separator: " & ")), .integer(schedule.id)])
+            [.text(words.joined(separator: " & "))] + rows.arguments)
         return try rankedLines(candidates, for: query, limit: limit)
     }
 

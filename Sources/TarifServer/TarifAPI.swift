@@ -246,7 +246,7 @@ public final class TarifAPI: Sendable {
             let origin = try s.registry.countryCode(named: try q.require("origin"))
             let product = try Query.code(try q.require("product"), field: "product", from: "query")
             let day = try q.day()
-            let markets = try await withTimeLimit(options.timeLimit) { try s.index().markets(from: origin, product: product, on: day) }
+            let markets = try await withTimeLimit(options.timeLimit) { try s.index(on: day).markets(from: origin, product: product, on: day) }
             return JSON.response(markets)
         }
         v1.get("origins") { [self] request, _ in
@@ -259,7 +259,7 @@ public final class TarifAPI: Sendable {
             let tariff = try s.lineTariff(importer: importer, code: code, on: day)
             let currency = tariff.schedule.info.currency
             let context = DutyContext(currency: currency, customsValue: value.map { Money($0, currency) }, day: day)
-            let origins = try await withTimeLimit(options.timeLimit) { try s.index().origins(to: importer, code: code, on: day, context: context) }
+            let origins = try await withTimeLimit(options.timeLimit) { try s.index(on: day).origins(to: importer, code: code, on: day, context: context) }
             return JSON.response(origins)
         }
         v1.post("duty/batch") { [self] request, _ in
@@ -282,6 +282,7 @@ public final class TarifAPI: Sendable {
             return JSON.response(answers)
         }
         addAnalysisRoutes(to: v1)
+        addHistoryRoutes(to: v1)
         addSimulationRoutes(to: v1)
         v1.post("admin/data/build") { [self] request, _ in
             try authorize(request)

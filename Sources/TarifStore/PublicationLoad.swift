@@ -52,6 +52,12 @@ public struct LoadReport: Sendable, Codable, Hashable {
     public var stagedRates = 0
     /// Cells of a staged schedule that could not be read (not written; the rest is).
     public var stagedUnparsed: [UnparsedRate] = []
+    /// For a history: each revision (as ``schedules`` are for a single version), and the line
+    /// states written for them all (far fewer than the revisions' lines added up).
+    public var revisions: [ScheduleCounts] = []
+    public var historySpans = 0
+    /// Files beside the history that are not revisions of it, each with why.
+    public var excluded: [String] = []
 
     public init(fileName: String, format: String, alreadyLoaded: Bool = false) {
         self.fileName = fileName
@@ -81,7 +87,7 @@ extension TarifDatabase {
             guard let id = try Int64.fetchOne(
                 db, sql: "SELECT id FROM schedule WHERE series = ? AND valid_from = ?", arguments: [series, validFrom.description])
             else { return nil }
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM tariff_line WHERE schedule_id = ?", arguments: [id]) ?? 0
+            return try Int.fetchOne(db, sql: "SELECT line_count FROM schedule WHERE id = ?", arguments: [id]) ?? 0
         }
     }
 
@@ -132,6 +138,8 @@ public struct LoadSink {
     /// Per staged schedule: the rates of the one this load replaces.
     var stagedBefore: [StagedSchedule: Int] = [:]
     var stagedCounts: [StagedSchedule: Int] = [:]
+    /// Whether ``addHistory(_:)`` wrote a history.
+    var historyLoaded = false
 
     init(db: Database, load: PublicationLoad) throws {
         self.db = db
@@ -156,7 +164,7 @@ public struct LoadSink {
             if let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT s.valid_from AS valid_from, s.title AS title, (SELECT count(*) FROM tariff_line l WHERE l.schedule_id = s.id) AS lines
+                    SELECT s.valid_from AS valid_from, s.title AS title, s.line_count AS lines
                     FROM schedule s WHERE s.series = ? AND s.valid_from <= ? ORDER BY s.valid_from DESC LIMIT 1
                     """,
                 arguments: [info.series, info.validFrom.description])
@@ -164,6 +172,20 @@ public struct LoadSink {
                 let from: String = row["valid_from"]
                 let title: String = row["title"]
                 previous[role] = (row["lines"], "\(info.series) from \(from) (\(title))")
+            }
+            if let revision = try String.fetchOne(
+                db,
+                sql: """
+                    SELECT coalesce(s.revision, '') FROM schedule s WHERE s.series = ? AND s.valid_from = ?
+                        AND (s.rows_of IS NOT NULL OR EXISTS (SELECT 1 FROM schedule h WHERE h.rows_of = s.id))
+                    """,
+                arguments: [info.series, info.validFrom.description])
+            {
+                throw TarifError(
+                    .refused,
+                    "refused: \(info.series) from \(info.validFrom) is revision \(revision) of a history loaded whole, whose later revisions share its rows; "
+                        + "load the history again (tarif data build) or give this publication a day of its own. Nothing was changed.",
+                    at: SourceLocation(file: load.fileName))
             }
             try db.execute(
                 sql: """
@@ -254,16 +276,48 @@ public struct LoadSink {
             // subheading (or heading) the line sits under, labelled as such.
             line.descriptionEnglish = english
         }
+        try insert(line, schedule: try scheduleID(role))
+        report.schedules[reportIndex[role]!].lines += 1
+    }
+
+    /// The span a row holds over in a history (`valid_from`, `valid_until`); rows of a
+    /// version loaded alone hold throughout.
+    typealias RowSpan = (from: String, until: String?)
+    static let throughout: RowSpan = ("", nil)
+
+    func insert(_ line: TariffLine, schedule: Int64, span: RowSpan = throughout) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO tariff_line (schedule_id, code, digits, hs6, indent, description_en, description_local, units, path)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO tariff_line (schedule_id, code, digits, hs6, indent, description_en, description_local, units, path,
+                    valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
-            try scheduleID(role), line.code.digits, Int(line.code.length), line.hs6?.digits, line.indent,
+            schedule, line.code.digits, Int(line.code.length), line.hs6?.digits, line.indent,
             line.descriptionEnglish, line.descriptionLocal, line.units.joined(separator: "|"), line.path.joined(separator: " > "),
+            span.from, span.until,
         ])
-        report.schedules[reportIndex[role]!].lines += 1
+    }
+
+    /// Writes a rate with an expression; false for one without (nothing to store).
+    @discardableResult
+    func insert(_ rate: LineRate, schedule: Int64, span: RowSpan = throughout) throws -> Bool {
+        guard let expression = rate.expression else { return false }
+        let json = String(decoding: try encoder.encode(expression), as: UTF8.self)
+        try db.cachedStatement(
+            sql: "INSERT INTO rate (schedule_id, code, kind, program, text, form, expression, valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [schedule, rate.code.digits, rate.kind.rawValue, rate.program, rate.text, expression.form, json, span.from, span.until])
+        return true
+    }
+
+    func insert(_ note: LineNote, schedule: Int64, span: RowSpan = throughout) throws {
+        try db.cachedStatement(sql: "INSERT INTO line_note (schedule_id, code, kind, text, valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [schedule, note.code.digits, note.kind, note.text, span.from, span.until])
+    }
+
+    func insert(_ u: UnparsedRate, schedule: Int64, span: RowSpan = throughout) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO unparsed_rate (schedule_id, code, kind, text, reason, location, valid_from, valid_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [schedule, u.code.digits, u.kind.rawValue, u.text, u.reason, u.location.description, span.from, span.until])
     }
 
     /// `HS 0901.21: Coffee; roasted, not decaffeinated` for a line without English text.
@@ -275,24 +329,16 @@ public struct LoadSink {
     }
 
     public mutating func addRate(_ rate: LineRate, role: String) throws {
-        guard let expression = rate.expression else { return }
-        let json = String(decoding: try encoder.encode(expression), as: UTF8.self)
-        try db.cachedStatement(
-            sql: "INSERT INTO rate (schedule_id, code, kind, program, text, form, expression) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [try scheduleID(role), rate.code.digits, rate.kind.rawValue, rate.program, rate.text, expression.form, json])
-        report.schedules[reportIndex[role]!].rates += 1
+        if try insert(rate, schedule: try scheduleID(role)) { report.schedules[reportIndex[role]!].rates += 1 }
     }
 
     public mutating func addNote(_ note: LineNote, role: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO line_note (schedule_id, code, kind, text) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [try scheduleID(role), note.code.digits, note.kind, note.text])
+        try insert(note, schedule: try scheduleID(role))
         report.schedules[reportIndex[role]!].notes += 1
     }
 
     public mutating func addUnparsed(_ u: UnparsedRate, role: String) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO unparsed_rate (schedule_id, code, kind, text, reason, location) VALUES (?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [try scheduleID(role), u.code.digits, u.kind.rawValue, u.text, u.reason, u.location.description])
+        try insert(u, schedule: try scheduleID(role))
         report.schedules[reportIndex[role]!].unparsed.append(u)
     }
 
@@ -338,10 +384,17 @@ public struct LoadSink {
 
     mutating func finish() throws -> LoadReport {
         try refuseShrinking()
-        if !scheduleIDs.isEmpty {
+        for (role, id) in scheduleIDs {
+            guard let i = reportIndex[role] else { continue }
+            let counts = report.schedules[i]
+            try db.execute(
+                sql: "UPDATE schedule SET line_count = ?, rate_count = ?, unparsed_count = ? WHERE id = ?",
+                arguments: [counts.lines, counts.rates, counts.unparsed.count, id])
+        }
+        if !scheduleIDs.isEmpty || historyLoaded {
             try db.execute(sql: "INSERT INTO line_search (line_search) VALUES ('rebuild')")
         }
-        let items = report.referenceRows + report.stagedRates + report.schedules.reduce(0) { $0 + $1.lines + $1.rates }
+        let items = report.referenceRows + report.stagedRates + report.schedules.reduce(0) { $0 + $1.lines + $1.rates } + report.historySpans
         try db.execute(sql: "UPDATE source_file SET item_count = ? WHERE id = ?", arguments: [items, fileID])
         return report
     }
@@ -355,7 +408,7 @@ extension LoadSink {
     func refuseShrinking() throws {
         guard !load.allowShrink else { return }
         var problems: [String] = []
-        if reportIndex.isEmpty && report.referenceRows == 0 && report.stagedRates == 0 {
+        if reportIndex.isEmpty && report.referenceRows == 0 && report.stagedRates == 0 && !historyLoaded {
             problems.append("the file holds no rows at all")
         }
         func shrinks(_ new: Int, _ old: Int) -> Bool { Double(new) < Double(old) * PublicationLoad.shrinkThreshold }

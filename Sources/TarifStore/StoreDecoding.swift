@@ -31,8 +31,9 @@ public enum StoreDecoding {
         // The next version's start, or the version's own end when that comes first.
         let end = [next, info.validUntil].compactMap { $0 }.min()
         return StoredSchedule(
-            id: try row.integer("id"), info: info, validity: Validity(start: info.validFrom, end: end), lineCount: try row.int("lines"),
-            rateCount: try row.int("rates"), unparsedCount: try row.int("unparsed"))
+            id: try row.integer("id"), info: info, validity: Validity(start: info.validFrom, end: end), lineCount: try row.int("line_count"),
+            rateCount: try row.int("rate_count"), unparsedCount: try row.int("unparsed_count"), rowsOf: try row.optionalInteger("rows_of"),
+            revision: try row.optionalText("revision"))
     }
 
     /// The columns ``line(from:)`` reads (never `*`: PostgreSQL's copy has a search vector too).

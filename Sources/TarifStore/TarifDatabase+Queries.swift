@@ -43,12 +43,13 @@ extension TarifDatabase: TariffStore {
     public func search(_ query: String, in schedule: StoredSchedule, limit: Int = 50) throws -> [TariffLine] {
         let words = Self.searchWords(query).map { SearchRanking.matchesAsPrefix($0) ? "\"\($0)\"*" : "\"\($0)\"" }
         guard !words.isEmpty else { return [] }
+        let rows = schedule.rowFilter("l")
         let candidates = try fetch(
             """
             SELECT \(Self.candidateColumns) FROM line_search s CROSS JOIN tariff_line l ON l.id = s.rowid
-            WHERE line_search MATCH ? AND l.schedule_id = ?
+            WHERE line_search MATCH ? AND \(rows.sql)
             """,
-            [.text(words.joined(separator: " ")), .integer(schedule.id)])
+            [.text(words.joined(separator: " "))] + rows.arguments)
         return try rankedLines(candidates, for: query, limit: limit)
     }
 

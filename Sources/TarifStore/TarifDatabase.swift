@@ -209,6 +209,51 @@ public struct TarifDatabase: Sendable {
             // Each agreement of the WTO RTA database's export, as a JSON document the registry reads.
             try db.execute(sql: "CREATE TABLE rta_record (id INTEGER PRIMARY KEY, name TEXT NOT NULL, document TEXT NOT NULL)")
         }
+        migrator.registerMigration("v7: schedule histories as validity intervals") { db in
+            // A series loaded as a history (every revision of the US HTS) keeps one row per
+            // line and state, not a copy per revision: the revisions after the first share its
+            // rows (`rows_of`), each row holding from `valid_from` until `valid_until` (NULL: still).
+            // A schedule loaded alone owns its rows, which hold throughout (`valid_from` empty).
+            // Counts are kept on the version, as counting interval rows per version would be slow.
+            try db.execute(
+                sql: """
+                    ALTER TABLE schedule ADD COLUMN rows_of INTEGER REFERENCES schedule(id) ON DELETE CASCADE;
+                    ALTER TABLE schedule ADD COLUMN revision TEXT;
+                    ALTER TABLE schedule ADD COLUMN line_count INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE schedule ADD COLUMN rate_count INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE schedule ADD COLUMN unparsed_count INTEGER NOT NULL DEFAULT 0;
+                    UPDATE schedule SET
+                        line_count = (SELECT count(*) FROM tariff_line l WHERE l.schedule_id = schedule.id),
+                        rate_count = (SELECT count(*) FROM rate r WHERE r.schedule_id = schedule.id),
+                        unparsed_count = (SELECT count(*) FROM unparsed_rate u WHERE u.schedule_id = schedule.id);
+                    CREATE TABLE tariff_line_v7 (
+                        id INTEGER PRIMARY KEY,
+                        schedule_id INTEGER NOT NULL REFERENCES schedule(id) ON DELETE CASCADE,
+                        code TEXT NOT NULL,
+                        digits INTEGER NOT NULL,
+                        hs6 TEXT,
+                        indent INTEGER NOT NULL,
+                        description_en TEXT NOT NULL,
+                        description_local TEXT,
+                        units TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        valid_from TEXT NOT NULL DEFAULT '',
+                        valid_until TEXT
+                    );
+                    INSERT INTO tariff_line_v7 (id, schedule_id, code, digits, hs6, indent, description_en, description_local, units, path)
+                        SELECT id, schedule_id, code, digits, hs6, indent, description_en, description_local, units, path FROM tariff_line;
+                    DROP TABLE tariff_line;
+                    ALTER TABLE tariff_line_v7 RENAME TO tariff_line;
+                    CREATE INDEX tariff_line_code ON tariff_line(schedule_id, code);
+                    ALTER TABLE rate ADD COLUMN valid_from TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE rate ADD COLUMN valid_until TEXT;
+                    ALTER TABLE line_note ADD COLUMN valid_from TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE line_note ADD COLUMN valid_until TEXT;
+                    ALTER TABLE unparsed_rate ADD COLUMN valid_from TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE unparsed_rate ADD COLUMN valid_until TEXT;
+                    INSERT INTO line_search (line_search) VALUES ('rebuild');
+                    """)
+        }
         return migrator
     }
 }

@@ -63,6 +63,14 @@ public struct StoreRow: Sendable {
 
     public func int(_ name: String) throws -> Int { Int(try integer(name)) }
 
+    public func optionalInteger(_ name: String) throws -> Int64? {
+        switch try value(name) {
+        case .null: nil
+        case .integer(let i): i
+        case let other: throw mismatch(name, expected: "an integer", found: other)
+        }
+    }
+
     public func bool(_ name: String) throws -> Bool { try integer(name) != 0 }
 
     private func mismatch(_ name: String, expected: String, found: SQLValue) -> TarifError {
@@ -102,9 +110,6 @@ extension TariffStore {
         try fetch(
             """
             SELECT s.*, f.name AS file_name,
-                (SELECT count(*) FROM tariff_line l WHERE l.schedule_id = s.id) AS lines,
-                (SELECT count(*) FROM rate r WHERE r.schedule_id = s.id) AS rates,
-                (SELECT count(*) FROM unparsed_rate u WHERE u.schedule_id = s.id) AS unparsed,
                 (SELECT min(n.valid_from) FROM schedule n WHERE n.series = s.series AND n.valid_from > s.valid_from) AS valid_to
             FROM schedule s JOIN source_file f ON f.id = s.source_file_id
             ORDER BY s.importer, s.series, s.valid_from
@@ -119,15 +124,17 @@ extension TariffStore {
 
     /// The line with exactly this code in a schedule.
     public func line(_ code: TariffCode, in schedule: StoredSchedule) throws -> TariffLine? {
-        try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE schedule_id = ? AND code = ?", [.integer(schedule.id), .text(code.digits)])
+        let rows = schedule.rowFilter()
+        return try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE \(rows.sql) AND code = ?", rows.arguments + [.text(code.digits)])
             .first.map(StoreDecoding.line(from:))
     }
 
     /// The lines whose code starts with `prefix`, in code order.
     public func lines(under prefix: TariffCode, in schedule: StoredSchedule, limit: Int = 500) throws -> [TariffLine] {
-        try fetch(
-            "SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE schedule_id = ? AND code >= ? AND code < ? ORDER BY code LIMIT ?",
-            [.integer(schedule.id), .text(prefix.digits), .text(prefix.digits + "~"), .integer(Int64(limit))]
+        let rows = schedule.rowFilter()
+        return try fetch(
+            "SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE \(rows.sql) AND code >= ? AND code < ? ORDER BY code LIMIT ?",
+            rows.arguments + [.text(prefix.digits), .text(prefix.digits + "~"), .integer(Int64(limit))]
         ).map(StoreDecoding.line(from:))
     }
 
@@ -136,10 +143,11 @@ extension TariffStore {
     /// - Returns: the rates and the code they are published on.
     public func rates(for code: TariffCode, in schedule: StoredSchedule) throws -> (TariffCode, [LineRate])? {
         var next: TariffCode? = code
+        let filter = schedule.rowFilter()
         while let candidate = next {
             let rows = try fetch(
-                "SELECT * FROM rate WHERE schedule_id = ? AND code = ? ORDER BY kind, program NULLS FIRST, id",
-                [.integer(schedule.id), .text(candidate.digits)])
+                "SELECT * FROM rate WHERE \(filter.sql) AND code = ? ORDER BY kind, program NULLS FIRST, id",
+                filter.arguments + [.text(candidate.digits)])
             if !rows.isEmpty {
                 var decoder = StoreDecoding.Expressions()
                 return (candidate, try rows.map { try StoreDecoding.rate(from: $0, code: candidate, expressions: &decoder) })
@@ -153,18 +161,20 @@ extension TariffStore {
     public func notes(for code: TariffCode, in schedule: StoredSchedule) throws -> [LineNote] {
         // The code and each of its prefixes, looked up in the (schedule_id, code) index.
         let prefixes = (1...code.digits.count).map { SQLValue.text(String(code.digits.prefix($0))) }
+        let rows = schedule.rowFilter()
         return try fetch(
             """
-            SELECT * FROM line_note WHERE schedule_id = ? AND code IN (\(prefixes.map { _ in "?" }.joined(separator: ",")))
+            SELECT * FROM line_note WHERE \(rows.sql) AND code IN (\(prefixes.map { _ in "?" }.joined(separator: ",")))
             ORDER BY length(code), kind, rowid
             """,
-            [.integer(schedule.id)] + prefixes
+            rows.arguments + prefixes
         ).map(StoreDecoding.note(from:))
     }
 
     /// The rates of a schedule that could not be read.
     public func unparsed(in schedule: StoredSchedule) throws -> [UnparsedRate] {
-        try fetch("SELECT * FROM unparsed_rate WHERE schedule_id = ? ORDER BY code, rowid", [.integer(schedule.id)]).map {
+        let rows = schedule.rowFilter()
+        return try fetch("SELECT * FROM unparsed_rate WHERE \(rows.sql) ORDER BY code, rowid", rows.arguments).map {
             UnparsedRate(
                 location: SourceLocation(file: try $0.text("location")), code: try TariffCode(try $0.text("code")),
                 kind: RateKind(rawValue: try $0.text("kind")) ?? .mfn, text: try $0.text("text"), reason: try $0.text("reason"))
@@ -218,7 +228,8 @@ extension TariffStore {
         var builder = RateIndex.Builder()
         var expressions = StoreDecoding.Expressions()
         for schedule in try schedules() {
-            let rows = try fetch("SELECT code, expression FROM rate WHERE schedule_id = ? AND kind = 'mfn'", [.integer(schedule.id)])
+            let filter = schedule.rowFilter()
+            let rows = try fetch("SELECT code, expression FROM rate WHERE \(filter.sql) AND kind = 'mfn'", filter.arguments)
             var rates: [TariffCode: DutyExpression] = [:]
             rates.reserveCapacity(rows.count)
             for row in rows {
@@ -302,13 +313,27 @@ extension TariffStore {
 
     /// Every line of a schedule with its rates and notes, for in-memory indexes.
     public func allLines(in schedule: StoredSchedule) throws -> (lines: [TariffLine], rates: [LineRate], notes: [LineNote]) {
-        let id = SQLValue.integer(schedule.id)
-        let lines = try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE schedule_id = ? ORDER BY code", [id]).map(StoreDecoding.line(from:))
+        let rows = schedule.rowFilter()
+        let lines = try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE \(rows.sql) ORDER BY code", rows.arguments)
+            .map(StoreDecoding.line(from:))
         var expressions = StoreDecoding.Expressions()
         let rates = try fetch(
-            "SELECT code, kind, program, text, expression FROM rate WHERE schedule_id = ? ORDER BY code, kind, program NULLS FIRST, id", [id]
+            "SELECT code, kind, program, text, expression FROM rate WHERE \(rows.sql) ORDER BY code, kind, program NULLS FIRST, id", rows.arguments
         ).map { row in try StoreDecoding.rate(from: row, code: try TariffCode(try row.text("code")), expressions: &expressions) }
-        let notes = try fetch("SELECT * FROM line_note WHERE schedule_id = ? ORDER BY rowid", [id]).map(StoreDecoding.note(from:))
+        let notes = try fetch("SELECT * FROM line_note WHERE \(rows.sql) ORDER BY code, rowid", rows.arguments).map(StoreDecoding.note(from:))
         return (lines, rates, notes)
+    }
+}
+
+extension StoredSchedule {
+    /// The condition that selects this version's rows of a line table (aliased `alias`),
+    /// with its arguments: the rows it owns, or those of its history live on its first day.
+    public func rowFilter(_ alias: String = "") -> (sql: String, arguments: [SQLValue]) {
+        let a = alias.isEmpty ? "" : alias + "."
+        let day = SQLValue.text(info.validFrom.description)
+        return (
+            "\(a)schedule_id = ? AND \(a)valid_from <= ? AND (\(a)valid_until IS NULL OR \(a)valid_until > ?)",
+            [.integer(rowsOwner), day, day]
+        )
     }
 }

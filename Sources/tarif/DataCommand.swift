@@ -376,6 +376,11 @@ struct LoadSummary {
                     r.fileName, "", "staged preferential schedule", String(r.stagedRates) + " stages", "", "",
                     r.stagedUnparsed.isEmpty ? "" : String(r.stagedUnparsed.count),
                 ])
+            } else if let first = r.revisions.first, let last = r.revisions.last {
+                rows.append([
+                    r.fileName, first.series, "history: \(r.revisions.count) revisions, \(first.validFrom) to \(last.validFrom)",
+                    "\(r.historySpans) line states", String(last.rates), "", "",
+                ])
             } else if r.schedules.isEmpty {
                 rows.append([r.fileName, "", "reference data", String(r.referenceRows), "", "", ""])
             }
@@ -391,6 +396,7 @@ struct LoadSummary {
         // The first few of each schedule; the whole list is `tarif data unparsed IMPORTER` (and the JSON output).
         let shown = 10
         for r in reports {
+            for e in r.excluded { lines.append("not loaded: \(e)") }
             for u in r.stagedUnparsed.prefix(shown) { lines.append("unparsed: \(u.location): \(u.text) — \(u.reason)") }
             if r.stagedUnparsed.count > shown {
                 lines.append("unparsed: … \(r.stagedUnparsed.count - shown) more in \(r.fileName) (the JSON output lists them all)")

@@ -114,7 +114,7 @@ struct DutyCommand: ParsableCommand {
 
     func runBatch(_ path: String, tarif: Tarif) throws {
         let started = Date()
-        let index = try tarif.resolutionIndex()
+        let index = try tarif.resolutionIndex(days: try BatchRunner.days(path: path))
         let runner = BatchRunner(index: index, progress: TerminalProgress())
         let summary: BatchSummary
         if let output {

@@ -34,7 +34,7 @@ struct MarketsCommand: ParsableCommand {
             let origin = try registry.country(named: from).code
             let product = try TariffCode(product)
             let day = try options.day()
-            let index = try tarif.resolutionIndex(origins: [origin], registry: registry)
+            let index = try tarif.resolutionIndex(origins: [origin], registry: registry, days: [day])
             let ranking = try index.markets(from: origin, product: product, on: day)
             guard !ranking.isEmpty else {
                 throw TarifError(.notFound, "no market in the database has lines under \(product) on \(day)")
@@ -115,7 +115,7 @@ struct OriginsCommand: ParsableCommand {
             let code = try TariffCode(line)
             let day = try options.day()
             _ = try tarif.rate(importer: importer, code: code, on: day)  // a clear error for an unknown importer or line
-            let index = try tarif.resolutionIndex(importers: [importer], registry: registry)
+            let index = try tarif.resolutionIndex(importers: [importer], registry: registry, days: [day])
             guard let currency = index.currency(of: importer, on: day) else { throw TarifError(.unknownImporter, "no schedule for \(importer)") }
             let context = DutyContext(
                 currency: currency, customsValue: try value.map { Money(try InputLimits.number($0, field: "--value", kind: .amount), currency) },

@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import NIOPosix
+import TarifCore
 import TarifKit
 import TarifServer
 import TarifTesting
@@ -511,7 +512,7 @@ enum ServerFixture {
     static let service: Task<DutyService, any Error> = Task {
         try await onThread {
             let service = try DutyService(tarif: try built.get())
-            _ = try service.index()
+            _ = try service.index(on: Day.today())
             return service
         }
     }

@@ -1,0 +1,100 @@
+public import TarifCore
+public import TarifRules
+
+/// One line's duty through every version of a schedule: a step where something changed.
+public struct LineHistory: Sendable, Codable {
+    /// A span of days over which the line's duty did not change.
+    public struct Step: Sendable, Codable {
+        public var from: Day
+        /// The first day of the next step; nil for the last.
+        public var until: Day?
+        /// The versions the step spans (their revision names, or titles).
+        public var versions: [String]
+        /// The treatment that applies and its published rate; nil when the line is not in the version.
+        public var treatment: String?
+        public var rateText: String?
+        /// The chapter 99 layers that apply, with their authority: `9903.88.15 +7.5% (Section 301)`.
+        public var layers: [String]
+        /// The duty on the stated value with the layers that apply, as a percentage of it,
+        /// when it can be computed (a specific rate needs its quantity).
+        public var percentOfValue: ExactDecimal?
+        /// What changed from the step before.
+        public var change: String?
+        /// Why there is no answer for the step (the line is not in that version).
+        public var missing: String?
+    }
+
+    public var importer: CountryCode
+    public var origin: CountryCode?
+    public var code: TariffCode
+    public var customsValue: ExactDecimal
+    public var steps: [Step]
+}
+
+extension Tarif {
+    /// The duty on a line for goods of `origin` through every version of `importer`'s
+    /// schedule that holds between `from` and `to` (every version when nil), resolved in each
+    /// as `tarif duty` resolves it on the version's first day, then merged where nothing changed.
+    public func lineHistory(
+        importer: CountryCode, code: TariffCode, origin: CountryCode?, from: Day? = nil, to: Day? = nil, customsValue: ExactDecimal = 10_000,
+        quantities: [Quantity] = []
+    ) throws -> LineHistory {
+        let registry = try self.registry()
+        if let origin, registry.countries[origin] == nil { _ = try registry.country(named: origin.rawValue) }
+        let series = ScheduleInfo.mfnSeries(for: importer)
+        let versions = try store.schedules().filter { v in
+            v.info.series == series && (to.map { v.validity.start <= $0 } ?? true) && (from.map { f in v.validity.end.map { $0 > f } ?? true } ?? true)
+        }
+        guard !versions.isEmpty else {
+            _ = try schedule(for: importer, on: from ?? Day.today())  // its error names what there is
+            throw TarifError(.notFound, "no version of \(series) holds between \(from?.description ?? "the first") and \(to?.description ?? "the last")")
+        }
+        var steps: [LineHistory.Step] = []
+        var lastKey: [String]?
+        for v in versions {
+            let day = max(v.validity.start, from ?? v.validity.start)
+            let name = v.revision ?? v.info.title
+            var step = LineHistory.Step(from: day, until: v.validity.end, versions: [name], layers: [])
+            do {
+                let r = try duty(importer: importer, origin: origin, code: code, on: day, customsValue: customsValue, quantities: quantities, registry: registry)
+                let applied = r.appliedTreatment
+                step.treatment = applied?.label
+                step.rateText = applied?.rateText
+                step.layers = r.additionalDuties.filter { $0.applies == true && $0.effect != .noChange }.map { layer in
+                    let authority = ChapterNinetyNine.authority(of: layer.heading).map { " (\($0.name))" } ?? ""
+                    let rate = layer.rate.map { (layer.effect == .addOn ? "+" : "") + $0.summary } ?? layer.rateText
+                    return "\(layer.heading.formatted) \(rate)\(authority)"
+                }
+                if let total = r.dutyWithAdditional ?? applied?.duty, customsValue > 0 {
+                    step.percentOfValue = try? (total.amount * 100).divided(by: customsValue, scale: 4)
+                }
+            } catch let e as TarifError where e.code == .notFound {
+                step.missing = e.message
+            }
+            let key = [step.treatment ?? "", step.rateText ?? "", step.missing == nil ? "" : "missing"] + step.layers
+            if key == lastKey, var last = steps.popLast() {
+                last.until = step.until
+                last.versions.append(name)
+                steps.append(last)
+                continue
+            }
+            if let previous = steps.last {
+                var what: [String] = []
+                if previous.missing == nil, step.missing != nil { what.append("the line is not in \(name)") }
+                if previous.missing != nil, step.missing == nil { what.append("the line appears") }
+                if previous.rateText != step.rateText || previous.treatment != step.treatment {
+                    what.append("\(previous.treatment ?? "—") \(previous.rateText ?? "") → \(step.treatment ?? "—") \(step.rateText ?? "")")
+                }
+                for l in step.layers where !previous.layers.contains(l) { what.append("+ \(l)") }
+                for l in previous.layers where !step.layers.contains(l) { what.append("− \(l)") }
+                step.change = what.joined(separator: "; ")
+            }
+            lastKey = key
+            steps.append(step)
+        }
+        if steps.allSatisfy({ $0.missing != nil }), let last = steps.last?.missing {
+            throw TarifError(.notFound, "\(code.formatted) is in no version of \(series) from \(steps[0].from): \(last)")
+        }
+        return LineHistory(importer: importer, origin: origin, code: code, customsValue: customsValue, steps: steps)
+    }
+}

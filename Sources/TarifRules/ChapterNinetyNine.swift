@@ -1,0 +1,49 @@
+public import TarifCore
+
+/// The authority under which a heading of HTSUS chapter 99 (subchapters III–IV) imposes or
+/// lifts a duty, by the heading's group: what a user needs beside the heading's number.
+///
+/// Curated from the HTSUS structure and the proclamations and orders the headings implement,
+/// as classified by the Budget Lab at Yale's tariff-rate-tracker (`config/policy_params.yaml`
+/// @9919812, `authority_ranges`; MIT; a third party's reading), with the 2026 groups its
+/// revision calendar dates (9903.03 Section 122 from 2026 Revision 4; 9903.79 semiconductors,
+/// U.S. note 39, from 2026 Revision 1). A group not listed is reported as not classified.
+public enum ChapterNinetyNine {
+    public struct Authority: Sendable, Hashable, Codable {
+        /// `IEEPA`, `Section 232`, `Section 301`, `Section 122`, `Section 201`.
+        public var name: String
+        /// What the group holds, in a few words.
+        public var measure: String
+        /// The statute.
+        public var statute: String
+    }
+
+    static let ieepa = "International Emergency Economic Powers Act (50 U.S.C. 1701 et seq.)"
+    static let s232 = "Trade Expansion Act of 1962, section 232 (19 U.S.C. 1862)"
+    static let s301 = "Trade Act of 1974, section 301 (19 U.S.C. 2411)"
+    static let s201 = "Trade Act of 1974, section 201 (19 U.S.C. 2251)"
+    static let s122 = "Trade Act of 1974, section 122 (19 U.S.C. 2132)"
+
+    /// The authority of a chapter 99 heading; nil outside 9903 or for a group not classified.
+    public static func authority(of heading: TariffCode) -> Authority? {
+        let d = heading.digits
+        guard d.hasPrefix("9903"), d.count >= 6, let group = Int(d.dropFirst(4).prefix(2)) else { return nil }
+        let item = d.count >= 8 ? Int(d.dropFirst(6).prefix(2)) ?? 0 : 0
+        switch group {
+        case 1 where item <= 24:
+            return Authority(name: "IEEPA", measure: "duties on goods of Canada, Mexico and China (orders of 2025 on the northern and southern borders and synthetic opioids)", statute: ieepa)
+        case 1, 2:
+            return Authority(name: "IEEPA", measure: "reciprocal duties by country (Executive Order 14257 and the orders amending it)", statute: ieepa)
+        case 3:
+            return Authority(name: "Section 122", measure: "temporary import surcharge for balance of payments", statute: s122)
+        case 40...45:
+            return Authority(name: "Section 201", measure: "safeguard measures", statute: s201)
+        case 74, 76, 78, 79, 80...85, 94:
+            return Authority(name: "Section 232", measure: "national-security duties (steel, aluminium, copper, vehicles and parts, timber, semiconductors)", statute: s232)
+        case 86...89, 91, 92:
+            return Authority(name: "Section 301", measure: "duties in response to a trading partner's practices (China lists 1–4A, aircraft disputes)", statute: s301)
+        default:
+            return nil
+        }
+    }
+}

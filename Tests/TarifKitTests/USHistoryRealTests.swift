@@ -1,0 +1,81 @@
+import Foundation
+import TarifCore
+import TarifRules
+import TarifStore
+import TarifTesting
+import Testing
+
+@testable import TarifKit
+
+/// Every US HTS revision of 2025–2026 (tariffs_history/usa_hts), as the catalog loads it.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"))
+struct USHistoryRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+
+    @Test func fortyThreeRevisionsFromTheirDaysAsIntervals() throws {
+        let db = try tarif().store
+        let versions = try db.schedules().filter { $0.info.series == "USA-MFN" }
+        #expect(versions.count == 43)
+        #expect(versions.first?.revision == "2025_basic" && versions.first?.validity.start.description == "2025-01-01")
+        #expect(versions.last?.revision == "2026_rev_10" && versions.last?.validity.start.description == "2026-06-08")
+        #expect(versions.last?.lineCount == 29_597)
+        // 2026 Revision 8 has no calendar row: not a version (2026_rev_7 runs to 2026_rev_9's day).
+        #expect(!versions.contains { $0.revision == "2026_rev_8" })
+        let rev7 = try #require(versions.first { $0.revision == "2026_rev_7" })
+        #expect(rev7.validity.end?.description == "2026-05-28")
+        // Each line once per state: far fewer rows than 43 copies.
+        let rows = try db.fetch("SELECT count(*) AS n FROM tariff_line WHERE schedule_id = ?", [.integer(versions[0].id)]).first?.int("n") ?? 0
+        let copies = versions.reduce(0) { $0 + $1.lineCount }
+        #expect(copies == 1_286_212)
+        #expect(rows == 82_652)
+        // The catalog's separate Revision 10 file is the same content: loaded once.
+        let files = try db.fetch("SELECT count(*) AS n FROM source_file WHERE name LIKE '%usa_hts_2026_rev10%'", []).first?.int("n")
+        #expect(files == 0)
+    }
+
+    @Test func asOfADayUsesTheRevisionInForce() throws {
+        let tarif = try tarif()
+        let heading = try TariffCode("9903.01.61")
+        // The reciprocal duty on goods of Indonesia (and Angola, Fiji, Taiwan), +32%: first in Revision 7 of 2025
+        // (in force from 2025-04-02; the heading's own text dates the duty from April 9).
+        #expect(throws: TarifError.self) { try tarif.rate(importer: .unitedStates, code: heading, on: try Day(iso: "2025-04-01")) }
+        #expect(try tarif.rate(importer: .unitedStates, code: heading, on: try Day(iso: "2025-04-02")).schedule.revision == "2025_rev_7")
+        let r = try tarif.rate(importer: .unitedStates, code: heading, on: try Day(iso: "2025-04-09"))
+        #expect(r.rates.first { $0.kind == .mfn }?.text == "The duty provided in the applicable subheading + 32%")
+        #expect(r.line.descriptionEnglish.contains("Indonesia"))
+        #expect(r.schedule.revision == "2025_rev_10")
+        #expect {
+            try tarif.rate(importer: .unitedStates, code: try TariffCode("6109.10.00"), on: try Day(iso: "2024-12-31"))
+        } throws: { ($0 as? TarifError)?.message.contains("2024-12-31 is before the first version loaded") == true }
+    }
+
+    @Test func changesOfTheFirstWeekOfApril2025() throws {
+        let c = try tarif().changes(importer: .unitedStates, from: "2025-04-01", to: "2025-04-10")
+        #expect(c.from.revision == "2025_rev_6" && c.to.revision == "2025_rev_10")
+        #expect(c.between.compactMap(\.revision) == ["2025_rev_7", "2025_rev_8", "2025_rev_9", "2025_rev_10"])
+        let added = c.changes.chapter99.added.map(\.code.formatted)
+        #expect(added.count == 44)
+        #expect(added.contains("9903.01.61") && added.contains("9903.01.25"))
+        #expect(c.changes.chapter99.ended.isEmpty)
+        #expect(c.changes.byChapter.map(\.chapter) == ["99"])
+    }
+
+    @Test func aLinesDutyThroughTheRevisions() throws {
+        // Chinese rubber gloves (4015.12.10): Free MFN; the Section 301 layer its footnote names rose
+        // from 50% (9903.91.05, from 2025 Revision 2) to 100% (9903.91.08, from 2026).
+        let h = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("4015.12.10"), origin: try CountryCode("CHN"))
+        #expect(h.steps.map(\.from.description) == ["2025-01-01", "2025-02-01", "2026-01-01"])
+        #expect(h.steps.map(\.percentOfValue) == [0, 50, 100])
+        #expect(h.steps[1].layers == ["9903.91.05 +50% (Section 301)"])
+        #expect(h.steps[2].change == "+ 9903.91.08 +100% (Section 301); − 9903.91.05 +50% (Section 301)")
+        #expect(h.steps.map(\.versions.count) == [2, 31, 10])
+        // Goods of Viet Nam: no footnoted layer, one step.
+        let v = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("4015.12.10"), origin: try CountryCode("VNM"))
+        #expect(v.steps.count == 1 && v.steps[0].layers.isEmpty)
+        let svg = SVGStepChart(
+            title: "gloves", unit: "%", steps: h.steps.map { .init(from: $0.from, until: $0.until, value: $0.percentOfValue.map { Double("\($0)")! }, label: $0.change ?? "") },
+            caption: "c"
+        ).render()
+        #expect(svg.contains("2. 2026-01-01: + 9903.91.08 +100% (Section 301)"))
+    }
+}
