@@ -78,6 +78,17 @@ struct PageBrowserTests {
             let chart = try #require(Self.text(of: "markets", in: dom))
             #expect(dom.contains("<svg") && !chart.isEmpty, "no markets chart")
             #expect(Self.text(of: "status", in: dom)?.contains("Done") == true)
+            // The line through the 43 revisions of the HTS: USMCA free throughout, one step.
+            let history = try #require(Self.text(of: "history", in: dom))
+            #expect(history.contains("2025-01-01") && history.contains("43 version(s)"), "history: \(history.prefix(400))")
+
+            // What changed in the first week of April 2025: the reciprocal duties' headings, Indonesia's among them.
+            let changes = try await onThread {
+                try Self.chromium(["--dump-dom"], url: "http://127.0.0.1:\(port)/?changes=USA&changesFrom=2025-04-01&changesTo=2025-04-10&lang=en")
+            }
+            #expect(Self.text(of: "changes-99", in: changes)?.contains("Chapter 99 headings added (44)") == true)
+            #expect(Self.text(of: "changes-99", in: changes)?.contains("9903.01.61") == true)
+            #expect(Self.text(of: "changes-summary", in: changes)?.contains("2025-03-12 → 2025-04-09") == true)
 
             // The same in Indonesian.
             let id = try await onThread { try Self.chromium(["--dump-dom"], url: base + "&lang=id") }

@@ -21,6 +21,15 @@ const TEXT = {
     noProof: "None: this rate applies to goods of any origin.", points: "points", chooseOrigin: "Choose the origin",
     kinds: { mfn: "MFN", preferential: "Preference", column2: "Column 2 (non-MFN)", gsp: "GSP", ldc: "LDC preference", staged: "Staged preference" },
     marketsNone: "No market to compare for this product.", average: "average applied rate",
+    historyTitle: "This line through the versions of the tariff",
+    historyCaption: "The duty on this line for goods of this origin in each version of the market's tariff",
+    colFrom: "From", colUntil: "Until", colApplied: "Applied", colLayers: "Additional duties (chapter 99)", colShare: "Duty, % of value", colChange: "What changed",
+    notInVersion: "not in this version", versions: (n) => `${n} version(s)`,
+    changesTitle: "What changed in a tariff", changesFrom: "From (date)", changesTo: "To (date)", changesGo: "Show the changes",
+    changesCaption: "Changes by chapter", colChapter: "Chapter", colAdded: "Lines added", colRemoved: "Lines removed",
+    colRedescribed: "Re-described", colRates: "Rates changed", colNotes: "Notes changed",
+    changesSummary: (from, to, n, k) => `${from} → ${to}: ${k} version(s) in between, ${n} change(s).`,
+    headingsAdded: "Chapter 99 headings added", headingsEnded: "Chapter 99 headings ended",
   },
   id: {
     title: "Berapa bea masuk produk saya?",
@@ -41,6 +50,15 @@ const TEXT = {
     noProof: "Tidak perlu: tarif ini berlaku untuk barang dari negara mana pun.", points: "poin", chooseOrigin: "Pilih negara asal",
     kinds: { mfn: "MFN", preferential: "Preferensi", column2: "Kolom 2 (non-MFN)", gsp: "GSP", ldc: "Preferensi LDC", staged: "Preferensi bertahap" },
     marketsNone: "Tidak ada pasar pembanding untuk produk ini.", average: "rata-rata tarif yang berlaku",
+    historyTitle: "Pos ini dalam setiap versi tarif",
+    historyCaption: "Bea masuk pos ini untuk barang dari negara asal ini dalam setiap versi tarif negara pengimpor",
+    colFrom: "Sejak", colUntil: "Sampai", colApplied: "Yang berlaku", colLayers: "Bea masuk tambahan (bab 99)", colShare: "Bea masuk, % dari nilai", colChange: "Perubahan",
+    notInVersion: "tidak ada dalam versi ini", versions: (n) => `${n} versi`,
+    changesTitle: "Perubahan dalam suatu tarif", changesFrom: "Dari (tanggal)", changesTo: "Sampai (tanggal)", changesGo: "Tampilkan perubahan",
+    changesCaption: "Perubahan per bab", colChapter: "Bab", colAdded: "Pos ditambahkan", colRemoved: "Pos dihapus",
+    colRedescribed: "Uraian diubah", colRates: "Tarif diubah", colNotes: "Catatan diubah",
+    changesSummary: (from, to, n, k) => `${from} → ${to}: ${k} versi di antaranya, ${n} perubahan.`,
+    headingsAdded: "Pos bab 99 yang ditambahkan", headingsEnded: "Pos bab 99 yang berakhir",
   },
 };
 
@@ -88,7 +106,11 @@ async function loadChoices(params) {
   const markets = new Map();
   for (const s of schedules) if (s.series === `${s.importer}-MFN`) markets.set(s.importer, s.name || s.importer);
   const market = $("market");
-  for (const [code, name] of [...markets].sort((a, b) => a[1].localeCompare(b[1]))) market.append(option(code, `${name} (${code})`));
+  for (const [code, name] of [...markets].sort((a, b) => a[1].localeCompare(b[1]))) {
+    market.append(option(code, `${name} (${code})`));
+    $("changes-market").append(option(code, `${name} (${code})`));
+  }
+  $("changes-market").value = markets.has("USA") ? "USA" : market.options[0]?.value || "";
   const origin = $("origin");
   origin.append(option("", t("chooseOrigin")));
   for (const c of countries) origin.append(option(c.code, `${c.name} (${c.code})`));
@@ -155,6 +177,9 @@ async function resolve(event) {
       state.markets = await api(`/v1/markets?origin=${$("origin").value}&product=${product}&on=${$("on").value}`);
       renderMarkets(state.markets);
     }
+    const since = new URLSearchParams({ value: $("value").value.trim() || "10000" });
+    if ($("origin").value) since.set("origin", $("origin").value);
+    try { renderHistory(await api(`/v1/history/${$("market").value}/${state.code}?${since}`)); } catch (e) { $("history").querySelector("tbody").replaceChildren(); }
   } catch (e) {
     setStatus(e.message, true);
   }
@@ -213,6 +238,55 @@ function renderResolution(r) {
   }
 }
 
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+function renderHistory(h) {
+  const body = $("history").querySelector("tbody");
+  body.replaceChildren();
+  for (const s of h.steps) {
+    const tr = document.createElement("tr");
+    const applied = s.missing ? t("notInVersion") : `${s.treatment || ""} ${s.rateText || ""}`.trim();
+    tr.append(cell(s.from), cell(s.until || "—"), cell(`${applied} (${t("versions")(s.versions.length)})`), cell(s.layers.join("; ")),
+      cell(s.percentOfValue !== undefined && s.percentOfValue !== null ? `${s.percentOfValue}%` : "—"), cell(s.change || ""));
+    body.append(tr);
+  }
+}
+
+async function showChanges(event) {
+  if (event) event.preventDefault();
+  const params = new URLSearchParams({ from: $("changes-from").value, to: $("changes-to").value });
+  try {
+    const c = await api(`/v1/changes/${$("changes-market").value}?${params}`);
+    $("changes-summary").textContent = t("changesSummary")(c.from.validity.start, c.to.validity.start, c.changes.length, c.between.length);
+    const body = $("changes").querySelector("tbody");
+    body.replaceChildren();
+    for (const ch of c.byChapter) {
+      const n = (k) => String(ch.counts[k] || 0);
+      const rates = (ch.counts.mfn_rate || 0) + (ch.counts.preferential_rate || 0) + (ch.counts.non_mfn_rate || 0);
+      const tr = document.createElement("tr");
+      tr.append(cell(ch.chapter), cell(n("added")), cell(n("removed")), cell(n("redescribed")), cell(String(rates)), cell(n("notes")));
+      body.append(tr);
+    }
+    $("changes").hidden = false;
+    const list = $("changes-99");
+    list.replaceChildren();
+    const heading = (c) => c.code.startsWith("99") && c.code.replace(/\./g, "").length === 8;
+    for (const [key, kind] of [["headingsAdded", "added"], ["headingsEnded", "removed"]]) {
+      const codes = c.changes.filter((x) => x.kind === kind && heading(x)).map((x) => x.code);
+      if (!codes.length) continue;
+      const li = document.createElement("li");
+      li.textContent = `${t(key)} (${codes.length}): ${codes.join(", ")}`;
+      list.append(li);
+    }
+  } catch (e) {
+    $("changes-summary").textContent = e.message;
+  }
+}
+
 function renderMarkets(markets) {
   const chart = $("markets");
   chart.replaceChildren();
@@ -256,12 +330,17 @@ async function start() {
   $("q").addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); search(); } });
   $("market").addEventListener("change", () => { state.code = null; if ($("q").value.trim()) search(); });
   $("question").addEventListener("submit", resolve);
+  $("changes-form").addEventListener("submit", showChanges);
+  $("changes-to").value = params.get("changesTo") || $("on").value;
+  $("changes-from").value = params.get("changesFrom") || `${Number($("on").value.slice(0, 4)) - 1}${$("on").value.slice(4)}`;
   try {
     await loadChoices(params);
   } catch (e) {
     setStatus(e.message, true);
     return;
   }
+  if (params.get("changes")) $("changes-market").value = params.get("changes");
+  if (params.get("changesFrom")) await showChanges();
   if (params.get("q")) {
     $("q").value = params.get("q");
     state.code = params.get("code");
