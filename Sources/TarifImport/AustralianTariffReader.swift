@@ -56,18 +56,10 @@ public struct AustralianTariffReader: PublicationReader {
     }
 
     static func ftaFile(beside path: String, displayName: String) throws -> (path: String, display: String) {
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let displayDirectory = displayName.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let join = { (d: String, n: String) in d.isEmpty ? n : d + "/" + n }
-        for candidate in [ftaFileName, ftaFileName + ".gz"] {
-            var info = stat()
-            if stat(join(directory, candidate), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
-                return (join(directory, candidate), join(displayDirectory, candidate))
-            }
+        guard let found = ByteSource.existing(ftaFileName, besides: path, displayName: displayName) else {
+            throw TarifError(.io, "the FTA schedules '\(ftaFileName)' (or '.gz') are not beside Schedule 3", at: SourceLocation(file: displayName))
         }
-        throw TarifError(
-            .io, "the FTA schedules '\(ftaFileName)' (or '.gz') are not beside Schedule 3",
-            at: SourceLocation(file: displayName))
+        return found
     }
 
     /// One row of an FTA schedule, read.

@@ -123,3 +123,27 @@ public final class ByteSource {
         return try source.finishHash()
     }
 }
+
+extension ByteSource {
+    /// The file `name` in the directory of `path`, and its name as users see it (in the
+    /// directory of `displayName`): a publication spread over files read beside its first.
+    public static func beside(_ name: String, of path: String, displayName: String) -> (path: String, display: String) {
+        func join(_ file: String) -> String {
+            let directory = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            return directory.isEmpty ? name : directory + "/" + name
+        }
+        return (join(path), join(displayName))
+    }
+
+    /// ``beside(_:of:displayName:)`` for a regular file there, `name` or else `name.gz`;
+    /// nil when there is neither.
+    public static func existing(_ name: String, besides path: String, displayName: String) -> (path: String, display: String)? {
+        for candidate in [name, name + ".gz"] {
+            let found = beside(candidate, of: path, displayName: displayName)
+            var info = stat()
+            if stat(found.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { return found }
+        }
+        return nil
+    }
+}
+

@@ -35,20 +35,19 @@ public struct HTSHistoryReader: Sendable {
         public var reason: String
     }
 
-    public let directory: String
-    public let calendarName: String
-    /// The directory as the user sees it, for messages (`tariffs_history/usa_hts`).
-    public let displayDirectory: String
+    public let calendarPath: String
+    public let calendarDisplayName: String
 
     public init(calendarPath: String, displayName: String) {
-        let parts = calendarPath.split(separator: "/", omittingEmptySubsequences: false)
-        directory = parts.dropLast().joined(separator: "/")
-        calendarName = String(parts.last ?? "")
-        displayDirectory = displayName.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        self.calendarPath = calendarPath
+        calendarDisplayName = displayName
     }
 
-    func path(_ name: String) -> String { directory.isEmpty ? name : directory + "/" + name }
-    public func display(_ name: String) -> String { displayDirectory.isEmpty ? name : displayDirectory + "/" + name }
+    var calendarName: String { String(calendarPath.split(separator: "/").last ?? "") }
+    var directory: String { calendarPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/") }
+    func path(_ name: String) -> String { ByteSource.beside(name, of: calendarPath, displayName: calendarDisplayName).path }
+    /// A file of the history as the user sees it (`tariffs_history/usa_hts/hts_2025_rev_7.json.gz`).
+    public func display(_ name: String) -> String { ByteSource.beside(name, of: calendarPath, displayName: calendarDisplayName).display }
 
     /// The revisions of the calendar in its order, and the files it does not date.
     /// - Throws: ``TarifError`` with file and line for a bad row, a duplicate revision, or a

@@ -59,8 +59,6 @@ public struct JapanTariffReader: PublicationReader {
         guard chapters.count <= maxChapters else {
             throw TarifError(.tooLarge, "the index names \(chapters.count) chapter files; the schedule has at most \(maxChapters)", at: at)
         }
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let displayDirectory = displayName.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         var seen: Set<String> = []
         return try chapters.enumerated().map { i, c in
             let name = c["file_name"]?.text ?? ""
@@ -69,17 +67,11 @@ public struct JapanTariffReader: PublicationReader {
                 throw TarifError(.badFile, "'\(InputLimits.echo(name))' is not the name of a file beside the index", at: field)
             }
             guard seen.insert(name).inserted else { throw TarifError(.badFile, "chapter file '\(name)' is named twice", at: field) }
-            let join = { (d: String, n: String) in d.isEmpty ? n : d + "/" + n }
-            for candidate in [name, name + ".gz"] where exists(join(directory, candidate)) {
-                return (join(directory, candidate), join(displayDirectory, candidate), c["chapter"]?.text ?? "")
+            if let found = ByteSource.existing(name, besides: path, displayName: displayName) {
+                return (found.path, found.display, c["chapter"]?.text ?? "")
             }
             throw TarifError(.io, "chapter file '\(name)' (or '\(name).gz') named by the index is not beside it", at: field)
         }
-    }
-
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     public func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws {

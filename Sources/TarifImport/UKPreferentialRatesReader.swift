@@ -47,14 +47,12 @@ public struct UKPreferentialRatesReader: StagingReader {
 
     /// The country list and the staging workbook, beside the rates workbook.
     static func siblings(of path: String, displayName: String) throws -> [(String, String)] {
-        let directory = (path as NSString).deletingLastPathComponent
-        let displayDirectory = (displayName as NSString).deletingLastPathComponent
-        return try [countryFile, stagingFile].map { name in
-            let p = (directory as NSString).appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: p) else {
+        try [countryFile, stagingFile].map { name in
+            let found = ByteSource.beside(name, of: path, displayName: displayName)
+            guard FileManager.default.fileExists(atPath: found.path) else {
                 throw TarifError(.io, "'\(name)' is not beside the rates workbook", at: SourceLocation(file: displayName))
             }
-            return (p, (displayDirectory as NSString).appendingPathComponent(name))
+            return found
         }
     }
 

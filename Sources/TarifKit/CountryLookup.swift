@@ -24,6 +24,15 @@ struct CountryLookup: Sendable {
         ("Laos", "LAO"), ("Burma", "MMR"), ("Hong Kong", "HKG"), ("Taiwan", "TWN"), ("Macau", "MAC"), ("Iran", "IRN"),
         ("Syria", "SYR"), ("Bolivia", "BOL"), ("Venezuela", "VEN"), ("Tanzania", "TZA"), ("Moldova", "MDA"),
         ("United Kingdom", "GBR"), ("Turkey", "TUR"), ("Türkiye", "TUR"), ("Czech Republic", "CZE"),
+        // As the WTO writes Members (its RTA database's parties).
+        ("Korea, Republic of", "KOR"), ("Hong Kong, China", "HKG"), ("Chinese Taipei", "TWN"), ("Macao, China", "MAC"),
+        ("Kyrgyz Republic", "KGZ"), ("Moldova, Republic of", "MDA"), ("Slovak Republic", "SVK"),
+        ("Lao People's Democratic Republic", "LAO"), ("Bolivia, Plurinational State of", "BOL"),
+        ("Venezuela, Bolivarian Republic of", "VEN"), ("Congo, Democratic Republic of the", "COD"),
+        ("Saint Kitts and Nevis", "KNA"), ("Saint Lucia", "LCA"), ("Saint Vincent and the Grenadines", "VCT"), ("The Gambia", "GMB"),
+        ("Gambia, The", "GMB"), ("Kingdom of Bahrain", "BHR"), ("Kingdom of Saudi Arabia", "SAU"), ("State of Kuwait", "KWT"),
+        ("State of Qatar", "QAT"), ("Côte d'Ivoire", "CIV"), ("North Macedonia", "MKD"), ("Eswatini", "SWZ"), ("Cabo Verde", "CPV"),
+        ("Syrian Arab Republic", "SYR"),
     ]
 
     func find(_ text: String) -> Country? {

@@ -24,9 +24,10 @@ public struct RTAComparison: Sendable {
     /// Curated agreements whose `wtoRTAID` the export does not have.
     public var missingIDs: [String]
 
-    public init(registry: Registry, export: WTORTAExport, countries: [Country]) {
+    /// - Parameter records: the export's agreements (as `data build` stores them, or read from a file).
+    public init(registry: Registry, records: [RTARecord], countries: [Country]) {
         let lookup = CountryLookup(countries)
-        let byID = Dictionary(export.records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var conflicts: [RegistryConflict] = []
         var unmatched: Set<String> = []
         var missing: [String] = []
@@ -49,7 +50,7 @@ public struct RTAComparison: Sendable {
             }
             // Each party's own dates.
             for dates in record.partyDates {
-                guard let country = lookup.find(dates.party)?.code ?? Self.aliases[dates.party].flatMap({ try? CountryCode($0) }) else {
+                guard let country = lookup.find(dates.party)?.code else {
                     unmatched.insert(dates.party)
                     continue
                 }
@@ -73,17 +74,4 @@ public struct RTAComparison: Sendable {
         self.unmatchedParties = unmatched.sorted()
         self.missingIDs = missing
     }
-
-    /// WTO names the country table does not carry.
-    static let aliases: [String: String] = [
-        "Korea, Republic of": "KOR", "Hong Kong, China": "HKG", "Chinese Taipei": "TWN", "Macao, China": "MAC",
-        "Kyrgyz Republic": "KGZ", "Moldova, Republic of": "MDA", "Türkiye": "TUR", "Turkey": "TUR", "Slovak Republic": "SVK",
-        "Lao People's Democratic Republic": "LAO", "Iran": "IRN", "Bolivia, Plurinational State of": "BOL",
-        "Venezuela, Bolivarian Republic of": "VEN", "Congo, Democratic Republic of the": "COD", "Tanzania": "TZA",
-        "Saint Kitts and Nevis": "KNA", "Saint Lucia": "LCA", "Saint Vincent and the Grenadines": "VCT", "The Gambia": "GMB",
-        "Gambia, The": "GMB", "Russian Federation": "RUS", "Czech Republic": "CZE", "Kingdom of Bahrain": "BHR",
-        "Kingdom of Saudi Arabia": "SAU", "State of Kuwait": "KWT", "State of Qatar": "QAT", "Côte d'Ivoire": "CIV",
-        "North Macedonia": "MKD", "Eswatini": "SWZ", "Cabo Verde": "CPV", "Syrian Arab Republic": "SYR",
-        "United States of America": "USA", "United Kingdom": "GBR", "Viet Nam": "VNM",
-    ]
 }

@@ -130,7 +130,7 @@ public enum RegistryLoader {
             var unnamed: [String] = []
             for name in r.currentSignatories {
                 let ref: PartyRef
-                if let c = lookup.find(name)?.code ?? RTAComparison.aliases[name].flatMap({ try? CountryCode($0) }) {
+                if let c = lookup.find(name)?.code {
                     ref = .country(c)
                 } else if let b = blocs[name] {
                     ref = .bloc(b)

@@ -52,13 +52,12 @@ struct DataCommand: ParsableCommand {
 
         /// The registry beside the WTO's RTA export, when the data directory has it: each disagreement.
         static func conflicts(database: TarifDatabase, directory: URL) -> [String] {
-            let path = directory.appendingPathComponent(RTAExportOptions.defaultPath).path
-            guard FileManager.default.fileExists(atPath: path) else { return [] }
             do {
                 let tarif = Tarif(database: database)
-                let export = try WTORTAExport(path: path, displayName: RTAExportOptions.defaultPath)
-                let c = RTAComparison(registry: try tarif.registry(), export: export, countries: try tarif.store.countries())
-                return ["Registry against the WTO RTA export (\(export.records.count) agreements): \(c.conflicts.count) disagreements, the curated instrument standing (tarif data conflicts):"]
+                let records = try tarif.store.rtaRecords()
+                guard !records.isEmpty else { return [] }
+                let c = RTAComparison(registry: try tarif.registry(), records: records, countries: try tarif.store.countries())
+                return ["Registry against the WTO RTA export (\(records.count) agreements): \(c.conflicts.count) disagreements, the curated instrument standing (tarif data conflicts):"]
                     + c.conflicts.map { "  \($0.agreement) \($0.fact): \($0.curated) (WTO export \($0.export))" }
             } catch {
                 return ["The WTO RTA export could not be compared: \(error)"]
@@ -279,15 +278,18 @@ struct DataCommand: ParsableCommand {
 struct RTAExportOptions: ParsableArguments {
     static let defaultPath = "preferences_agreements/wto_rta_is_allrtas_2026-01.xlsx"
 
-    @Option(name: .long, help: "The WTO RTA-IS 'All RTAs' export (.xlsx; default: \(RTAExportOptions.defaultPath) in the data directory).")
+    @Option(name: .long, help: "The WTO RTA-IS 'All RTAs' export (.xlsx; default: the one `data build` loaded, else \(RTAExportOptions.defaultPath) in the data directory).")
     var file: String?
 
     @Option(name: .long, help: "Data directory (default: $TARIF_DATA, else ../shared/data).")
     var data: String?
 
-    func load() throws -> WTORTAExport {
+    /// The export's agreements: from `--file` when given, else as `data build` stored them,
+    /// else read from the data directory (a database built without the export).
+    func records(_ tarif: Tarif) throws -> [RTARecord] {
+        if file == nil, case let stored = try tarif.store.rtaRecords(), !stored.isEmpty { return stored }
         let path = try file ?? Locations.dataDirectory(explicit: data).appendingPathComponent(Self.defaultPath).path
-        return try WTORTAExport(path: path, displayName: file ?? Self.defaultPath)
+        return try WTORTAExport(path: path, displayName: file ?? Self.defaultPath).records
     }
 }
 
@@ -306,7 +308,7 @@ extension DataCommand {
         func run() throws {
             try TarifCLI.run {
                 let tarif = try options.open()
-                let comparison = RTAComparison(registry: try tarif.registry(), export: try export.load(), countries: try tarif.store.countries())
+                let comparison = RTAComparison(registry: try tarif.registry(), records: try export.records(tarif), countries: try tarif.store.countries())
                 var footer = ["\(comparison.conflicts.count) disagreements; the curated fact stands (the instrument's own), the export's is shown beside it."]
                 if !comparison.unmatchedParties.isEmpty {
                     footer.append("Party names of the export no country matches: \(comparison.unmatchedParties.joined(separator: ", "))")
@@ -334,7 +336,7 @@ extension DataCommand {
         func run() throws {
             try TarifCLI.run {
                 let tarif = try options.open()
-                let records = try export.load().records.filter { r in
+                let records = try export.records(tarif).filter { r in
                     guard let party else { return true }
                     let key = party.lowercased()
                     return (r.currentSignatories + r.originalSignatories).contains { $0.lowercased() == key }
