@@ -26,6 +26,8 @@ public struct XLSXWorkbook {
     public static let maxPartBytes = 64 << 20
     /// The most cells read from one sheet.
     public static let maxCells = 5_000_000
+    /// The longest text of one cell: Excel's own limit.
+    public static let maxCellCharacters = 32_767
 
     public init(path: String, displayName: String) throws {
         self.displayName = displayName
@@ -102,6 +104,10 @@ public struct XLSXWorkbook {
                     value = XMLScan.text(of: "t", in: cell)
                 default:
                     value = XMLScan.text(of: "v", in: cell)
+                }
+                if value.utf8.count > Self.maxCellCharacters, value.unicodeScalars.count > Self.maxCellCharacters {
+                    throw TarifError(
+                        .tooLarge, "the cell holds \(value.unicodeScalars.count) characters; a spreadsheet cell holds at most \(Self.maxCellCharacters)", at: at)
                 }
                 if !value.isEmpty { row.cells[column] = value }
             }

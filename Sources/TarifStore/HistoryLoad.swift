@@ -58,13 +58,7 @@ extension LoadSink {
                     problems.append("revision \(r.name) would have \(r.lineCount) lines where \(revisions[i - 1].name) has \(revisions[i - 1].lineCount)")
                 }
             }
-            guard problems.isEmpty else {
-                throw TarifError(
-                    .refused,
-                    "refused: \(problems.joined(separator: "; ")). A revision cut short must not enter the history; "
-                        + "if it really is smaller, load it with --force. Nothing was changed.",
-                    at: SourceLocation(file: load.fileName))
-            }
+            try refuse(problems, because: "A revision cut short must not enter the history; if it really is smaller")
         }
         let series = history.info.series
         let range: StatementArguments = [series, first.validFrom.description, last.validFrom.description]

@@ -431,11 +431,14 @@ extension LoadSink {
             let new = stagedCounts[schedule] ?? 0
             if shrinks(new, old) { problems.append("staged schedule '\(schedule.title)' would have \(new) rates where it has \(old)") }
         }
+        try refuse(problems, because: "A file cut short or emptied must not replace a good one; if this publication really is smaller")
+    }
+
+    /// Throws `.refused` listing `problems`, when there are any (the load is then rolled back).
+    func refuse(_ problems: [String], because reason: String) throws {
         guard problems.isEmpty else {
             throw TarifError(
-                .refused,
-                "refused: \(problems.joined(separator: "; ")). A file cut short or emptied must not replace a good one; "
-                    + "if this publication really is smaller, load it with --force. Nothing was changed.",
+                .refused, "refused: \(problems.joined(separator: "; ")). \(reason), load it with --force. Nothing was changed.",
                 at: SourceLocation(file: load.fileName))
         }
     }

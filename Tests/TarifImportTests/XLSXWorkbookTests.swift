@@ -129,4 +129,30 @@ struct XLSXWorkbookTests {
         ])
         #expect(throws: TarifError.self) { try WTORTAExport(path: path, displayName: "rta.xlsx") }
     }
+
+    /// Hostile workbooks: a sheet that inflates past the part limit (a zip bomb), one with more
+    /// cells than are read, a cell longer than a spreadsheet cell can be. Each is refused where it is.
+    @Test func hostileWorkbooksAreRefusedAtTheEdge() throws {
+        func book(_ sheet: String) throws -> String {
+            try write([
+                "xl/workbook.xml": Self.workbook, "xl/_rels/workbook.xml.rels": Self.rels, "xl/worksheets/sheet1.xml": sheet,
+                "xl/worksheets/sheet2.xml": Self.sheet([]),
+            ])
+        }
+        // 65 MiB of blanks deflates to some 65 KiB.
+        let bomb = try book("<worksheet><sheetData>" + String(repeating: " ", count: XLSXWorkbook.maxPartBytes + (1 << 20)) + "</sheetData></worksheet>")
+        #expect {
+            try XLSXWorkbook(path: bomb, displayName: "bomb.xlsx").rows(of: "AllRTAs")
+        } throws: { ($0 as? TarifError)?.code == .tooLarge && "\($0)".contains("bomb.xlsx") }
+        // One cell more than are read, in a part under the byte limit.
+        let many = try book("<worksheet><sheetData><row r=\"1\">" + String(repeating: "<c r=\"A1\"/>", count: XLSXWorkbook.maxCells + 1) + "</row></sheetData></worksheet>")
+        #expect {
+            try XLSXWorkbook(path: many, displayName: "many.xlsx").rows(of: "AllRTAs")
+        } throws: { ($0 as? TarifError)?.code == .tooLarge && "\($0)".contains("more than 5000000 cells") }
+        // A party name of 100 KB.
+        let long = try book(Self.sheet([[("A1", String(repeating: "Indonesia", count: 11_500), "inlineStr")]]))
+        #expect {
+            try XLSXWorkbook(path: long, displayName: "long.xlsx").rows(of: "AllRTAs")
+        } throws: { ($0 as? TarifError)?.code == .tooLarge && ($0 as? TarifError)?.location?.field == "AllRTAs!A1" }
+    }
 }

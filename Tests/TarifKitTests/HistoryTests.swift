@@ -1,5 +1,6 @@
 import Foundation
 import TarifCore
+import TarifImport
 import TarifStore
 import TarifTesting
 import Testing
@@ -191,5 +192,34 @@ struct HistoryTests {
         #expect {
             try tarif.changes(importer: .unitedStates, from: "rev_9", to: "rev_2")
         } throws: { ($0 as? TarifError)?.code == .notFound && "\($0)".contains("its revisions: 2025_basic, 2025_rev_1, 2025_rev_2") }
+    }
+
+    /// Hostile calendars: a name that reaches outside the directory, too many revisions, too many bytes.
+    @Test func hostileCalendarsAreRefusedAtTheEdge() throws {
+        let database = try TarifDatabase.inMemory()
+        for name in ["../../etc/passwd", "rev 1", String(repeating: "r", count: 100), "rev_1;rm"] {
+            let calendar = Self.calendar.replacingOccurrences(of: "rev_1,2025-04-05", with: "\(name),2025-04-05")
+            #expect {
+                try loadHistory(database, try Self.directory(calendar: calendar))
+            } throws: { ($0 as? TarifError)?.location?.field == "revision" }
+        }
+        // More revisions than a calendar may list: refused at the row past the limit.
+        var rows = ["revision,effective_date,policy_effective_date,policy_event"]
+        var files: [String: String] = [:]
+        let start = try Day(iso: "2000-01-01")
+        for i in 0...HTSHistoryReader.maxRevisions {
+            let day = start.adding(days: i)
+            rows.append("\(day.year)_r\(i),\(day),NA,NA")
+            files["hts_\(day.year)_r\(i).json"] = "[]"
+        }
+        #expect {
+            try loadHistory(database, try Self.directory(calendar: rows.joined(separator: "\n"), files: files))
+        } throws: { ($0 as? TarifError)?.code == .tooLarge && ($0 as? TarifError)?.location?.line == HTSHistoryReader.maxRevisions + 2 }
+        // A calendar of more than 4 MiB.
+        let huge = Self.calendar + String(repeating: "x", count: 5 << 20)
+        #expect {
+            try loadHistory(database, try Self.directory(calendar: huge))
+        } throws: { ($0 as? TarifError)?.code == .tooLarge || ($0 as? TarifError)?.code == .badFile }
+        #expect(try database.schedules().isEmpty)
     }
 }
