@@ -18,6 +18,9 @@ public struct LineHistory: Sendable, Codable {
         /// The duty on the stated value with the layers that apply, as a percentage of it,
         /// when it can be computed (a specific rate needs its quantity).
         public var percentOfValue: ExactDecimal?
+        /// Chapter 99 headings in force that name the origin but whose product scope is not
+        /// evaluated (not in the duty): the reciprocal and other orders by country.
+        public var namedHeadings: [String] = []
         /// What changed from the step before.
         public var change: String?
         /// Why there is no answer for the step (the line is not in that version).
@@ -60,18 +63,20 @@ extension Tarif {
                 let applied = r.appliedTreatment
                 step.treatment = applied?.label
                 step.rateText = applied?.rateText
-                step.layers = r.additionalDuties.filter { $0.applies == true && $0.effect != .noChange }.map { layer in
+                func label(_ layer: AdditionalDuty) -> String {
                     let authority = ChapterNinetyNine.authority(of: layer.heading).map { " (\($0.name))" } ?? ""
                     let rate = layer.rate.map { (layer.effect == .addOn ? "+" : "") + $0.summary } ?? layer.rateText
                     return "\(layer.heading.formatted) \(rate)\(authority)"
                 }
+                step.layers = r.additionalDuties.filter { $0.applies == true && $0.effect != .noChange }.map(label)
+                step.namedHeadings = r.additionalDuties.filter { $0.applies == nil && $0.effect != .noChange }.map(label)
                 if let total = r.dutyWithAdditional ?? applied?.duty, customsValue > 0 {
                     step.percentOfValue = try? (total.amount * 100).divided(by: customsValue, scale: 4)
                 }
             } catch let e as TarifError where e.code == .notFound {
                 step.missing = e.message
             }
-            let key = [step.treatment ?? "", step.rateText ?? "", step.missing == nil ? "" : "missing"] + step.layers
+            let key = [step.treatment ?? "", step.rateText ?? "", step.missing == nil ? "" : "missing"] + step.layers + ["|"] + step.namedHeadings
             if key == lastKey, var last = steps.popLast() {
                 last.until = step.until
                 last.versions.append(name)
@@ -87,6 +92,8 @@ extension Tarif {
                 }
                 for l in step.layers where !previous.layers.contains(l) { what.append("+ \(l)") }
                 for l in previous.layers where !step.layers.contains(l) { what.append("− \(l)") }
+                for l in step.namedHeadings where !previous.namedHeadings.contains(l) { what.append("named: \(l)") }
+                for l in previous.namedHeadings where !step.namedHeadings.contains(l) { what.append("no longer named: \(l)") }
                 step.change = what.joined(separator: "; ")
             }
             lastKey = key

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import TarifCore
 public import TarifRegistry
 public import TarifRules
@@ -165,9 +166,38 @@ public struct Tarif: Sendable {
             else { continue }
             layers.append(layer)
         }
-        return LineTariff(
+        var tariff = LineTariff(
             schedule: answer.schedule, line: answer.line, publishedOn: answer.publishedOn, rates: answer.rates,
             staged: try store.stagedRates(importer: importer, code: code, on: day), layers: layers)
+        tariff.countryHeadings = try countryHeadings(in: answer.schedule, lookup: lookup)
+        return tariff
+    }
+
+    /// The version's chapter 99 headings (subchapter III, 9903) that name the countries whose
+    /// goods they charge, read once per version and kept (``CountryHeadingMemo``). A heading
+    /// the compiler marks suspended is left out.
+    func countryHeadings(in schedule: StoredSchedule, lookup: CountryLookup) throws -> [AdditionalDuty] {
+        // What the headings are follows from the version's content: the same content gives the same headings.
+        let key = CountryHeadingMemo.Key(store: store.storeDescription, series: schedule.info.series, from: schedule.info.validFrom, content: schedule.info.contentHash)
+        if let known = CountryHeadingMemo.shared.find(key) { return known }
+        let (lines, rates) = try store.linesAndRates(under: try TariffCode("9903"), in: schedule)
+        let byCode = Dictionary(grouping: rates, by: \.code)
+        // A heading some line's footnote names covers a list of products (Section 301's lists):
+        // the footnotes say which lines, so it is a layer of those lines only.
+        let rows = schedule.rowFilter()
+        let referencing = try store.fetch("SELECT DISTINCT text FROM line_note WHERE \(rows.sql) AND text LIKE ?", rows.arguments + [.text("%99__.%")])
+        let listed = Set(Self.chapter99References(in: try referencing.map { LineNote(code: try TariffCode("99"), kind: "footnote", text: try $0.text("text")) }))
+        let headings = lines.compactMap { line -> AdditionalDuty? in
+            guard line.code.length == 8, !listed.contains(line.code), !line.descriptionEnglish.contains("provision suspended"),
+                var d = AdditionalDuty.parse(
+                    line: line, rates: byCode[line.code] ?? [], legalSource: schedule.info.legalSource, country: { lookup.find($0)?.code }),
+                !d.origins.isEmpty
+            else { return nil }
+            d.legalBasis = "HTSUS chapter 99 heading \(line.code), naming the goods' country; \(schedule.info.legalSource)"
+            return d
+        }
+        CountryHeadingMemo.shared.keep(headings, for: key)
+        return headings
     }
 
     /// The chapter 99 headings (`9903.88.03`) named in a line's footnotes, in order, once each.
@@ -250,4 +280,29 @@ public struct BindingsFound: Sendable, Codable {
     public var legalSource: String
     public var sameNomenclature: Bool
     public var lines: [Line]
+}
+
+/// The country-naming chapter 99 headings of the versions read so far (a few hundred each),
+/// by store and version: the last few versions asked about.
+final class CountryHeadingMemo: Sendable {
+    struct Key: Hashable {
+        var store: String
+        var series: String
+        var from: Day
+        var content: String
+    }
+
+    static let shared = CountryHeadingMemo()
+    private let kept = Mutex<[(Key, [AdditionalDuty])]>([])
+    static let capacity = 64
+
+    func find(_ key: Key) -> [AdditionalDuty]? { kept.withLock { $0.first { $0.0 == key }?.1 } }
+
+    func keep(_ headings: [AdditionalDuty], for key: Key) {
+        kept.withLock { list in
+            list.removeAll { $0.0 == key }
+            list.append((key, headings))
+            if list.count > Self.capacity { list.removeFirst() }
+        }
+    }
 }

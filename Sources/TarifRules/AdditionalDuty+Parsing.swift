@@ -70,19 +70,27 @@ extension AdditionalDuty {
         return out
     }
 
+    /// The countries a heading names as "the product of A, B, C, or D" ("China and Hong Kong",
+    /// "China, including Hong Kong and Macau"); a mention after "except" is an exclusion, not a
+    /// country the heading charges ("any country … except for articles the product of China").
     static func origins(in text: String, country: (String) -> CountryCode?) -> [CountryCode] {
         var found: [CountryCode] = []
         var rest = Substring(text)
         while let r = rest.firstRange(of: "product of ") {
-            var name = rest[r.upperBound...]
-            if let end = name.firstIndex(where: { ",:;(".contains($0) }) { name = name[..<end] }
-            for stop in [" as provided", " as ", " and ", " that ", " which ", " entered"] {
-                if let s = name.firstRange(of: stop) { name = name[..<s.lowerBound] }
+            defer { rest = rest[r.upperBound...] }
+            if rest[..<r.lowerBound].suffix(40).contains("except") { continue }
+            var segment = rest[r.upperBound...]
+            for stop in [":", ";", "(", " as provided", " as described", " as ", " that ", " which ", " entered", " except", " under ", " for "] {
+                if let s = segment.firstRange(of: stop) { segment = segment[..<s.lowerBound] }
             }
-            var n = name.trimming(" .")
-            if n.hasPrefix("the ") { n = String(n.dropFirst(4)) }
-            if let c = country(n), !found.contains(c) { found.append(c) }
-            rest = rest[r.upperBound...]
+            var names = [String(segment)]
+            for separator in [", including ", ", ", " or ", " and "] {
+                names = names.flatMap { $0.split(separator: separator, omittingEmptySubsequences: true).map(String.init) }
+            }
+            for var n in names.map({ $0.trimming(" .") }) {
+                for prefix in ["the ", "or ", "and ", "including "] where n.hasPrefix(prefix) { n = String(n.dropFirst(prefix.count)) }
+                if let c = country(n), !found.contains(c) { found.append(c) }
+            }
         }
         return found
     }

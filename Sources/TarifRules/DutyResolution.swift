@@ -82,6 +82,9 @@ public struct LineTariff: Sendable {
     public var staged: [StagedRateFound]
     /// Chapter 99 headings the line's footnotes point to, not yet decided for an origin.
     public var layers: [AdditionalDuty]
+    /// The version's chapter 99 headings that name countries whose goods they charge (the
+    /// reciprocal and other orders by country), whichever lines they cover.
+    public var countryHeadings: [AdditionalDuty] = []
 
     public init(
         schedule: StoredSchedule, line: TariffLine, publishedOn: TariffCode, rates: [LineRate], staged: [StagedRateFound] = [],

@@ -245,11 +245,31 @@ public struct DutyResolver: Sendable {
             }
         }
 
+        // Headings naming the origin that the line's footnotes do not: in force on the day, but
+        // whether they cover this line is their U.S. note's product scope, which is not evaluated.
+        let referenced = Set(layers.map(\.heading))
+        let named: [AdditionalDuty] = origin.map { origin in
+            t.countryHeadings.filter { !referenced.contains($0.heading) && $0.origins.contains(origin) && $0.effect != .noChange }.compactMap { h in
+                var d = h.deciding(origin: origin, day: day, treatment: appliedKind, context: context)
+                guard d.applies == true else { return nil }
+                d.applies = nil
+                d.duty = nil
+                d.reason = "names goods of \(origin.rawValue) and is in force; whether it covers this line is its U.S. note's product scope (exemptions such as Annex II, goods under Section 232, USMCA-originating goods), which Tarif does not evaluate yet: not added"
+                return d
+            }
+        } ?? []
+        if !named.isEmpty {
+            notes.append(
+                "Chapter 99 headings in force that name goods of \(origin!.rawValue), not applied here: "
+                    + named.map { "\($0.heading.formatted) \($0.rate.map { ($0.adValoremRate != nil ? "+" : "") + $0.summary } ?? $0.rateText)" }.joined(separator: ", ")
+                    + ". Check the heading's U.S. note for this product.")
+        }
+
         var resolution = DutyResolution(
             importer: importer, origin: origin, code: t.line.code, line: t.line, day: day, schedule: info,
             scheduleValidity: t.schedule.validity, customsValue: context.customsValue, quantities: context.quantities,
             treatments: treatments, applied: choice.applied, fallback: choice.applied == [floor] ? nil : floor,
-            additionalDuties: layers, dutyWithAdditional: total, originStatus: originStatus, notes: notes,
+            additionalDuties: layers + named, dutyWithAdditional: total, originStatus: originStatus, notes: notes,
             explanation: .init(english: "", indonesian: ""))
         resolution.explanation = Explainer.explain(resolution)
         return resolution

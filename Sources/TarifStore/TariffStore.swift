@@ -311,6 +311,22 @@ extension TariffStore {
         }
     }
 
+    /// The lines whose code starts with `prefix` and their rates, in two reads (chapter 99 of a version).
+    public func linesAndRates(under prefix: TariffCode, in schedule: StoredSchedule, limit: Int = 10_000) throws -> (lines: [TariffLine], rates: [LineRate]) {
+        let rows = schedule.rowFilter()
+        let range: [SQLValue] = [.text(prefix.digits), .text(prefix.digits + "~")]
+        let lines = try fetch(
+            "SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE \(rows.sql) AND code >= ? AND code < ? ORDER BY code LIMIT ?",
+            rows.arguments + range + [.integer(Int64(limit))]
+        ).map(StoreDecoding.line(from:))
+        var expressions = StoreDecoding.Expressions()
+        let rates = try fetch(
+            "SELECT code, kind, program, text, expression FROM rate WHERE \(rows.sql) AND code >= ? AND code < ? ORDER BY code, kind, program NULLS FIRST, id",
+            rows.arguments + range
+        ).map { row in try StoreDecoding.rate(from: row, code: try TariffCode(try row.text("code")), expressions: &expressions) }
+        return (lines, rates)
+    }
+
     /// Every line of a schedule with its rates and notes, for in-memory indexes.
     public func allLines(in schedule: StoredSchedule) throws -> (lines: [TariffLine], rates: [LineRate], notes: [LineNote]) {
         let rows = schedule.rowFilter()

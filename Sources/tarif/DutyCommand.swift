@@ -94,7 +94,7 @@ struct DutyCommand: ParsableCommand {
         }
         if !r.additionalDuties.isEmpty {
             footer.append("")
-            footer.append("Additional duties named in the line's footnotes (a separate layer, not in the duty above):")
+            footer.append("Additional duties of chapter 99, named in the line's footnotes or naming the origin (a separate layer, not in the duty above):")
             for l in r.additionalDuties {
                 let status = l.applies.map { $0 ? "applies" : "does not apply" } ?? "undetermined"
                 let amount = l.duty.map { ", \($0.grouped)" } ?? ""

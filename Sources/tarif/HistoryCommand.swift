@@ -54,15 +54,16 @@ struct HistoryCommand: ParsableCommand {
                     s.from.description, s.until.map { $0.adding(days: -1).description } ?? "—",
                     s.versions.count == 1 ? s.versions[0] : "\(s.versions.first!) … \(s.versions.last!) (\(s.versions.count))",
                     s.missing == nil ? "\(s.treatment ?? "") \(s.rateText ?? "")" : "not in the schedule",
-                    s.layers.joined(separator: "; "), s.percentOfValue.map { "\((try? $0.rounded(scale: 2)) ?? $0)%" } ?? "—", s.change ?? "",
+                    (s.layers + s.namedHeadings.map { "(named) \($0)" }).joined(separator: "; "), s.percentOfValue.map { "\((try? $0.rounded(scale: 2)) ?? $0)%" } ?? "—", s.change ?? "",
                 ]
             }
             let who = origin.map { "goods of \($0)" } ?? "MFN"
             let title = "\(h.importer) \(h.code.formatted) — \(who): duty through \(h.steps.count) step(s) of the schedule"
             var footer = [
                 "Duty as % of a customs value of \(value) with the layers that apply; \"—\" where a specific rate needs --quantity.",
-                "Chapter 99 layers applied are those the line's footnotes refer to. Country-wide additional duties that no footnote",
-                "names (IEEPA reciprocal and fentanyl orders, Section 232 product annexes) are not applied here yet: `tarif changes` lists them.",
+                "Chapter 99 layers applied are those the line's footnotes refer to. \"(named)\": a heading in force that names the origin",
+                "(IEEPA reciprocal and other orders by country), not in the duty: whether it covers the line is its U.S. note's product scope,",
+                "which Tarif does not evaluate yet.",
             ]
             if let svg {
                 let chart = SVGStepChart(

@@ -64,18 +64,39 @@ struct USHistoryRealTests {
         // Chinese rubber gloves (4015.12.10): Free MFN; the Section 301 layer its footnote names rose
         // from 50% (9903.91.05, from 2025 Revision 2) to 100% (9903.91.08, from 2026).
         let h = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("4015.12.10"), origin: try CountryCode("CHN"))
-        #expect(h.steps.map(\.from.description) == ["2025-01-01", "2025-02-01", "2026-01-01"])
-        #expect(h.steps.map(\.percentOfValue) == [0, 50, 100])
-        #expect(h.steps[1].layers == ["9903.91.05 +50% (Section 301)"])
-        #expect(h.steps[2].change == "+ 9903.91.08 +100% (Section 301); − 9903.91.05 +50% (Section 301)")
-        #expect(h.steps.map(\.versions.count) == [2, 31, 10])
-        // Goods of Viet Nam: no footnoted layer, one step.
-        let v = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("4015.12.10"), origin: try CountryCode("VNM"))
-        #expect(v.steps.count == 1 && v.steps[0].layers.isEmpty)
+        // The steps where the applied layers change.
+        let layerSteps = h.steps.enumerated().filter { $0.offset == 0 || $0.element.layers != h.steps[$0.offset - 1].layers }.map(\.element)
+        #expect(layerSteps.map(\.from.description) == ["2025-01-01", "2025-02-01", "2026-01-01"])
+        #expect(layerSteps.map(\.percentOfValue) == [0, 50, 100])
+        #expect(layerSteps[1].layers == ["9903.91.05 +50% (Section 301)"])
+        #expect(layerSteps[2].change?.hasPrefix("+ 9903.91.08 +100% (Section 301); − 9903.91.05 +50% (Section 301)") == true)
+        #expect(h.steps.reduce(0) { $0 + $1.versions.count } == 43)
+        // The orders naming China are listed beside the duty, not added to it: the reciprocal duty of
+        // 9903.01.63 rose 34% → 84% → 125% in the first week of April 2025, then left the schedule.
+        let named = Dictionary(uniqueKeysWithValues: h.steps.map { ($0.from.description, $0.namedHeadings) })
+        #expect(named["2025-04-02"]?.contains("9903.01.63 +34% (IEEPA)") == true)
+        #expect(named["2025-04-03"]?.contains("9903.01.63 +84% (IEEPA)") == true)
+        #expect(named["2025-04-05"]?.contains("9903.01.63 +125% (IEEPA)") == true)
+        #expect(named["2025-04-14"]?.contains { $0.hasPrefix("9903.01.63") } == false)
+        // "Any country … except the product of China" (9903.01.25) does not name China.
+        #expect(!h.steps.contains { $0.namedHeadings.contains { $0.hasPrefix("9903.01.25") } })
+        // A heading a footnote names (9903.88.15, list 4A) is a layer of its lines only, never "named".
+        #expect(!h.steps.contains { $0.namedHeadings.contains { $0.hasPrefix("9903.88.15") } })
+
+        // Indonesian T-shirts: MFN 16.5% throughout. Named: the reciprocal +32% of 9903.01.61 ("the product of
+        // Angola, Fiji, Indonesia, or Taiwan") from Revision 7 until Revision 9 marked it suspended, and again
+        // from Revision 18 (no longer marked), beside the +19% of 9903.02.27.
+        let v = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("6109.10.00"), origin: try CountryCode("IDN"))
+        #expect(v.steps.map(\.from.description) == ["2025-01-01", "2025-04-02", "2025-04-05", "2025-08-07"])
+        #expect(v.steps.map(\.namedHeadings) == [[], ["9903.01.61 +32% (IEEPA)"], [], ["9903.01.61 +32% (IEEPA)", "9903.02.27 +19% (IEEPA)"]])
+        let mfn = ExactDecimal("16.5")
+        #expect(v.steps.allSatisfy { $0.percentOfValue == mfn })
+        #expect(v.steps.allSatisfy { $0.layers.isEmpty })
         let svg = SVGStepChart(
             title: "gloves", unit: "%", steps: h.steps.map { .init(from: $0.from, until: $0.until, value: $0.percentOfValue.map { Double("\($0)")! }, label: $0.change ?? "") },
             caption: "c"
         ).render()
-        #expect(svg.contains("2. 2026-01-01: + 9903.91.08 +100% (Section 301)"))
+        let labelled = svg.contains(". 2026-01-01: + 9903.91.08 +100% (Section 301)")
+        #expect(labelled)
     }
 }
