@@ -143,12 +143,16 @@ public struct HTSHistoryReader: Sendable {
 
     /// What identifies the history: the SHA-256 of the calendar and of every revision file
     /// it dates, in its order, as stored (31 MB compressed, where their content is 600 MB).
-    public func contentHash(of revisions: [Revision]) throws -> String {
+    /// - Returns: the history's hash, and each revision file's (equal ones are the same bytes).
+    public func contentHash(of revisions: [Revision]) throws -> (history: String, files: [String]) {
         var hasher = SHA256()
         hasher.update(Array(try ByteSource.storedHash(of: path(calendarName), displayName: display(calendarName)).utf8))
+        var files: [String] = []
         for r in revisions {
-            hasher.update(Array("\(r.fullName):\(try ByteSource.storedHash(of: path(r.fileName), displayName: display(r.fileName)))".utf8))
+            let stored = try ByteSource.storedHash(of: path(r.fileName), displayName: display(r.fileName))
+            files.append(stored)
+            hasher.update(Array("\(r.fullName):\(stored)".utf8))
         }
-        return hasher.finalizeHex()
+        return (hasher.finalizeHex(), files)
     }
 }

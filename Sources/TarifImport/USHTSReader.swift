@@ -18,8 +18,9 @@ public struct USHTSReader: PublicationReader {
     }
 
     /// What the rate texts read as, kept from one revision of the schedule to the next (most
-    /// texts recur in every revision): reading 44 revisions costs little more than one.
-    public final class Memo {
+    /// texts recur in every revision): reading 44 revisions costs little more than one. One
+    /// reader uses a memo at a time (workers reading revisions side by side have one each).
+    public final class Memo: @unchecked Sendable {
         let parser = DutyExpressionParser(dialect: .usHTS)
         let special = SpecialRateParser()
         private var rates: [String: Result<DutyExpression?, TarifError>] = [:]

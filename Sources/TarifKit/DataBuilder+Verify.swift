@@ -47,7 +47,7 @@ extension DataBuilder {
             let hash: String
             if publication.history != nil {
                 let reader = HTSHistoryReader(calendarPath: path, displayName: publication.path)
-                hash = try reader.contentHash(of: try reader.plan().revisions)
+                hash = try reader.contentHash(of: try reader.plan().revisions).history
             } else if let reader = try? PublicationFormats.reader(for: publication.format) {
                 hash = try type(of: reader).contentHash(of: path, displayName: publication.path)
             } else if let staging = StagingFormats.reader(for: publication.format) {

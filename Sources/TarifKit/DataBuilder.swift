@@ -165,26 +165,52 @@ public struct DataBuilder: Sendable {
     public func loadHistory(calendar path: String, displayName: String, entry: Catalog.HistoryEntry) throws -> LoadReport {
         let reader = HTSHistoryReader(calendarPath: path, displayName: displayName)
         let (revisions, excluded) = try reader.plan()
-        let hash = try reader.contentHash(of: revisions)
+        let (hash, storedHashes) = try reader.contentHash(of: revisions)
         var skipped = LoadReport(fileName: displayName, format: HTSHistoryReader.format, alreadyLoaded: true)
         skipped.excluded = excluded.map { "\(reader.display($0.fileName)): \($0.reason)" }
         if try database.isLoaded(format: HTSHistoryReader.format, contentHash: hash) { return skipped }
-        let memo = USHTSReader.Memo()
         var history = ScheduleHistory()
         var files: [HistoryLoad.RevisionFile] = []
-        for (i, revision) in revisions.enumerated() {
-            let phase = "\(displayName): \(revision.fullName) (\(i + 1) of \(revisions.count))"
-            let (states, fileHash) = try reader.states(of: revision, memo: memo) { progress.report(phase: phase, fraction: $0) }
-            do {
-                try history.add(name: revision.fullName, validFrom: revision.effective, states: states)
-            } catch let e as TarifError {
-                throw e.located(SourceLocation(file: displayName, line: revision.line, field: "effective_date"))
+        // The revisions are read a few at a time, one per core (each worker with its memo of rate
+        // texts), and added in order; a file with the same bytes as the one before is not read again.
+        let workers = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+        let memos = (0..<workers).map { _ in USHTSReader.Memo() }
+        var previous: (stored: String, states: [LineState], hash: String)?
+        var next = 0
+        while next < revisions.count {
+            let batch = Array(next..<min(next + workers, revisions.count))
+            let read = ReadSlots(count: batch.count)
+            let storedBefore = previous?.stored
+            DispatchQueue.concurrentPerform(iterations: batch.count) { k in
+                let i = batch[k]
+                if k == 0, storedBefore == storedHashes[i] { return }  // the same bytes as the revision before
+                if k > 0, storedHashes[batch[k - 1]] == storedHashes[i] { return }
+                let phase = "\(displayName): \(revisions[i].fullName) (\(i + 1) of \(revisions.count))"
+                read.set(k, Result { try reader.states(of: revisions[i], memo: memos[k]) { progress.report(phase: phase, fraction: $0) } })
             }
-            let policy = revision.policyEffective.map { " (policy change dated \($0))" } ?? ""
-            files.append(
-                HistoryLoad.RevisionFile(
-                    fileName: reader.display(revision.fileName), format: USHTSReader.format, contentHash: fileHash,
-                    title: "\(entry.titlePrefix) \(revision.fullName.replacingOccurrences(of: "_", with: " "))\(policy)"))
+            for (k, i) in batch.enumerated() {
+                let revision = revisions[i]
+                let states: [LineState], fileHash: String
+                if let result = read.get(k) {
+                    (states, fileHash) = try result.get()
+                } else if let p = previous {
+                    (states, fileHash) = (p.states, p.hash)
+                } else {
+                    throw TarifError(.badFile, "revision \(revision.fullName) was not read", at: SourceLocation(file: displayName, line: revision.line))
+                }
+                do {
+                    try history.add(name: revision.fullName, validFrom: revision.effective, states: states)
+                } catch let e as TarifError {
+                    throw e.located(SourceLocation(file: displayName, line: revision.line, field: "effective_date"))
+                }
+                previous = (storedHashes[i], states, fileHash)
+                let policy = revision.policyEffective.map { " (policy change dated \($0))" } ?? ""
+                files.append(
+                    HistoryLoad.RevisionFile(
+                        fileName: reader.display(revision.fileName), format: USHTSReader.format, contentHash: fileHash,
+                        title: "\(entry.titlePrefix) \(revision.fullName.replacingOccurrences(of: "_", with: " "))\(policy)"))
+            }
+            next += batch.count
         }
         history.finish()
         let info = ScheduleInfo(
@@ -198,5 +224,25 @@ public struct DataBuilder: Sendable {
         report.excluded = skipped.excluded
         progress.finish(phase: displayName)
         return report
+    }
+}
+
+/// The revisions a batch of workers read, each in its own slot.
+private final class ReadSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<(states: [LineState], contentHash: String), any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ k: Int, _ value: Result<(states: [LineState], contentHash: String), any Error>) {
+        lock.lock()
+        slots[k] = value
+        lock.unlock()
+    }
+
+    func get(_ k: Int) -> Result<(states: [LineState], contentHash: String), any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[k]
     }
 }
