@@ -179,19 +179,21 @@ public struct DataBuilder: Sendable {
         var next = 0
         while next < revisions.count {
             let batch = Array(next..<min(next + workers, revisions.count))
-            let read = ReadSlots(count: batch.count)
+            let read = WorkerSlots<Result<(states: [LineState], contentHash: String), any Error>?>(repeating: nil, count: batch.count)
             let storedBefore = previous?.stored
             DispatchQueue.concurrentPerform(iterations: batch.count) { k in
                 let i = batch[k]
                 if k == 0, storedBefore == storedHashes[i] { return }  // the same bytes as the revision before
                 if k > 0, storedHashes[batch[k - 1]] == storedHashes[i] { return }
                 let phase = "\(displayName): \(revisions[i].fullName) (\(i + 1) of \(revisions.count))"
-                read.set(k, Result { try reader.states(of: revisions[i], memo: memos[k]) { progress.report(phase: phase, fraction: $0) } })
+                let result = Result { try reader.states(of: revisions[i], memo: memos[k]) { progress.report(phase: phase, fraction: $0) } }
+                read.update(k) { $0 = result }
             }
+            let results = read.values
             for (k, i) in batch.enumerated() {
                 let revision = revisions[i]
                 let states: [LineState], fileHash: String
-                if let result = read.get(k) {
+                if let result = results[k] {
                     (states, fileHash) = try result.get()
                 } else if let p = previous {
                     (states, fileHash) = (p.states, p.hash)
@@ -224,25 +226,5 @@ public struct DataBuilder: Sendable {
         report.excluded = skipped.excluded
         progress.finish(phase: displayName)
         return report
-    }
-}
-
-/// The revisions a batch of workers read, each in its own slot.
-private final class ReadSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<(states: [LineState], contentHash: String), any Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ k: Int, _ value: Result<(states: [LineState], contentHash: String), any Error>) {
-        lock.lock()
-        slots[k] = value
-        lock.unlock()
-    }
-
-    func get(_ k: Int) -> Result<(states: [LineState], contentHash: String), any Error>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[k]
     }
 }

@@ -186,7 +186,7 @@ public struct Tarif: Sendable {
         // the footnotes say which lines, so it is a layer of those lines only.
         let rows = schedule.rowFilter()
         let referencing = try store.fetch("SELECT DISTINCT text FROM line_note WHERE \(rows.sql) AND text LIKE ?", rows.arguments + [.text("%99__.%")])
-        let listed = Set(Self.chapter99References(in: try referencing.map { LineNote(code: try TariffCode("99"), kind: "footnote", text: try $0.text("text")) }))
+        let listed = Set(try referencing.flatMap { Self.chapter99References(inText: try $0.text("text")) })
         let headings = lines.compactMap { line -> AdditionalDuty? in
             guard line.code.length == 8, !listed.contains(line.code), !line.descriptionEnglish.contains("provision suspended"),
                 var d = AdditionalDuty.parse(
@@ -204,19 +204,26 @@ public struct Tarif: Sendable {
     public static func chapter99References(in notes: [LineNote]) -> [TariffCode] {
         var out: [TariffCode] = []
         for note in notes where note.kind.hasPrefix("footnote") {
-            let chars = Array(note.text)
-            var i = 0
-            while i + 10 <= chars.count {
-                let s = String(chars[i..<(i + 10)])
-                if s.hasPrefix("99"), s.enumerated().allSatisfy({ ($0.offset == 4 || $0.offset == 7) ? $0.element == "." : $0.element.isNumber }),
-                    i + 10 == chars.count || !chars[i + 10].isNumber,
-                    let code = try? TariffCode(s), !out.contains(code)
-                {
-                    out.append(code)
-                    i += 10
-                } else {
-                    i += 1
-                }
+            for code in chapter99References(inText: note.text) where !out.contains(code) { out.append(code) }
+        }
+        return out
+    }
+
+    /// The chapter 99 headings (`9903.88.03`) written in one text, in order, once each.
+    static func chapter99References(inText text: String) -> [TariffCode] {
+        var out: [TariffCode] = []
+        let chars = Array(text)
+        var i = 0
+        while i + 10 <= chars.count {
+            let s = String(chars[i..<(i + 10)])
+            if s.hasPrefix("99"), s.enumerated().allSatisfy({ ($0.offset == 4 || $0.offset == 7) ? $0.element == "." : $0.element.isNumber }),
+                i + 10 == chars.count || !chars[i + 10].isNumber,
+                let code = try? TariffCode(s), !out.contains(code)
+            {
+                out.append(code)
+                i += 10
+            } else {
+                i += 1
             }
         }
         return out
