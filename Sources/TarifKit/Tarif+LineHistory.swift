@@ -69,7 +69,11 @@ extension Tarif {
                     return "\(layer.heading.formatted) \(rate)\(authority)"
                 }
                 step.layers = r.additionalDuties.filter { $0.applies == true && $0.effect != .noChange }.map(label)
-                step.namedHeadings = r.additionalDuties.filter { $0.applies == nil && $0.effect != .noChange }.map(label)
+                // Headings naming the origin, not added: undecided though they name it. (A footnoted
+                // heading is undecided only when it names no origin or none is given: not one of these.)
+                step.namedHeadings = r.additionalDuties.filter { layer in
+                    layer.applies == nil && layer.effect != .noChange && origin.map { layer.origins.contains($0) } == true
+                }.map(label)
                 if let total = r.dutyWithAdditional ?? applied?.duty, customsValue > 0 {
                     step.percentOfValue = try? (total.amount * 100).divided(by: customsValue, scale: 4)
                 }

@@ -89,6 +89,9 @@ struct USHistoryRealTests {
         let v = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("6109.10.00"), origin: try CountryCode("IDN"))
         #expect(v.steps.map(\.from.description) == ["2025-01-01", "2025-04-02", "2025-04-05", "2025-08-07"])
         #expect(v.steps.map(\.namedHeadings) == [[], ["9903.01.61 +32% (IEEPA)"], [], ["9903.01.61 +32% (IEEPA)", "9903.02.27 +19% (IEEPA)"]])
+        // Without an origin nothing is "named": the footnoted 9903.88.15 is undecided for want of an origin, not named.
+        let anyOrigin = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("6109.10.00"), origin: nil)
+        #expect(anyOrigin.steps.allSatisfy { $0.namedHeadings.isEmpty && $0.layers.isEmpty })
         let mfn = ExactDecimal("16.5")
         #expect(v.steps.allSatisfy { $0.percentOfValue == mfn })
         #expect(v.steps.allSatisfy { $0.layers.isEmpty })
