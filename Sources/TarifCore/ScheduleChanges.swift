@@ -60,6 +60,16 @@ public struct ScheduleChanges: Sendable, Codable, Hashable {
         self.changes = changes
     }
 
+    /// Keeps only the changes of lines under the chapters or code prefixes of `list` ("99,61").
+    /// - Throws: ``TarifError`` `.badInput` when the list names none.
+    public mutating func keepOnly(prefixes list: String) throws(TarifError) {
+        let prefixes = list.split(separator: ",").map { $0.filter(\.isNumber) }.filter { !$0.isEmpty }
+        guard !prefixes.isEmpty else {
+            throw TarifError(.badInput, "chapter '\(InputLimits.echo(list))' names no chapter or code prefix (digits, comma-separated: 99,61)")
+        }
+        changes.removeAll { c in !prefixes.contains { c.code.digits.hasPrefix($0) } }
+    }
+
     /// Counts by chapter (the code's first two digits) and kind, chapters in order.
     public var byChapter: [ChapterCount] {
         var counts: [String: [String: Int]] = [:]

@@ -14,11 +14,7 @@ extension TarifAPI {
             let to = q["to"] ?? Day.today().description
             var comparison = try await withTimeLimit(options.timeLimit) { try s.tarif.changes(importer: importer, from: from, to: to) }
             if let chapter = q["chapter"] {
-                let prefixes = chapter.split(separator: ",").map { $0.filter(\.isNumber) }.filter { !$0.isEmpty }
-                guard !prefixes.isEmpty else {
-                    throw TarifError(.badInput, "chapter '\(InputLimits.echo(chapter))' names no chapter (digits: 99,61)", at: SourceLocation(file: "query", field: "chapter"))
-                }
-                comparison.changes.changes.removeAll { c in !prefixes.contains { c.code.digits.hasPrefix($0) } }
+                do { try comparison.changes.keepOnly(prefixes: chapter) } catch let e as TarifError { throw e.located(SourceLocation(file: "query", field: "chapter")) }
             }
             return JSON.response(ChangesAnswer(comparison))
         }

@@ -34,11 +34,7 @@ struct ChangesCommand: ParsableCommand {
         try TarifCLI.run {
             let tarif = try store.open()
             var comparison = try tarif.changes(importer: try CountryCode(importer), from: from, to: to ?? Day.today().description)
-            if let chapter {
-                let prefixes = chapter.split(separator: ",").map { $0.filter(\.isNumber) }.filter { !$0.isEmpty }
-                guard !prefixes.isEmpty else { throw TarifError(.badInput, "--chapter '\(InputLimits.echo(chapter))' names no chapter (digits: 99,61)") }
-                comparison.changes.changes.removeAll { c in !prefixes.contains { c.code.digits.hasPrefix($0) } }
-            }
+            if let chapter { try comparison.changes.keepOnly(prefixes: chapter) }
             let c = comparison.changes
             let kinds = ScheduleChanges.Kind.allCases
             let title = "\(comparison.importer): \(comparison.from.info.title) (from \(comparison.from.validity.start)) → \(comparison.to.info.title) (from \(comparison.to.validity.start))"

@@ -59,5 +59,15 @@ struct ScheduleHistoryTests {
         #expect(c.chapter99.added.map(\.code.digits) == ["99030227"] && c.chapter99.ended.map(\.code.digits) == ["99030161"])
         #expect(c.totals[.mfnRate] == 1 && c.totals[.added] == 1)
         #expect(ScheduleChanges(before: before, after: before).changes.isEmpty)
+        var only = c
+        try only.keepOnly(prefixes: "99, 0201")
+        #expect(only.changes.map(\.code.digits) == ["02011000", "99030161", "99030227"])
+        for bad in ["", ",,,", "abc", String(repeating: "x", count: 100_000)] {
+            var copy = c
+            #expect {
+                try copy.keepOnly(prefixes: bad)
+            } throws: { ($0 as? TarifError)?.code == .badInput && "\($0)".count < 400 }
+            #expect(copy.changes == c.changes)
+        }
     }
 }
