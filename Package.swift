@@ -69,7 +69,7 @@ let package = Package(
         // Applying the law: treatments, legal basis, duty payable.
         .target(name: "TarifRules", dependencies: ["TarifCore", "TarifRegistry"], swiftSettings: strictSettings),
         // Rules of origin: the rule language, value content, bill-of-materials evaluation, 19 CFR 102 (no I/O).
-        .target(name: "TarifOrigin", dependencies: ["TarifCore", "TarifRegistry"], swiftSettings: strictSettings),
+        .target(name: "TarifOrigin", dependencies: ["TarifCore", "TarifRegistry"], swiftSettings: strictSettings + optimizedInDebug),
         // Impact simulation: SMART partial equilibrium (no storage, no I/O).
         .target(name: "TarifSimulation", dependencies: ["TarifCore"], swiftSettings: strictSettings),
         // The library API: composes import, store and rules (used by the CLI and, later, the server).

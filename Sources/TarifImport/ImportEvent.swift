@@ -13,6 +13,9 @@ public enum ImportEvent: Sendable {
     case unparsed(schedule: String, UnparsedRate)
     case preferenceScheme(PreferenceScheme)
     case rtaRecord(RTARecord)
+    case originRuleSet(OriginRuleSet)
+    /// An item of a reference publication left out, with where and why (the report lists it).
+    case skipped(SourceLocation, String)
 }
 
 /// A reader of one publication format.
@@ -28,11 +31,22 @@ public protocol PublicationReader: Sendable {
     /// The SHA-256 that identifies the publication's content: of the file, or for a
     /// publication spread over several files (Japan's chapters), of all of them.
     static func contentHash(of path: String, displayName: String) throws -> String
+    /// Whether the catalog names a directory of files rather than one file.
+    static var readsDirectory: Bool { get }
+    /// Reads a publication that is a directory of files (``readsDirectory``), reporting the
+    /// share done to `progress`.
+    func read(directory path: String, displayName: String, progress: (Double) -> Void, emit: (ImportEvent) throws -> Void) throws
 }
 
 extension PublicationReader {
     public static func contentHash(of path: String, displayName: String) throws -> String {
         try ByteSource.contentHash(of: path, displayName: displayName)
+    }
+
+    public static var readsDirectory: Bool { false }
+
+    public func read(directory path: String, displayName: String, progress: (Double) -> Void, emit: (ImportEvent) throws -> Void) throws {
+        throw TarifError(.badFile, "format \(Self.format) reads one file, not a directory", at: SourceLocation(file: displayName))
     }
 }
 
@@ -41,7 +55,7 @@ public enum PublicationFormats {
     public static let all: [any PublicationReader.Type] = [
         HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
         UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self, JapanTariffReader.self,
-        WITSTariffReader.self, WITSBoundReader.self, AustralianTariffReader.self, WTORTAReader.self,
+        WITSTariffReader.self, WITSBoundReader.self, AustralianTariffReader.self, WTORTAReader.self, UKProductRulesReader.self,
     ]
 
     /// The reader for `format`.

@@ -129,18 +129,10 @@ public struct DataBuilder: Sendable {
         guard missingRoles.isEmpty else {
             throw TarifError(.badFile, "format \(format) fills schedule(s) \(missingRoles.joined(separator: ", ")), which are not described")
         }
-        let source = try ByteSource(path: path, displayName: displayName)
-        defer { source.close() }
         let load = PublicationLoad(
             fileName: displayName, format: format, contentHash: hash, schedules: infos, minimumLines: minimumLines, allowShrink: allowShrink)
-        var events = 0
-        let report = try database.load(load) { sink in
-            try reader.read(source) { event in
-                events += 1
-                if events & 1023 == 0 {
-                    progress.report(phase: displayName, fraction: Double(source.offsetOnDisk) / Double(max(1, source.sizeOnDisk)))
-                }
-                switch event {
+        func add(_ event: ImportEvent, to sink: inout LoadSink) throws {
+            switch event {
                 case .hsSection(let s): try sink.addSection(s)
                 case .hsEntry(let e): try sink.addHSEntry(e)
                 case .country(let c): try sink.addCountry(c)
@@ -150,6 +142,28 @@ public struct DataBuilder: Sendable {
                 case .unparsed(let role, let u): try sink.addUnparsed(u, role: role)
                 case .preferenceScheme(let s): try sink.addPreferenceScheme(s)
                 case .rtaRecord(let r): try sink.addRTARecord(r)
+                case .originRuleSet(let r): try sink.addOriginRuleSet(r)
+                case .skipped(let at, let why): sink.skip(at, why)
+            }
+        }
+        let report: LoadReport
+        if type(of: reader).readsDirectory {
+            report = try database.load(load) { sink in
+                try reader.read(directory: path, displayName: displayName, progress: { progress.report(phase: displayName, fraction: $0) }) { event in
+                    try add(event, to: &sink)
+                }
+            }
+        } else {
+            let source = try ByteSource(path: path, displayName: displayName)
+            defer { source.close() }
+            var events = 0
+            report = try database.load(load) { sink in
+                try reader.read(source) { event in
+                    events += 1
+                    if events & 1023 == 0 {
+                        progress.report(phase: displayName, fraction: Double(source.offsetOnDisk) / Double(max(1, source.sizeOnDisk)))
+                    }
+                    try add(event, to: &sink)
                 }
             }
         }

@@ -35,7 +35,7 @@ public enum OriginData {
     }
 
     /// Reads a bill of materials: a CSV with `code`, `origin` and `value`, and optionally
-    /// `description` and `originating` (yes/no).
+    /// `description`, `originating` (yes/no) and `weight` (net, for rules by weight).
     /// - Throws: ``TarifError`` naming the row and column of the first bad field; nothing is returned then.
     public static func billOfMaterials(at path: String, country: (String) -> CountryCode?) throws -> [Material] {
         let source = try ByteSource(path: path)
@@ -49,6 +49,7 @@ public enum OriginData {
         }
         let description = column(["description", "material"])
         let originating = column(["originating"])
+        let weight = column(["weight", "net_weight", "weight_kg"])
         var out: [Material] = []
         while let r = try csv.next() {
             let f = r.fields
@@ -72,7 +73,11 @@ public enum OriginData {
                 default: throw TarifError(.badInput, "'\(f[oc])' is not yes or no", at: at(oc))
                 }
             }
-            out.append(Material(row: r.line, code: c, origin: from, value: v, description: description.map { f[$0] } ?? "", originating: flag))
+            var w: ExactDecimal?
+            if let wc = weight, !f[wc].trimming(" ").isEmpty {
+                do { w = try InputLimits.number(f[wc].trimming(" "), field: "weight", kind: .amount) } catch { throw error.located(at(wc)) }
+            }
+            out.append(Material(row: r.line, code: c, origin: from, value: v, description: description.map { f[$0] } ?? "", originating: flag, weight: w))
         }
         guard !out.isEmpty else { throw TarifError(.badFile, "the bill of materials has no rows", at: SourceLocation(file: source.displayName)) }
         return out

@@ -41,6 +41,31 @@ public indirect enum OriginCriterion: Sendable, Hashable, Codable, CustomStringC
     case specificProcess(String)
     case anyOf([OriginCriterion])
     case allOf([OriginCriterion])
+    /// MaxNOM: the non-originating materials in `scope` are worth at most `percent` of the
+    /// good's ex-works price (or FOB value, by `basis`).
+    case maxNonOriginating(percent: ExactDecimal, scope: MaterialScope, basis: ValueBasis)
+    /// A change of chapter, heading or subheading in which non-originating materials that do
+    /// not change (of `within`, or any when empty) may still be used up to `percent` of the
+    /// ex-works price: the tolerance some rules grant ("However, materials of the same
+    /// heading may be used, provided …").
+    case tariffShiftAllowing(ShiftLevel, except: [CodeRange], percent: ExactDecimal, within: [CodeRange])
+    /// "Manufacture from materials of any heading": no change of classification required,
+    /// but no non-originating material of the excepted ranges.
+    case anyHeading(except: [CodeRange])
+    /// "Manufacture from materials of heading 7206, 7207…": every non-originating material
+    /// is classified in one of the ranges.
+    case materialsFrom([CodeRange])
+    /// "All the materials of chapter 3 used are wholly obtained": no non-originating material
+    /// of the ranges.
+    case whollyObtainedMaterials([CodeRange])
+    /// The value of the non-originating materials does not exceed that of the originating ones.
+    case nonOriginatingNotAboveOriginating
+    /// The originating materials of the ranges are worth more than `percent` of the ex-works price.
+    case minOriginating(percent: ExactDecimal, ranges: [CodeRange])
+    /// By weight: the materials of `scope` (the non-originating ones only when
+    /// `nonOriginating`) weigh at most `percent` of the product's weight, or of the weight of
+    /// all the materials of `of` used.
+    case maxWeight(percent: ExactDecimal, scope: [CodeRange], nonOriginating: Bool, of: [CodeRange])
 
     public var description: String {
         switch self {
@@ -51,8 +76,50 @@ public indirect enum OriginCriterion: Sendable, Hashable, Codable, CustomStringC
         case .specificProcess(let s): return "SP(\(s))"
         case .anyOf(let list): return list.map { c in if case .allOf = c { return "(\(c))" } else { return c.description } }.joined(separator: " or ")
         case .allOf(let list): return list.map { c in if case .anyOf = c { return "(\(c))" } else { return c.description } }.joined(separator: " and ")
+        case .maxNonOriginating(let p, let scope, let basis):
+            var args = [p.normalized.description]
+            switch scope {
+            case .all: break
+            case .sameLevel(let level): args.append("same \(level.rawValue)")
+            case .ranges(let r): args.append(r.map(\.description).joined(separator: ", "))
+            case .allExcept(let r): args.append("except " + r.map(\.description).joined(separator: ", "))
+            }
+            if basis == .fob { args.append("FOB") }
+            return args.count == 1 ? "MaxNOM\(args[0])" : "MaxNOM(\(args.joined(separator: "; ")))"
+        case .tariffShiftAllowing(let level, let except, let p, let within):
+            return OriginCriterion.tariffShift(level, except: except).description + " allowing \(p.normalized)"
+                + (within.isEmpty ? "" : " of " + within.map(\.description).joined(separator: ", "))
+        case .anyHeading(let except): return "ANY" + (except.isEmpty ? "" : " except from " + except.map(\.description).joined(separator: ", "))
+        case .materialsFrom(let r): return "FROM(\(r.map(\.description).joined(separator: ", ")))"
+        case .whollyObtainedMaterials(let r): return "WO(\(r.map(\.description).joined(separator: ", ")))"
+        case .nonOriginatingNotAboveOriginating: return "NOM<=OM"
+        case .minOriginating(let p, let r): return "MinOM(\(p.normalized); \(r.map(\.description).joined(separator: ", ")))"
+        case .maxWeight(let p, let scope, let nom, let of):
+            var args = ["\(p.normalized)", scope.map(\.description).joined(separator: ", ")]
+            if !of.isEmpty { args.append("of " + of.map(\.description).joined(separator: ", ")) }
+            return (nom ? "MaxWeightNOM(" : "MaxWeight(") + args.joined(separator: "; ") + ")"
         }
     }
+}
+
+/// Which non-originating materials a MaxNOM counts.
+public enum MaterialScope: Sendable, Hashable, Codable {
+    /// All of them.
+    case all
+    /// Those in the same chapter, heading or subheading as the product.
+    case sameLevel(ShiftLevel)
+    /// Those classified in the ranges.
+    case ranges([CodeRange])
+    /// All but those classified in the ranges.
+    case allExcept([CodeRange])
+}
+
+/// The value a MaxNOM is a share of.
+public enum ValueBasis: String, Sendable, Hashable, Codable {
+    /// The ex-works price: what the producer is paid for the good at the factory gate.
+    case exWorks = "EXW"
+    /// The free-on-board value.
+    case fob = "FOB"
 }
 
 /// Reads the rule language.
@@ -61,10 +128,14 @@ public indirect enum OriginCriterion: Sendable, Hashable, Codable, CustomStringC
 /// ```
 /// rule    := conj ("or" conj)*
 /// conj    := term ("and" term)*
-/// term    := "(" rule ")" | "WO" | shift ["except" ["from"] ranges] | "RVC" ["("] number ["%"] [")"] | "SP" "(" text ")"
+/// term    := "(" rule ")" | "WO" | "WO" "(" ranges ")" | shift ["except" ["from"] ranges] ["allowing" number ["of" ranges]]
+///          | "RVC" ["("] number ["%"] [")"] | "SP" "(" text ")" | "ANY" ["except" ["from"] ranges] | "FROM" "(" ranges ")"
+///          | "MaxNOM" number | "MaxNOM" "(" number [";" ("same" level | ranges)] [";" "FOB"] ")" | "NOM<=OM"
 /// shift   := "CC" | "CTH" | "CTSH"
 /// ranges  := range (("," | "or" | "and") range)*        — a range: 15.11, 1511.10-1511.90, chapter 15
 /// ```
+/// `MaxNOM` is a share of the ex-works price unless `FOB` is given; `allowing 20` lets
+/// non-originating materials that do not make the change be used up to 20% of the ex-works price.
 /// An `or`/`and` inside an exception list continues the list when a code follows it.
 public enum OriginRuleParser {
     struct Token: Equatable {
@@ -159,6 +230,44 @@ public enum OriginRuleParser {
         return k.first?.isNumber == true || ["chapter", "chapters", "heading", "headings", "subheading", "subheadings", "ch.", "hs"].contains(k)
     }
 
+    /// `["except" ["from"] ranges]`.
+    static func parseExcept(_ t: inout [Token], _ i: inout Int, _ text: String) throws -> [CodeRange] {
+        guard i < t.count, keyword(t[i]) == "except" else { return [] }
+        i += 1
+        if i < t.count, keyword(t[i]) == "from" { i += 1 }
+        return try parseRanges(&t, &i, text, after: "'except from'")
+    }
+
+    /// One or more ranges, separated by `,`, `;`, `or` or `and` when another range follows.
+    static func parseRanges(_ t: inout [Token], _ i: inout Int, _ text: String, after what: String) throws -> [CodeRange] {
+        guard isRangeStart(t, i) else {
+            throw error(text, i < t.count ? t[i] : nil, "\(what) must be followed by a code or range, like 15.11\(i < t.count ? ", not '\(t[i].text)'" : "")")
+        }
+        var out: [CodeRange] = []
+        while isRangeStart(t, i) {
+            var words = [t[i]]
+            i += 1
+            // "chapter 15", "1511.10 through 1511.90"
+            if ["chapter", "chapters", "heading", "headings", "subheading", "subheadings", "ch.", "hs"].contains(keyword(words[0])), i < t.count {
+                words.append(t[i])
+                i += 1
+            }
+            if i + 1 < t.count, ["through", "to"].contains(keyword(t[i])) {
+                words.append(t[i])
+                words.append(t[i + 1])
+                i += 2
+            }
+            do {
+                out.append(try CodeRange(parsing: words.map(\.text).joined(separator: " ")))
+            } catch let e as TarifError {
+                throw error(text, words[0], e.message)
+            }
+            // A separator continues the list only when another range follows.
+            if i < t.count, [",", ";", "or", "and"].contains(keyword(t[i])), isRangeStart(t, i + 1) { i += 1 } else { break }
+        }
+        return out
+    }
+
     static func parseTerm(_ t: inout [Token], _ i: inout Int, _ text: String) throws -> OriginCriterion {
         guard i < t.count else { throw error(text, nil, "a criterion (WO, CC, CTH, CTSH, RVC40, SP(…)) is missing") }
         let token = t[i]
@@ -170,7 +279,7 @@ public enum OriginRuleParser {
             i += 1
             return inner
         }
-        if k == "wo" { return .whollyObtained }
+        if k == "wo", !(i < t.count && t[i].text == "(") { return .whollyObtained }
         if k == "sp" {
             guard i + 2 < t.count + 1, i < t.count, t[i].text == "(", i + 1 < t.count else { throw error(text, token, "SP needs its process in parentheses: SP(text)") }
             let process = t[i + 1].text
@@ -182,36 +291,88 @@ public enum OriginRuleParser {
         }
         let shifts: [String: ShiftLevel] = ["cc": .chapter, "cth": .heading, "ctsh": .subheading]
         if let level = shifts[k] {
-            var except: [CodeRange] = []
-            if i < t.count, keyword(t[i]) == "except" {
+            let except = try parseExcept(&t, &i, text)
+            if i < t.count, keyword(t[i]) == "allowing" {
                 i += 1
-                if i < t.count, keyword(t[i]) == "from" { i += 1 }
-                guard isRangeStart(t, i) else {
-                    throw error(text, i < t.count ? t[i] : nil, "'except from' must be followed by a code or range, like 15.11\(i < t.count ? ", not '\(t[i].text)'" : "")")
+                guard i < t.count, let p = ExactDecimal(t[i].text.hasSuffix("%") ? String(t[i].text.dropLast()) : t[i].text), !p.isNegative, p <= .hundred else {
+                    throw error(text, i < t.count ? t[i] : nil, "'allowing' needs a percentage from 0 to 100")
                 }
-                while isRangeStart(t, i) {
-                    var words = [t[i]]
+                i += 1
+                var within: [CodeRange] = []
+                if i < t.count, keyword(t[i]) == "of" {
                     i += 1
-                    // "chapter 15", "1511.10 through 1511.90"
-                    if ["chapter", "chapters", "heading", "headings", "subheading", "subheadings", "ch.", "hs"].contains(keyword(words[0])), i < t.count {
-                        words.append(t[i])
-                        i += 1
-                    }
-                    if i + 1 < t.count, ["through", "to"].contains(keyword(t[i])) {
-                        words.append(t[i])
-                        words.append(t[i + 1])
-                        i += 2
-                    }
-                    do {
-                        except.append(try CodeRange(parsing: words.map(\.text).joined(separator: " ")))
-                    } catch let e as TarifError {
-                        throw error(text, words[0], e.message)
-                    }
-                    // A separator continues the list only when another range follows.
-                    if i < t.count, [",", ";", "or", "and"].contains(keyword(t[i])), isRangeStart(t, i + 1) { i += 1 } else { break }
+                    within = try parseRanges(&t, &i, text, after: "'allowing N of'")
                 }
+                return .tariffShiftAllowing(level, except: except, percent: p, within: within)
             }
             return .tariffShift(level, except: except)
+        }
+        if k == "any" { return .anyHeading(except: try parseExcept(&t, &i, text)) }
+        if k == "nom<=om" { return .nonOriginatingNotAboveOriginating }
+        if k == "from" || (k == "wo" && i < t.count && t[i].text == "(") {
+            guard i < t.count, t[i].text == "(" else { throw error(text, token, "FROM needs its ranges in parentheses: FROM(7206, 7207)") }
+            i += 1
+            let ranges = try parseRanges(&t, &i, text, after: "'\(token.text)('")
+            guard i < t.count, t[i].text == ")" else { throw error(text, i < t.count ? t[i] : nil, "')' expected after the ranges") }
+            i += 1
+            return k == "from" ? .materialsFrom(ranges) : .whollyObtainedMaterials(ranges)
+        }
+        if k == "minom" || k == "maxweight" || k == "maxweightnom" {
+            guard i < t.count, t[i].text == "(", i + 1 < t.count, let p = ExactDecimal(t[i + 1].text.hasSuffix("%") ? String(t[i + 1].text.dropLast()) : t[i + 1].text),
+                !p.isNegative, p <= .hundred
+            else { throw error(text, token, "\(token.text) needs a percentage and ranges: \(token.text)(30; 2401)") }
+            i += 2
+            guard i < t.count, t[i].text == ";" else { throw error(text, i < t.count ? t[i] : nil, "';' and the ranges expected") }
+            i += 1
+            let scope = try parseRanges(&t, &i, text, after: "\(token.text)'s ';'")
+            var of: [CodeRange] = []
+            if k != "minom", i + 1 < t.count, t[i].text == ";", keyword(t[i + 1]) == "of" {
+                i += 2
+                of = try parseRanges(&t, &i, text, after: "'of'")
+            }
+            guard i < t.count, t[i].text == ")" else { throw error(text, i < t.count ? t[i] : nil, "')' expected") }
+            i += 1
+            return k == "minom" ? .minOriginating(percent: p, ranges: scope) : .maxWeight(percent: p, scope: scope, nonOriginating: k == "maxweightnom", of: of)
+        }
+        if k.hasPrefix("maxnom") {
+            var rest = String(token.text.dropFirst(6))
+            var scope = MaterialScope.all
+            var basis = ValueBasis.exWorks
+            if rest.isEmpty, i < t.count, t[i].text == "(" {
+                i += 1
+                guard i < t.count else { throw error(text, nil, "MaxNOM( needs a percentage") }
+                rest = t[i].text
+                i += 1
+                while i < t.count, t[i].text == ";" {
+                    i += 1
+                    if keyword(i < t.count ? t[i] : nil) == "fob" {
+                        basis = .fob
+                        i += 1
+                    } else if keyword(i < t.count ? t[i] : nil) == "exw" {
+                        i += 1
+                    } else if keyword(i < t.count ? t[i] : nil) == "same" {
+                        i += 1
+                        let levels: [String: ShiftLevel] = ["chapter": .chapter, "heading": .heading, "subheading": .subheading]
+                        guard let level = levels[keyword(i < t.count ? t[i] : nil)] else {
+                            throw error(text, i < t.count ? t[i] : nil, "'same' must be followed by chapter, heading or subheading")
+                        }
+                        scope = .sameLevel(level)
+                        i += 1
+                    } else if keyword(i < t.count ? t[i] : nil) == "except" {
+                        i += 1
+                        scope = .allExcept(try parseRanges(&t, &i, text, after: "MaxNOM's 'except'"))
+                    } else {
+                        scope = .ranges(try parseRanges(&t, &i, text, after: "MaxNOM's ';'"))
+                    }
+                }
+                guard i < t.count, t[i].text == ")" else { throw error(text, i < t.count ? t[i] : nil, "')' expected to close MaxNOM(") }
+                i += 1
+            }
+            if rest.hasSuffix("%") { rest.removeLast() }
+            guard let p = ExactDecimal(rest), !p.isNegative, p <= .hundred else {
+                throw error(text, token, "'\(token.text)' needs a percentage from 0 to 100, like MaxNOM50 or MaxNOM(20; same heading)")
+            }
+            return .maxNonOriginating(percent: p, scope: scope, basis: basis)
         }
         if k.hasPrefix("rvc") {
             var rest = String(token.text.dropFirst(3))
@@ -229,6 +390,6 @@ public enum OriginRuleParser {
             }
             return .regionalValueContent(percent: p)
         }
-        throw error(text, token, "'\(token.text)' is not a criterion (WO, CC, CTH, CTSH, RVC40, SP(…))")
+        throw error(text, token, "'\(token.text)' is not a criterion (WO, CC, CTH, CTSH, RVC40, MaxNOM50, ANY, FROM(…), SP(…), NOM<=OM)")
     }
 }

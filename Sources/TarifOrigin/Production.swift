@@ -14,8 +14,13 @@ public struct Material: Sendable, Hashable, Codable {
     /// Whether the supplier proves it originating under the agreement (a certificate or
     /// declaration). `nil`: not stated.
     public var originating: Bool?
+    /// Its net weight (any unit, the same as the product's), for rules by weight.
+    public var weight: ExactDecimal?
 
-    public init(row: Int, code: TariffCode, origin: CountryCode?, value: ExactDecimal, description: String = "", originating: Bool? = nil) {
+    public init(
+        row: Int, code: TariffCode, origin: CountryCode?, value: ExactDecimal, description: String = "", originating: Bool? = nil, weight: ExactDecimal? = nil
+    ) {
+        self.weight = weight
         self.row = row
         self.code = code
         self.origin = origin
@@ -45,8 +50,12 @@ public struct Production: Sendable, Hashable, Codable {
     public var exporter: CountryCode
     public var importer: CountryCode?
     public var materials: [Material]
-    /// FOB value of the good (the value RVC is computed on).
+    /// FOB value of the good (the value RVC is computed on); zero when not given.
     public var fob: ExactDecimal
+    /// The ex-works price (the value a MaxNOM is a share of), when given.
+    public var exWorks: ExactDecimal?
+    /// The product's net weight, for rules by weight (the unit of the materials' weights).
+    public var weight: ExactDecimal?
     public var labour: ExactDecimal
     public var overhead: ExactDecimal
     public var profit: ExactDecimal
@@ -62,8 +71,11 @@ public struct Production: Sendable, Hashable, Codable {
     public init(
         product: TariffCode, exporter: CountryCode, importer: CountryCode? = nil, materials: [Material], fob: ExactDecimal,
         labour: ExactDecimal = .zero, overhead: ExactDecimal = .zero, profit: ExactDecimal = .zero, otherCosts: ExactDecimal = .zero,
-        operations: [String]? = nil, processes: [String] = [], whollyObtained: Bool = false, transits: [Transit] = []
+        operations: [String]? = nil, processes: [String] = [], whollyObtained: Bool = false, transits: [Transit] = [],
+        exWorks: ExactDecimal? = nil, weight: ExactDecimal? = nil
     ) {
+        self.exWorks = exWorks
+        self.weight = weight
         self.product = product
         self.exporter = exporter
         self.importer = importer
@@ -138,6 +150,8 @@ public struct OriginRegime: Sendable, Hashable, Codable {
     public var formulas: [RVCFormula]
     /// Non-originating materials that fail a tariff shift are disregarded up to this share of FOB.
     public var deMinimisPercent: ExactDecimal?
+    /// What the de minimis is a share of (FOB when not given).
+    public var deMinimisBasis: ValueBasis?
     public var cumulation: Cumulation
     public var minimalOperations: [MinimalOperation]
     /// What direct consignment requires, in words.
@@ -151,8 +165,9 @@ public struct OriginRegime: Sendable, Hashable, Codable {
     public init(
         id: String, agreement: String, name: String, generalRule: String, formulas: [RVCFormula], deMinimisPercent: ExactDecimal?,
         cumulation: Cumulation, minimalOperations: [MinimalOperation], directConsignment: String?, proofOfOrigin: [String],
-        provisions: [String: String], sources: [SourceRef], notes: [String]?
+        provisions: [String: String], sources: [SourceRef], notes: [String]?, deMinimisBasis: ValueBasis? = nil
     ) {
+        self.deMinimisBasis = deMinimisBasis
         self.id = id
         self.agreement = agreement
         self.name = name

@@ -262,6 +262,23 @@ public struct LoadSink {
         report.referenceRows += 1
     }
 
+    /// An item the reader left out: listed in the report under "not loaded".
+    public mutating func skip(_ at: SourceLocation, _ why: String) {
+        report.excluded.append("\(at): \(why)")
+    }
+
+    /// One row of a scheme's product-specific rules. The publication holds every scheme, so
+    /// its first row replaces all rows loaded before (refused if it would hold far fewer).
+    public mutating func addOriginRuleSet(_ r: OriginRuleSet) throws {
+        try clearOnce("origin_rule_set")
+        try db.cachedStatement(
+            sql: "INSERT INTO origin_rule_set (importer, scheme, position, low, high, document) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            r.importer.rawValue, r.scheme, r.position, r.low.digits, r.high.digits, String(decoding: try encoder.encode(r), as: UTF8.self),
+        ])
+        report.referenceRows += 1
+    }
+
     public mutating func addRTARecord(_ r: RTARecord) throws {
         try db.execute(sql: "DELETE FROM rta_record WHERE id = ?", arguments: [r.id])
         try db.cachedStatement(sql: "INSERT INTO rta_record (id, name, document) VALUES (?, ?, ?)")

@@ -254,6 +254,17 @@ public struct TarifDatabase: Sendable {
                     INSERT INTO line_search (line_search) VALUES ('rebuild');
                     """)
         }
+        migrator.registerMigration("v8: product-specific rules of origin") { db in
+            // Each row of a scheme's published rules (UK Trade Tariff), as a JSON document
+            // that TarifOrigin compiles; found by scheme and 10-digit range.
+            try db.execute(
+                sql: """
+                    CREATE TABLE origin_rule_set (
+                        importer TEXT NOT NULL, scheme TEXT NOT NULL, position INTEGER NOT NULL,
+                        low TEXT NOT NULL, high TEXT NOT NULL, document TEXT NOT NULL,
+                        PRIMARY KEY (importer, scheme, position));
+                    """)
+        }
         return migrator
     }
 }

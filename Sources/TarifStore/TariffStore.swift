@@ -207,6 +207,21 @@ extension TariffStore {
         }
     }
 
+    /// The product-specific rules of origin of one of `importer`'s schemes, in published order
+    /// (none when the scheme has no rules loaded).
+    public func originRuleSets(importer: CountryCode, scheme: String) throws -> [OriginRuleSet] {
+        try fetch(
+            "SELECT document FROM origin_rule_set WHERE importer = ? AND scheme = ? ORDER BY position", [.text(importer.rawValue), .text(scheme)]
+        ).map { try StoreDecoding.json(OriginRuleSet.self, try $0.text("document")) }
+    }
+
+    /// The schemes of `importer` with product-specific rules loaded, with their rows.
+    public func originRuleSchemes(importer: CountryCode) throws -> [(scheme: String, ruleSets: Int)] {
+        try fetch(
+            "SELECT scheme, count(*) AS n FROM origin_rule_set WHERE importer = ? GROUP BY scheme ORDER BY scheme", [.text(importer.rawValue)]
+        ).map { (try $0.text("scheme"), try $0.int("n")) }
+    }
+
     /// The WTO RTA database's records, by RTA ID (none before the export is loaded).
     public func rtaRecords() throws -> [RTARecord] {
         try fetch("SELECT document FROM rta_record ORDER BY id", []).map { try StoreDecoding.json(RTARecord.self, try $0.text("document")) }
