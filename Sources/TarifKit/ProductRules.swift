@@ -237,3 +237,82 @@ final class ProductRuleCache: Sendable {
         }
     }
 }
+
+/// The answer to "which rule of origin applies to this code under this scheme on this day",
+/// as the API and `tarif origin rules --format json` give it.
+public struct ProductRuleAnswer: Sendable, Codable {
+    public struct Alternative: Sendable, Codable {
+        public var text: String
+        /// The criterion in the rule language; `nil` when Tarif cannot read the text (see `notRead`).
+        public var rule: String?
+        public var notRead: String?
+        public var validFrom: Day?
+        public var validUntil: Day?
+        public var inForce: Bool
+        /// It asks the producer to declare a process or condition a bill of materials cannot show.
+        public var declared: Bool
+        public var quota: Bool
+        public var caveats: [String]
+        public var footnotes: [String]
+    }
+    public struct RuleSet: Sendable, Codable {
+        public var heading: String
+        public var subdivision: String
+        public var low: String
+        public var high: String
+        /// Limited by description to part of its range: the user confirms the good fits.
+        public var partial: Bool
+        public var source: String
+        public var alternatives: [Alternative]
+    }
+    public var importer: CountryCode
+    public var code: TariffCode
+    public var on: Day
+    public var scheme: String
+    public var rulesFile: String
+    public var agreement: String
+    public var agreementName: String
+    /// Narrowest first: the first applies unless its description does not fit the good.
+    public var ruleSets: [RuleSet]
+    public var tolerance: ExactDecimal?
+    public var toleranceSource: String?
+    public var cumulation: String
+    public var extendedCumulation: [CountryCode]
+    public var proofOfOrigin: [String]
+    public var notes: [String]
+}
+
+extension Tarif {
+    /// The rule sets of `importer`'s scheme covering `code`, with the alternatives in force on `day`.
+    /// - Throws: ``TarifError`` `.notFound` for an unknown scheme, or a code no rule set covers
+    ///   (naming the rule sets that cover part of it).
+    public func productRuleAnswer(importer: CountryCode, scheme: String, code: TariffCode, on day: Day) throws -> ProductRuleAnswer {
+        let book = try productRules(importer: importer, scheme: scheme)
+        let candidates = book.candidates(for: code)
+        guard !candidates.isEmpty else {
+            let partly = book.index.partlyCovering(code).map { "\(book.sets[$0].source.heading) (\(book.sets[$0].source.low.digits)-\(book.sets[$0].source.high.digits))" }
+            throw TarifError(
+                .notFound,
+                partly.isEmpty ? "no product-specific rule of \(book.file) covers \(code)"
+                    : "\(code) is covered by several rule sets: \(partly.prefix(8).joined(separator: ", ")); give a longer code",
+                at: SourceLocation(file: "input", field: "code"))
+        }
+        let origin = try schemeOrigin(importer: importer, scheme: book.scheme, on: day, extendedCumulation: false)
+        let agreement = try registry().agreement(named: origin.regime.agreement)
+        return ProductRuleAnswer(
+            importer: importer, code: code, on: day, scheme: book.scheme, rulesFile: book.file, agreement: agreement.id, agreementName: agreement.name,
+            ruleSets: candidates.map { set in
+                ProductRuleAnswer.RuleSet(
+                    heading: set.source.heading, subdivision: set.source.subdivision, low: set.source.low.digits, high: set.source.high.digits,
+                    partial: set.source.isPartial, source: set.source.location,
+                    alternatives: set.alternatives.map { a in
+                        .init(
+                            text: a.text, rule: a.criterion?.description, notRead: a.reason, validFrom: a.validFrom, validUntil: a.validUntil,
+                            inForce: a.holds(on: day), declared: a.needsDeclaration, quota: a.quota, caveats: a.caveats, footnotes: a.footnotes)
+                    })
+            },
+            tolerance: origin.regime.deMinimisPercent, toleranceSource: origin.regime.provisions["deMinimis"],
+            cumulation: origin.regime.provisions["cumulation"] ?? "", extendedCumulation: origin.extended, proofOfOrigin: origin.regime.proofOfOrigin,
+            notes: origin.regime.notes ?? [])
+    }
+}

@@ -45,7 +45,18 @@ extension TarifAPI {
             let s = service
             let body = try await request.body.collect(upTo: Self.maxBody)
             let question = try Self.decodeBody(OriginQuestion.self, body, expecting: "an origin question (see /openapi.json)")
-            return JSON.response(try question.evaluate(registry: s.registry))
+            return JSON.response(try await withTimeLimit(options.timeLimit) { try question.evaluate(registry: s.registry, tarif: s.tarif) })
+        }
+        // GET /v1/origin/rules/{importer}/{code}?scheme=japan&on=D: the product-specific rule sets
+        // of a scheme covering the code, narrowest first, with the alternatives in force on the day.
+        v1.get("origin/rules/:importer/:code") { [self] request, context in
+            let s = service
+            let q = Query(request)
+            let importer = try s.registry.countryCode(named: try context.parameters.require("importer"))
+            let code = try Query.code(try context.parameters.require("code"), field: "code", from: "path")
+            let scheme = try q.require("scheme")
+            let day = try Query.day(q["on"], from: "query")
+            return JSON.response(try await withTimeLimit(options.timeLimit) { try s.tarif.productRuleAnswer(importer: importer, scheme: scheme, code: code, on: day) })
         }
     }
 
@@ -90,6 +101,7 @@ struct OriginQuestion: Decodable {
         var value: DecimalText
         var description: String?
         var originating: Bool?
+        var weight: DecimalText?
     }
     struct TransitInput: Decodable {
         var country: String
@@ -100,7 +112,15 @@ struct OriginQuestion: Decodable {
     var exporter: String
     var importer: String?
     var on: String?
-    var fob: DecimalText
+    var fob: DecimalText?
+    /// Ex-works price (what a MaxNOM and the UK schemes' tolerance are shares of).
+    var exWorks: DecimalText?
+    /// The good's net weight, for rules by weight.
+    var weight: DecimalText?
+    /// Into GBR: which of the rule sets covering the product applies (1 = the narrowest).
+    var ruleSet: Int?
+    /// Into GBR: count the scheme's extended-cumulation countries' materials as originating.
+    var extendedCumulation: Bool?
     var labour: DecimalText?
     var overhead: DecimalText?
     var profit: DecimalText?
@@ -111,7 +131,7 @@ struct OriginQuestion: Decodable {
     var transits: [TransitInput]?
     var whollyObtained: Bool?
 
-    func evaluate(registry: Registry) throws -> OriginResult {
+    func evaluate(registry: Registry, tarif: Tarif) throws -> OriginResult {
         func at(_ field: String, _ body: () throws -> Void) throws {
             do { try body() } catch var e as TarifError {
                 e.location = SourceLocation(file: "body", field: field)
@@ -127,16 +147,20 @@ struct OriginQuestion: Decodable {
         var day = Day.today(), exporter = CountryCode.indonesia, importer: CountryCode?, product = try TariffCode("01")
         var regime: OriginRegime?, parties: Set<CountryCode> = []
         try at("on") { day = try Query.day(on, from: "body") }
-        try at("agreement") {
+        try at("importer") { importer = try self.importer.map { try registry.countryCode(named: $0) } }
+        // Into the UK: the scheme's published product-specific rules.
+        let intoUK = importer == .unitedKingdom && !Registry.key(agreement).hasPrefix("atiga")
+        if !intoUK { try at("agreement") {
             regime = try OriginData.regime(named: agreement, registry: registry)
             parties = try OriginData.parties(of: regime!.agreement, on: day, registry: registry)
-        }
+        } }
         try at("exporter") { exporter = try registry.countryCode(named: self.exporter) }
-        guard let regime else { throw TarifError(.notFound, "no rules of origin for \(agreement)") }
-        guard parties.contains(exporter) else {
-            throw TarifError(.notFound, "\(exporter) is not a party to \(regime.agreement) on \(day)", at: SourceLocation(file: "body", field: "exporter"))
+        if !intoUK {
+            guard let regime else { throw TarifError(.notFound, "no rules of origin for \(agreement)") }
+            guard parties.contains(exporter) else {
+                throw TarifError(.notFound, "\(exporter) is not a party to \(regime.agreement) on \(day)", at: SourceLocation(file: "body", field: "exporter"))
+            }
         }
-        try at("importer") { importer = try self.importer.map { try registry.countryCode(named: $0) } }
         try at("product") { product = try TariffCode(self.product) }
         guard !materials.isEmpty || whollyObtained == true else {
             throw TarifError(.missingInput, "materials: list the materials used, or set whollyObtained", at: SourceLocation(file: "body", field: "materials"))
@@ -150,7 +174,8 @@ struct OriginQuestion: Decodable {
             list.append(
                 Material(
                     row: i + 1, code: code, origin: origin, value: try number(m.value, "materials[\(i)].value"),
-                    description: m.description ?? "", originating: m.originating))
+                    description: m.description ?? "", originating: m.originating,
+                    weight: try m.weight.map { try number($0, "materials[\(i)].weight") }))
         }
         var transits: [Transit] = []
         for (i, t) in (self.transits ?? []).enumerated() {
@@ -160,7 +185,21 @@ struct OriginQuestion: Decodable {
             product: product, exporter: exporter, importer: importer, materials: list, fob: try number(fob, "fob"),
             labour: try number(labour, "labour"), overhead: try number(overhead, "overhead"), profit: try number(profit, "profit"),
             otherCosts: try number(otherCosts, "otherCosts"), operations: operations, processes: processes ?? [],
-            whollyObtained: whollyObtained ?? false, transits: transits)
+            whollyObtained: whollyObtained ?? false, transits: transits, exWorks: try exWorks.map { try number($0, "exWorks") },
+            weight: try weight.map { try number($0, "weight") })
+        if intoUK {
+            do {
+                return try tarif.checkOrigin(
+                    importer: .unitedKingdom, scheme: agreement, production: production, on: day, ruleSet: ruleSet ?? 1,
+                    extendedCumulation: extendedCumulation ?? false)
+            } catch var e as TarifError {
+                // Fields named as the body names them.
+                let names = ["scheme": "agreement", "rule-set": "ruleSet", "exporter": "exporter", "product": "product", "importer": "importer"]
+                if let f = e.location?.field { e.location = SourceLocation(file: "body", field: names[f] ?? f) }
+                throw e
+            }
+        }
+        guard let regime else { throw TarifError(.notFound, "no rules of origin for \(agreement)") }
         let rule = OriginData.rule(for: product, agreement: regime.agreement, in: [])
         return try OriginEvaluator(regime: regime, parties: parties).evaluate(production, rule: rule)
     }

@@ -76,11 +76,31 @@ struct DutyCommand: ParsableCommand {
                 components: try Self.pairs(component, "--component", kind: .amount).reduce(into: [:]) { $0[$1.0] = $1.1 },
                 exchangeRates: try Self.pairs(fx, "--fx", kind: .exchangeRate).reduce(into: [:]) { $0[try Currency($1.0)] = $1.1 },
                 alternative: alternative.map { $0 - 1 }, registry: registry)
-            try print(resolution, format: options.format)
+            try print(resolution, format: options.format, rules: Self.originRules(resolution, tarif: tarif))
         }
     }
 
-    func print(_ r: DutyResolution, format: OutputFormat) throws {
+    /// Beside each preference of a UK scheme, the product-specific rule of origin in force on the
+    /// day (when the scheme's rules are loaded): what the good must meet to claim it.
+    static func originRules(_ r: DutyResolution, tarif: Tarif) -> [String: [String]] {
+        guard r.importer == .unitedKingdom, r.origin != nil else { return [:] }
+        var out: [String: [String]] = [:]
+        for t in r.treatments where t.kind == .preferential {
+            guard let id = t.agreement, id.hasPrefix("GBR-"), let book = try? tarif.productRules(importer: .unitedKingdom, scheme: id) else { continue }
+            let candidates = book.candidates(for: r.code)
+            guard let first = candidates.first, let (criterion, alternatives) = first.rule(on: r.day) else { continue }
+            var lines = [
+                "rule of origin (\(first.source.heading)\(first.source.subdivision.isEmpty ? "" : ": \(first.source.subdivision)"), \(book.file)): \(criterion)"
+            ]
+            for a in alternatives { lines.append("    \(a.text.replacingOccurrences(of: "\n\n", with: " "))") }
+            if candidates.count > 1 { lines.append("    \(candidates.count - 1) other rule set(s) cover the line by description: tarif origin rules GBR --scheme \(book.file) \(r.code)") }
+            lines.append("    check a bill of materials: tarif origin check --importer GBR --agreement \(id) --exporter \(r.origin!.rawValue) --product \(r.code) --bom FILE --ex-works …")
+            out[t.label] = lines
+        }
+        return out
+    }
+
+    func print(_ r: DutyResolution, format: OutputFormat, rules: [String: [String]] = [:]) throws {
         let rows = r.treatments.enumerated().map { i, t in Self.row(r, i, t) }
         var footer: [String] = ["Origin: \(r.originStatus)"]
         if let value = r.customsValue { footer.append("Customs value: \(value.grouped)") }
@@ -90,6 +110,7 @@ struct DutyCommand: ParsableCommand {
         for t in r.treatments {
             footer.append("\(t.label): \(t.legalBasis)")
             for c in t.conditions where t.isAvailable { footer.append("  condition: \(c)") }
+            for line in rules[t.label] ?? [] { footer.append("  " + line) }
             for note in t.notes { footer.append("  note: \(note)") }
         }
         if !r.additionalDuties.isEmpty {

@@ -324,7 +324,7 @@ struct OriginCommand: ParsableCommand {
             let book = try tarif.productRules(importer: importer, scheme: scheme)
             let candidates = book.candidates(for: product)
             if options.format == .json {
-                try Output(format: .json).emit(header: [], rows: [], json: candidates)
+                try Output(format: .json).emit(header: [], rows: [], json: try tarif.productRuleAnswer(importer: importer, scheme: scheme, code: product, on: day))
                 return
             }
             guard !candidates.isEmpty else {

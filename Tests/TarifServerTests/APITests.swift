@@ -147,6 +147,52 @@ struct APITests {
         }
     }
 
+    /// Into the UK the scheme's product-specific rule applies: the UK-Japan car of the origin
+    /// tests (non-originating 9,500 of an ex-works price of 20,000: 47.5%) qualifies in 2022
+    /// (MaxNOM 55) and not in 2026 (MaxNOM 45); the rules route shows the rule of each day.
+    @Test func ukProductSpecificRulesThroughTheAPI() async throws {
+        try await live { client in
+            let car = #"{"agreement":"UK-Japan","importer":"GBR","exporter":"JPN","product":"8703.23","on":"2022-06-01","exWorks":"20000","fob":"21000","materials":[{"code":"8407.34","origin":"CHN","value":"6000"},{"code":"7208.51","origin":"KOR","value":"3000"},{"code":"8537.10","origin":"JPN","value":"4000","originating":true},{"code":"4011.10","origin":"THA","value":"500"}]}"#
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: car)) { r throws in
+                #expect(r.status == .ok)
+                let body = try Self.json(r)
+                #expect(body["qualifies"] as? Bool == true)
+                #expect(body["criterionMet"] as? String == "MaxNOM55: 47.5%")
+            }
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: car.replacingOccurrences(of: "2022-06-01", with: "2026-06-01"))) { r throws in
+                #expect(r.status == .ok)
+                let body = try Self.json(r)
+                #expect(body["qualifies"] as? Bool == false)
+                #expect((body["maxNOM"] as? [[String: Any]])?.first?["headroom"] as? String == "-500")
+            }
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: car.replacingOccurrences(of: #""exporter":"JPN""#, with: #""exporter":"IDN""#))) { r throws in
+                #expect(r.status == .notFound)
+                #expect(try Self.error(r).field == "exporter")
+            }
+            try await client.execute(uri: "/v1/origin/check", method: .post, body: ByteBuffer(string: car.replacingOccurrences(of: "UK-Japan", with: "Atlantis"))) { r throws in
+                #expect(r.status == .notFound)
+                #expect(try Self.error(r).field == "agreement")
+            }
+            try await client.execute(uri: "/v1/origin/rules/GBR/8703.23?scheme=japan&on=2026-06-01", method: .get) { r throws in
+                #expect(r.status == .ok)
+                let body = try Self.json(r)
+                let sets = try #require(body["ruleSets"] as? [[String: Any]])
+                #expect(sets.first?["heading"] as? String == "8703")
+                let inForce = (sets.first?["alternatives"] as? [[String: Any]] ?? []).filter { $0["inForce"] as? Bool == true }.compactMap { $0["rule"] as? String }
+                #expect(inForce == ["MaxNOM45", "RVC60"])
+                #expect(body["tolerance"] as? String == "10")
+            }
+            try await client.execute(uri: "/v1/origin/rules/GBR/8703.23?scheme=atlantis", method: .get) { r throws in
+                #expect(r.status == .notFound)
+                #expect(try Self.error(r).field == "scheme")
+            }
+            try await client.execute(uri: "/v1/origin/rules/GBR/8703.23", method: .get) { r throws in
+                #expect(r.status == .badRequest)
+                #expect(try Self.error(r).field == "scheme")
+            }
+        }
+    }
+
     @Test func batchAnswersEachQuestionAndLimitsTheBody() async throws {
         try await live { client in
             let questions = #"[{"importer":"USA","origin":"MEX","code":"6109.10.00","on":"2026-03-01","value":"100"},{"importer":"USA","code":"6109.10.00","on":"2026-02-30"}]"#
