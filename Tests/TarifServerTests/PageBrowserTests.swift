@@ -90,6 +90,17 @@ struct PageBrowserTests {
             #expect(Self.text(of: "changes-99", in: changes)?.contains("9903.01.61") == true)
             #expect(Self.text(of: "changes-summary", in: changes)?.contains("2025-03-12 → 2025-04-09") == true)
 
+            // A Japanese car into the UK: beside the UK-Japan preference, the rule of origin of 2026
+            // (MaxNOM 45% or RVC 60%), in English and in Indonesian.
+            let car = "http://127.0.0.1:\(port)/?market=GBR&origin=JPN&q=8703.23.19&code=8703.23.19&on=2026-06-01&value=20000"
+            let ukRules = try await onThread { try Self.chromium(["--dump-dom"], url: car + "&lang=en") }
+            let rules = try #require(Self.text(of: "origin-rules", in: ukRules), "no rule of origin on the page")
+            #expect(rules.contains("Tarif reads it as: MaxNOM45") && rules.contains("RVC60") && rules.contains("10% of the ex-works price"), "rules: \(rules.prefix(600))")
+            #expect(rules.contains("not in force on the date: 2021-01-01 – 2022-12-31"), "rules: \(rules.prefix(600))")
+            let ukRulesID = try await onThread { try Self.chromium(["--dump-dom"], url: car + "&lang=id") }
+            let rulesID = try #require(Self.text(of: "origin-rules", in: ukRulesID))
+            #expect(rulesID.contains("Dibaca oleh Tarif sebagai: MaxNOM45") && rulesID.contains("Cukup memenuhi salah satu"), "id: \(rulesID.prefix(600))")
+
             // The same in Indonesian.
             let id = try await onThread { try Self.chromium(["--dump-dom"], url: base + "&lang=id") }
             #expect(id.contains(#"<html lang="id""#))

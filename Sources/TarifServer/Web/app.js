@@ -30,6 +30,13 @@ const TEXT = {
     colRedescribed: "Re-described", colRates: "Rates changed", colNotes: "Notes changed",
     changesSummary: (from, to, n, k) => `${from} → ${to}: ${k} version(s) in between, ${n} change(s).`,
     headingsAdded: "Chapter 99 headings added", headingsEnded: "Chapter 99 headings ended",
+    rulesTitle: "The rule of origin the preference asks",
+    rulesFor: (name, heading) => `${name}, rule set ${heading}`,
+    rulesDescribed: (d) => `Only for goods described as: ${d}. Check that your good fits; otherwise the next rule set applies.`,
+    rulesOr: "Any one of these is enough:", rulesReads: "Tarif reads it as", rulesNotRead: "Tarif cannot read this text; check it by hand",
+    rulesDeclare: "a process or condition you declare", rulesNotInForce: "not in force on the date",
+    rulesTolerance: (p) => `Tolerance: non-originating materials that do not meet the rule, up to ${p}% of the ex-works price.`,
+    rulesProof: "Proof of origin", rulesCheck: "To test a bill of materials: tarif origin check, or POST /v1/origin/check.",
   },
   id: {
     title: "Berapa bea masuk produk saya?",
@@ -59,6 +66,13 @@ const TEXT = {
     colRedescribed: "Uraian diubah", colRates: "Tarif diubah", colNotes: "Catatan diubah",
     changesSummary: (from, to, n, k) => `${from} → ${to}: ${k} versi di antaranya, ${n} perubahan.`,
     headingsAdded: "Pos bab 99 yang ditambahkan", headingsEnded: "Pos bab 99 yang berakhir",
+    rulesTitle: "Ketentuan asal barang yang disyaratkan preferensi",
+    rulesFor: (name, heading) => `${name}, kelompok ketentuan ${heading}`,
+    rulesDescribed: (d) => `Hanya untuk barang dengan uraian: ${d}. Pastikan barang Anda sesuai; jika tidak, kelompok ketentuan berikutnya yang berlaku.`,
+    rulesOr: "Cukup memenuhi salah satu:", rulesReads: "Dibaca oleh Tarif sebagai", rulesNotRead: "Tarif tidak dapat membaca teks ini; periksa secara manual",
+    rulesDeclare: "proses atau syarat yang Anda nyatakan", rulesNotInForce: "tidak berlaku pada tanggal tersebut",
+    rulesTolerance: (p) => `Toleransi: bahan bukan asal yang tidak memenuhi ketentuan, hingga ${p}% dari harga ex-works.`,
+    rulesProof: "Bukti asal barang", rulesCheck: "Untuk menguji daftar bahan baku: tarif origin check, atau POST /v1/origin/check.",
   },
 };
 
@@ -92,6 +106,7 @@ function applyLanguage(lang) {
   if (state.lines) renderLines(state.lines);
   if (state.resolution) renderResolution(state.resolution);
   if (state.markets) renderMarkets(state.markets);
+  if (state.rules) renderOriginRules();
 }
 
 function option(value, text) {
@@ -177,12 +192,69 @@ async function resolve(event) {
       state.markets = await api(`/v1/markets?origin=${$("origin").value}&product=${product}&on=${$("on").value}`);
       renderMarkets(state.markets);
     }
+    await showOriginRules(state.resolution);
     const since = new URLSearchParams({ value: $("value").value.trim() || "10000" });
     if ($("origin").value) since.set("origin", $("origin").value);
     try { renderHistory(await api(`/v1/history/${$("market").value}/${state.code}?${since}`)); } catch (e) { $("history").querySelector("tbody").replaceChildren(); }
   } catch (e) {
     setStatus(e.message, true);
   }
+}
+
+// The product-specific rule of origin beside each UK scheme's preference (the schemes whose
+// published rules are loaded): the rule sets covering the line, the alternatives in force.
+async function showOriginRules(r) {
+  const box = $("origin-rules");
+  box.replaceChildren();
+  $("origin-rules-box").hidden = true;
+  state.rules = [];
+  if (r.importer !== "GBR" || !r.origin) return;
+  const schemes = [...new Set(r.treatments.filter((tr) => tr.kind === "preferential" && tr.agreement && tr.agreement.startsWith("GBR-")).map((tr) => tr.agreement))];
+  for (const scheme of schemes) {
+    try {
+      state.rules.push(await api(`/v1/origin/rules/GBR/${r.code}?scheme=${encodeURIComponent(scheme)}&on=${r.day}`));
+    } catch (e) { /* no rules loaded for this scheme */ }
+  }
+  renderOriginRules();
+}
+
+function renderOriginRules() {
+  const box = $("origin-rules");
+  box.replaceChildren();
+  for (const answer of state.rules || []) {
+    const set = answer.ruleSets[0];
+    if (!set) continue;
+    const h = document.createElement("h4");
+    h.textContent = t("rulesFor")(answer.agreementName, set.heading);
+    box.append(h);
+    if (set.partial && set.subdivision) {
+      const p = document.createElement("p");
+      p.textContent = t("rulesDescribed")(set.subdivision);
+      box.append(p);
+    }
+    const inForce = set.alternatives.filter((a) => a.inForce);
+    const intro = document.createElement("p");
+    intro.textContent = inForce.length > 1 ? t("rulesOr") : "";
+    box.append(intro);
+    const list = document.createElement("ul");
+    list.className = "origin-rule";
+    for (const a of set.alternatives) {
+      const li = document.createElement("li");
+      const text = document.createElement("div");
+      text.textContent = a.text;
+      const how = document.createElement("div");
+      how.className = "reads";
+      how.textContent = a.rule ? `${t("rulesReads")}: ${a.rule}${a.declared ? ` (${t("rulesDeclare")})` : ""}` : `${t("rulesNotRead")}: ${a.notRead}`;
+      li.append(text, how);
+      if (!a.inForce) { li.className = "not-in-force"; li.append(` (${t("rulesNotInForce")}: ${a.validFrom || "…"} – ${a.validUntil || "…"})`); }
+      list.append(li);
+    }
+    box.append(list);
+    const foot = document.createElement("p");
+    foot.textContent = [answer.tolerance ? t("rulesTolerance")(answer.tolerance) : "", `${t("rulesProof")}: ${answer.proofOfOrigin.join("; ")}.`, t("rulesCheck")].filter(Boolean).join(" ");
+    box.append(foot);
+  }
+  $("origin-rules-box").hidden = !(state.rules || []).length;
 }
 
 function money(m) {
