@@ -17,6 +17,7 @@ enum FuzzTarget: String, CaseIterable {
     case query
     case japaneseRate = "japanese-rate"
     case australianRate = "australian-rate"
+    case psrText = "psr-text"
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TARIF_FUZZ_TARGET"] ?? ""
@@ -58,6 +59,7 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case .query: Targets.query(bytes)
     case .japaneseRate: Targets.japaneseRate(bytes)
     case .australianRate: Targets.australianRate(bytes)
+    case .psrText: Targets.psrText(bytes)
     }
     return 0
 }
@@ -127,6 +129,21 @@ enum Targets {
 
     static func originRule(_ bytes: UnsafeRawBufferPointer) {
         _ = try? OriginRuleParser.parse(text(bytes))
+    }
+
+    /// A product-specific rule's wording: compiled or refused with a reason, never a trap; what
+    /// it compiles to, the rule language reads back to the same criterion.
+    static func psrText(_ bytes: UnsafeRawBufferPointer) {
+        let compiled = PSRCompiler.compile(text: text(bytes))
+        if let c = compiled.criterion {
+            let description = c.description
+            guard description.utf8.count <= OriginRuleParser.maxLength else { return }
+            if let back = try? OriginRuleParser.parse(description), back != c {
+                fatalError("the compiled rule '\(description)' reads back as '\(back)'")
+            }
+        } else if compiled.reason == nil {
+            fatalError("a text neither compiled nor refused with a reason")
+        }
     }
 
     static func gravityFormula(_ bytes: UnsafeRawBufferPointer) {
