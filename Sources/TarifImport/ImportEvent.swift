@@ -14,6 +14,8 @@ public enum ImportEvent: Sendable {
     case preferenceScheme(PreferenceScheme)
     case rtaRecord(RTARecord)
     case originRuleSet(OriginRuleSet)
+    /// A product of a list deciding a US chapter 99 heading's scope.
+    case chapter99Scope(Chapter99ScopeRow)
     /// An item of a reference publication left out, with where and why (the report lists it).
     case skipped(SourceLocation, String)
 }
@@ -56,6 +58,7 @@ public enum PublicationFormats {
         HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
         UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self, JapanTariffReader.self,
         WITSTariffReader.self, WITSBoundReader.self, AustralianTariffReader.self, WTORTAReader.self, UKProductRulesReader.self,
+        USChapter99ScopeReader.self,
     ]
 
     /// The reader for `format`.

@@ -143,6 +143,7 @@ public struct DataBuilder: Sendable {
                 case .preferenceScheme(let s): try sink.addPreferenceScheme(s)
                 case .rtaRecord(let r): try sink.addRTARecord(r)
                 case .originRuleSet(let r): try sink.addOriginRuleSet(r)
+                case .chapter99Scope(let r): try sink.addChapter99Scope(r)
                 case .skipped(let at, let why): sink.skip(at, why)
             }
         }

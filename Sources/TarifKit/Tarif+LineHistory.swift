@@ -54,10 +54,21 @@ extension Tarif {
         }
         var steps: [LineHistory.Step] = []
         var lastKey: [String]?
+        // Each version from its first day, cut where a legal instrument ended a measure the
+        // version still prints (ChapterNinetyNine.lapse: IEEPA duties, the Section 122 surcharge).
+        let cuts = [ChapterNinetyNine.ieepaEnded, ChapterNinetyNine.section122LastDay.adding(days: 1)]
+        var segments: [(version: StoredSchedule, from: Day, until: Day?)] = []
         for v in versions {
-            let day = max(v.validity.start, from ?? v.validity.start)
+            var start = max(v.validity.start, from ?? v.validity.start)
+            for cut in cuts where cut > start && (v.validity.end.map { cut < $0 } ?? true) && (to.map { cut <= $0 } ?? true) {
+                segments.append((v, start, cut))
+                start = cut
+            }
+            segments.append((v, start, v.validity.end))
+        }
+        for (v, day, until) in segments {
             let name = v.revision ?? v.info.title
-            var step = LineHistory.Step(from: day, until: v.validity.end, versions: [name], layers: [])
+            var step = LineHistory.Step(from: day, until: until, versions: [name], layers: [])
             do {
                 let r = try duty(importer: importer, origin: origin, code: code, on: day, customsValue: customsValue, quantities: quantities, registry: registry)
                 let applied = r.appliedTreatment
@@ -83,7 +94,7 @@ extension Tarif {
             let key = [step.treatment ?? "", step.rateText ?? "", step.missing == nil ? "" : "missing"] + step.layers + ["|"] + step.namedHeadings
             if key == lastKey, var last = steps.popLast() {
                 last.until = step.until
-                last.versions.append(name)
+                if last.versions.last != name { last.versions.append(name) }
                 steps.append(last)
                 continue
             }

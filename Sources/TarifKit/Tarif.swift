@@ -150,11 +150,13 @@ public struct Tarif: Sendable {
     /// What the schedule in force on `day` publishes for a line: its rates, the stages of
     /// loaded preferential schedules, and the chapter 99 headings its footnotes point to.
     public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day, registry: Registry) throws -> LineTariff {
-        try lineTariff(code: code, in: try schedule(for: importer, on: day), on: day, lookup: CountryLookup(Array(registry.countries.values)))
+        try lineTariff(
+            code: code, in: try schedule(for: importer, on: day), on: day, lookup: CountryLookup(Array(registry.countries.values)),
+            europeanUnion: Self.members(of: "EU", on: day, in: registry))
     }
 
     /// The same, in the schedule version `schedule`, naming countries through `lookup`.
-    func lineTariff(code: TariffCode, in schedule: StoredSchedule, on day: Day, lookup: CountryLookup) throws -> LineTariff {
+    func lineTariff(code: TariffCode, in schedule: StoredSchedule, on day: Day, lookup: CountryLookup, europeanUnion: [CountryCode] = []) throws -> LineTariff {
         let importer = schedule.info.importer
         let answer = try rate(code: code, in: schedule)
         var layers: [AdditionalDuty] = []
@@ -169,35 +171,80 @@ public struct Tarif: Sendable {
         var tariff = LineTariff(
             schedule: answer.schedule, line: answer.line, publishedOn: answer.publishedOn, rates: answer.rates,
             staged: try store.stagedRates(importer: importer, code: code, on: day), layers: layers)
-        tariff.countryHeadings = try countryHeadings(in: answer.schedule, lookup: lookup)
+        let headings = try chapter99Headings(in: answer.schedule, lookup: lookup, europeanUnion: europeanUnion)
+        tariff.chapter99Headings = headings.all
+        tariff.countryHeadings = headings.charging
+        if !tariff.countryHeadings.isEmpty {
+            tariff.chapter99Scope = try store.chapter99Scope(for: code)
+            if !tariff.chapter99Scope.partial.isEmpty {
+                // A list naming every statistical line under this one names all of it.
+                tariff.chapter99Scope.children = try store.lines(under: code, in: answer.schedule, limit: 1000)
+                    .filter { $0.code.length > code.length && !$0.code.digits.isEmpty }.map(\.code.digits)
+            }
+        }
         return tariff
     }
 
-    /// The version's chapter 99 headings (subchapter III, 9903) that name the countries whose
-    /// goods they charge, read once per version and kept (``CountryHeadingMemo``). A heading
-    /// the compiler marks suspended is left out.
-    func countryHeadings(in schedule: StoredSchedule, lookup: CountryLookup) throws -> [AdditionalDuty] {
-        // What the headings are follows from the version's content: the same content gives the same headings.
-        let key = CountryHeadingMemo.Key(store: store.storeDescription, series: schedule.info.series, from: schedule.info.validFrom, content: schedule.info.contentHash)
+    /// The version's chapter 99 headings (subchapter III, 9903): all of them (`all`), and those
+    /// that charge goods of countries they name or of any country (`charging`), read once per
+    /// version and scope publication and kept (``CountryHeadingMemo``). A heading the compiler
+    /// marks suspended is left out; so is one that some line's footnote names (Section 301's
+    /// lists: the footnotes say which lines it covers, so it is a layer of those lines only).
+    func chapter99Headings(in schedule: StoredSchedule, lookup: CountryLookup, europeanUnion: [CountryCode]) throws -> CountryHeadingMemo.Headings {
+        // What the headings are follows from the version's content and the scope lists loaded.
+        let scopeHash = try store.fetch(
+            "SELECT content_hash FROM source_file WHERE format = ? AND superseded_at IS NULL ORDER BY id DESC LIMIT 1",
+            [.text("us-ch99-scope-csv")]
+        ).first.map { try $0.text("content_hash") } ?? ""
+        let key = CountryHeadingMemo.Key(
+            store: store.storeDescription, series: schedule.info.series, from: schedule.info.validFrom, content: schedule.info.contentHash, scope: scopeHash)
         if let known = CountryHeadingMemo.shared.find(key) { return known }
         let (lines, rates) = try store.linesAndRates(under: try TariffCode("9903"), in: schedule)
         let byCode = Dictionary(grouping: rates, by: \.code)
-        // A heading some line's footnote names covers a list of products (Section 301's lists):
-        // the footnotes say which lines, so it is a layer of those lines only.
         let rows = schedule.rowFilter()
         let referencing = try store.fetch("SELECT DISTINCT text FROM line_note WHERE \(rows.sql) AND text LIKE ?", rows.arguments + [.text("%99__.%")])
         let listed = Set(try referencing.flatMap { Self.chapter99References(inText: try $0.text("text")) })
-        let headings = lines.compactMap { line -> AdditionalDuty? in
-            guard line.code.length == 8, !listed.contains(line.code), !line.descriptionEnglish.contains("provision suspended"),
-                var d = AdditionalDuty.parse(
-                    line: line, rates: byCode[line.code] ?? [], legalSource: schedule.info.legalSource, country: { lookup.find($0)?.code }),
-                !d.origins.isEmpty
-            else { return nil }
-            d.legalBasis = "HTSUS chapter 99 heading \(line.code), naming the goods' country; \(schedule.info.legalSource)"
-            return d
+        let lists = scopeHash.isEmpty ? [] : try store.chapter99ScopeLists()
+        var all: [AdditionalDuty] = []
+        var charging: [AdditionalDuty] = []
+        for line in lines where line.code.length == 8 && !line.descriptionEnglish.contains("provision suspended")
+            && !line.descriptionEnglish.contains("provision terminated")
+        {
+            guard var d = AdditionalDuty.parse(
+                line: line, rates: byCode[line.code] ?? [], legalSource: schedule.info.legalSource, country: { lookup.find($0)?.code })
+            else { continue }
+            d.productList = Self.scopeList(of: d, text: line.descriptionEnglish, loaded: lists)
+            if d.origins.isEmpty, line.descriptionEnglish.contains("product of the European Union") { d.origins = europeanUnion }
+            if d.productList != nil, d.condition != nil, !(d.condition!.hasPrefix("usmca") || d.condition == "column2") { d.condition = nil }
+            all.append(d)
+            if !listed.contains(line.code), d.effect != .noChange, d.anyCountry || !d.origins.isEmpty {
+                d.legalBasis = "HTSUS chapter 99 heading \(line.code), naming the goods' country\(d.anyCountry ? " (any country)" : ""); \(schedule.info.legalSource)"
+                charging.append(d)
+            }
         }
-        CountryHeadingMemo.shared.keep(headings, for: key)
-        return headings
+        let found = CountryHeadingMemo.Headings(all: all, charging: charging)
+        CountryHeadingMemo.shared.keep(found, for: key)
+        return found
+    }
+
+    /// The members of an institution on `day` (none when the registry lacks it).
+    static func members(of institution: String, on day: Day, in registry: Registry) -> [CountryCode] {
+        guard let i = try? registry.institution(named: institution) else { return [] }
+        return i.members.filter { $0.tenure.contains(day) }.map(\.member).sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// The loaded scope list a heading's text points to: a list named by the heading itself, Annex
+    /// II for "the subheadings enumerated in subdivision (v)(iii)", the Section 232 lists for
+    /// "articles of iron or steel, derivative articles …", the Section 122 exemptions for
+    /// subdivisions (aa)(ii) and (aa)(iii) (the list does not say which of the two).
+    static func scopeList(of d: AdditionalDuty, text: String, loaded: Set<String>) -> String? {
+        let candidates: [String?] = [
+            d.heading.formatted,
+            text.contains("enumerated in subdivision (v)(iii)") ? "annex-ii" : nil,
+            text.hasPrefix("Articles of iron or steel") || text.hasPrefix("Articles of aluminum, of steel") ? "section-232" : nil,
+            text.contains("subdivision (aa)(ii)") || text.contains("subdivision (aa)(iii)") ? "section-122-exempt" : nil,
+        ]
+        return candidates.compactMap { $0 }.first { loaded.contains($0) }
     }
 
     /// The chapter 99 headings (`9903.88.03`) named in a line's footnotes, in order, once each.
@@ -297,15 +344,22 @@ final class CountryHeadingMemo: Sendable {
         var series: String
         var from: Day
         var content: String
+        /// The scope lists' content hash ("" when none is loaded).
+        var scope: String
+    }
+
+    struct Headings: Sendable {
+        var all: [AdditionalDuty]
+        var charging: [AdditionalDuty]
     }
 
     static let shared = CountryHeadingMemo()
-    private let kept = Mutex<[(Key, [AdditionalDuty])]>([])
+    private let kept = Mutex<[(Key, Headings)]>([])
     static let capacity = 64
 
-    func find(_ key: Key) -> [AdditionalDuty]? { kept.withLock { $0.first { $0.0 == key }?.1 } }
+    func find(_ key: Key) -> Headings? { kept.withLock { $0.first { $0.0 == key }?.1 } }
 
-    func keep(_ headings: [AdditionalDuty], for key: Key) {
+    func keep(_ headings: Headings, for key: Key) {
         kept.withLock { list in
             list.removeAll { $0.0 == key }
             list.append((key, headings))

@@ -83,7 +83,7 @@ public enum PSRCompiler {
             for extra in g.conjunct {
                 let b = compile(text: extra)
                 a.text += "\n\nand " + b.text
-                if let x = a.criterion, let y = b.criterion { a.criterion = .allOf([x, y]) } else {
+                if let x = a.criterion, let y = b.criterion { a.criterion = balancingProcesses(.allOf([x, y])) } else {
                     a.criterion = nil
                     a.reason = a.reason ?? b.reason
                 }
@@ -117,11 +117,43 @@ public enum PSRCompiler {
         }
         if lower.hasSuffix(" or") { lower = String(lower.dropLast(3)) }
         do {
-            out.criterion = try sentence(lower, caveats: &out.caveats)
+            out.criterion = balancingProcesses(try sentence(lower, caveats: &out.caveats))
         } catch {
             out.reason = error.reason
         }
         return out
+    }
+
+    /// The criterion with every process's words holding balanced parentheses: a bracket the
+    /// wording opens in one condition and closes in the next ("tetrabromo-(bisphenol" … "A)")
+    /// would make `SP(…)` read back differently. An unmatched bracket is dropped.
+    /// Nested conjunctions and disjunctions are flattened too ("CTH and (MaxNOM50 and X)" is
+    /// "CTH and MaxNOM50 and X", as the rule language reads it).
+    static func balancingProcesses(_ c: OriginCriterion) -> OriginCriterion {
+        switch c {
+        case .specificProcess(let text):
+            // Spaces at the ends and runs of them are the rule language's separators, not words.
+            let words = balanced(text).split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+            return .specificProcess(words.joined(separator: " "))
+        case .anyOf(let parts):
+            return .anyOf(parts.map(balancingProcesses).flatMap { p -> [OriginCriterion] in if case .anyOf(let inner) = p { inner } else { [p] } })
+        case .allOf(let parts):
+            return .allOf(parts.map(balancingProcesses).flatMap { p -> [OriginCriterion] in if case .allOf(let inner) = p { inner } else { [p] } })
+        default: return c
+        }
+    }
+
+    static func balanced(_ text: String) -> String {
+        var chars = Array(text)
+        var open: [Int] = []
+        var drop: Set<Int> = []
+        for (i, ch) in chars.enumerated() {
+            if ch == "(" { open.append(i) } else if ch == ")" { if open.popLast() == nil { drop.insert(i) } }
+        }
+        drop.formUnion(open)
+        guard !drop.isEmpty else { return text }
+        chars = chars.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        return String(chars)
     }
 
     struct Unread: Error {

@@ -29,11 +29,21 @@ extension AdditionalDuty {
             effect = .inLieu
             rate = expression
         }
-        return AdditionalDuty(
+        var duty = AdditionalDuty(
             heading: line.code, description: line.qualifiedDescription, rateText: chosen.text,
             column: general != nil ? "general" : "column 2", effect: effect, rate: rate, origins: origins(in: text, country: country),
             effectiveFrom: date(after: "on or after ", in: text), effectiveThrough: date(after: "through ", in: text),
             legalBasis: "HTSUS chapter 99 heading \(line.code), referred to in the line's footnotes; \(legalSource)")
+        let own = line.descriptionEnglish
+        if duty.effectiveFrom == nil, own.hasPrefix("Except for goods loaded onto a vessel") {
+            // "Except for goods … in transit … before 12:01 a.m. eastern daylight time on April 9,
+            // 2025": the heading charges goods entered from that day (the rest were in transit).
+            duty.effectiveFrom = date(after: "time on ", in: own)
+        }
+        duty.anyCountry = own.contains("product of any country") && !own.contains("identified in general note 3(b)")
+        duty.exceptions = exceptions(in: own)
+        duty.condition = condition(in: own, charging: effect != .noChange)
+        return duty
     }
 
     /// Decides whether the layer applies to goods of `origin` on `day` under a treatment of `kind`.
@@ -84,12 +94,20 @@ extension AdditionalDuty {
                 if let s = segment.firstRange(of: stop) { segment = segment[..<s.lowerBound] }
             }
             var names = [String(segment)]
-            for separator in [", including ", ", ", " or ", " and "] {
+            for separator in [", including ", ", ", " or "] {
                 names = names.flatMap { $0.split(separator: separator, omittingEmptySubsequences: true).map(String.init) }
             }
-            for var n in names.map({ $0.trimming(" .") }) {
+            func clean(_ name: String) -> String {
+                var n = name.trimming(" .,")
                 for prefix in ["the ", "or ", "and ", "including "] where n.hasPrefix(prefix) { n = String(n.dropFirst(prefix.count)) }
-                if let c = country(n), !found.contains(c) { found.append(c) }
+                return n
+            }
+            // A name with "and" in it ("Trinidad and Tobago") is tried whole before it is split.
+            for piece in names {
+                let parts = country(clean(piece)) != nil ? [piece] : piece.split(separator: " and ", omittingEmptySubsequences: true).map(String.init)
+                for n in parts.map(clean) {
+                    if let c = country(n), !found.contains(c) { found.append(c) }
+                }
             }
         }
         return found

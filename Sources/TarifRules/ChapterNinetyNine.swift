@@ -46,4 +46,30 @@ public enum ChapterNinetyNine {
             return nil
         }
     }
+
+    /// The day IEEPA duties stopped: none is collected on goods entered on or after it. The
+    /// Supreme Court held that IEEPA does not authorise tariffs (Learning Resources, Inc. v. Trump,
+    /// Nos. 24-1287 and 25-250, decided 20 February 2026); the executive order "Ending Certain
+    /// Tariff Actions" of 20 February 2026 ended the duties of EO 14193, 14194, 14195, 14245,
+    /// 14257, 14323 and 14329 as amended, for goods entered on or after 12:00 a.m. ET on 24
+    /// February 2026 (CBP CSMS message of 2026-02-23). The HTSUS still prints the headings in
+    /// 2026 Revision 4 and later: the instrument wins, and `tarif data conflicts` lists it.
+    public static let ieepaEnded = Day(year: 2026, month: 2, day: 24)!
+
+    /// The last day of the Section 122 surcharge: 150 days from 24 February 2026, the limit of
+    /// 19 U.S.C. 2132(a) unless extended by Act of Congress, counting 24 February as the first
+    /// day (some accounts say "through 24 July"). No extension is recorded in Tarif's sources.
+    public static let section122LastDay = Day(year: 2026, month: 7, day: 23)!
+
+    /// Why a heading the HTSUS prints no longer applies on `day`, when a legal instrument ended it.
+    public static func lapse(of heading: TariffCode, on day: Day) -> String? {
+        guard let a = authority(of: heading) else { return nil }
+        if a.name == "IEEPA", day >= ieepaEnded {
+            return "no longer collected: IEEPA duties ended for goods entered on or after \(ieepaEnded) (Learning Resources, Inc. v. Trump, decided 2026-02-20; executive order \"Ending Certain Tariff Actions\" of 2026-02-20; CBP CSMS of 2026-02-23), though the HTSUS still prints the heading"
+        }
+        if a.name == "Section 122", day > section122LastDay {
+            return "lapsed: a Section 122 surcharge lasts at most 150 days unless Congress extends it (19 U.S.C. 2132(a)); the 150th day was \(section122LastDay) and no extension is recorded"
+        }
+        return nil
+    }
 }

@@ -85,6 +85,11 @@ public struct LineTariff: Sendable {
     /// The version's chapter 99 headings that name countries whose goods they charge (the
     /// reciprocal and other orders by country), whichever lines they cover.
     public var countryHeadings: [AdditionalDuty] = []
+    /// Every heading of the version's subchapter III (9903), for deciding the exceptions the
+    /// country headings name.
+    public var chapter99Headings: [AdditionalDuty] = []
+    /// The scope-list entries touching the line.
+    public var chapter99Scope = Chapter99Scope()
 
     public init(
         schedule: StoredSchedule, line: TariffLine, publishedOn: TariffCode, rates: [LineRate], staged: [StagedRateFound] = [],

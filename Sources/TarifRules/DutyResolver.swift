@@ -232,48 +232,104 @@ public struct DutyResolver: Sendable {
             notes.append("No preference is below the \(treatments[floor].label) rate on this line; claiming one would save nothing.")
         }
 
-        // Additional layers.
+        // Additional layers: the headings the line's footnotes name, then those naming the origin
+        // (or any country), decided by their exceptions and the scope lists.
         let appliedKind = treatments[choice.applied[0]].kind
-        let layers = t.layers.map { $0.deciding(origin: origin, day: day, treatment: appliedKind, context: context) }
-        var total = treatments[choice.applied[0]].duty
-        for l in layers where l.applies == true {
-            switch l.effect {
-            case .noChange: break
-            case .addOn:
-                if let d = l.duty, let t = total { total = Money(try t.amount + d.amount, t.currency) } else { total = nil }
-            case .inLieu: total = l.duty
+        var layers = t.layers.map { layer -> AdditionalDuty in
+            var d = layer.deciding(origin: origin, day: day, treatment: appliedKind, context: context)
+            if let lapse = ChapterNinetyNine.lapse(of: d.heading, on: day) {
+                d.applies = false
+                d.reason = lapse
+                d.duty = nil
+            }
+            return d
+        }
+        let referenced = Set(layers.map(\.heading))
+        var assumed: [String] = []
+        var unread: [AdditionalDuty] = []
+        if let origin {
+            let decider = ChapterNinetyNineScope(
+                headings: t.chapter99Headings, scope: t.chapter99Scope, origin: origin, day: day, appliedKind: appliedKind,
+                usmca: treatments.contains { $0.agreement == "USMCA" && $0.isAvailable && $0.rate != nil })
+            for h in t.countryHeadings where !referenced.contains(h.heading) && (h.anyCountry || h.origins.contains(origin)) {
+                var d = h.deciding(origin: origin, day: day, treatment: appliedKind, context: context)
+                guard ChapterNinetyNineScope.decidesByCountry(h.heading) else {
+                    // Section 232 and other headings that name countries cover products their
+                    // U.S. notes list, which Tarif does not read: shown, not added.
+                    guard !h.anyCountry, d.applies == true else { continue }
+                    d.applies = nil
+                    d.duty = nil
+                    d.reason = "names goods of \(origin.rawValue) and is in force; whether it covers this line is its U.S. note's product list, which Tarif does not read for this heading: not added"
+                    unread.append(d)
+                    continue
+                }
+                // Dates and column first (the heading's own words), then its scope.
+                if d.applies == false && !h.anyCountry { continue }
+                if h.anyCountry, let from = h.effectiveFrom, day < from { continue }
+                let outcome = decider.decide(h)
+                d.applies = outcome.applies
+                d.reason = outcome.reason
+                d.duty = nil
+                if outcome.applies == true, var rate = h.rate {
+                    if outcome.onNonMetalContent, let percent = rate.adValoremRate {
+                        rate = .adValorem(percent, basis: .component(ChapterNinetyNineScope.nonMetalComponent))
+                        d.rate = rate
+                    }
+                    switch try? rate.evaluate(in: context) {
+                    case .amount(let m, _)?: d.duty = m
+                    case .needs(let missing)?:
+                        d.reason += "; the amount needs " + missing.map(\.description).joined(separator: ", ")
+                    default: break
+                    }
+                }
+                if d.applies != false { assumed.append(contentsOf: outcome.assumptions.filter { !assumed.contains($0) }) }
+                if outcome.reason.contains(ChapterNinetyNineScope.listName("section-232")), !notes.contains(Self.section232Note) {
+                    notes.append(Self.section232Note)
+                }
+                layers.append(d)
             }
         }
-
-        // Headings naming the origin that the line's footnotes do not: in force on the day, but
-        // whether they cover this line is their U.S. note's product scope, which is not evaluated.
-        let referenced = Set(layers.map(\.heading))
-        let named: [AdditionalDuty] = origin.map { origin in
-            t.countryHeadings.filter { !referenced.contains($0.heading) && $0.origins.contains(origin) && $0.effect != .noChange }.compactMap { h in
-                var d = h.deciding(origin: origin, day: day, treatment: appliedKind, context: context)
-                guard d.applies == true else { return nil }
-                d.applies = nil
-                d.duty = nil
-                d.reason = "names goods of \(origin.rawValue) and is in force; whether it covers this line is its U.S. note's product scope (exemptions such as Annex II, goods under Section 232, USMCA-originating goods), which Tarif does not evaluate yet: not added"
-                return d
-            }
-        } ?? []
-        if !named.isEmpty {
+        if !unread.isEmpty {
             notes.append(
                 "Chapter 99 headings in force that name goods of \(origin!.rawValue), not applied here: "
-                    + named.map { "\($0.heading.formatted) \($0.rate.map { ($0.adValoremRate != nil ? "+" : "") + $0.summary } ?? $0.rateText)" }.joined(separator: ", ")
+                    + unread.map { "\($0.heading.formatted) \($0.rate.map { ($0.adValoremRate != nil ? "+" : "") + $0.summary } ?? $0.rateText)" }.joined(separator: ", ")
                     + ". Check the heading's U.S. note for this product.")
+            layers.append(contentsOf: unread)
+        }
+        if !assumed.isEmpty {
+            notes.append("Chapter 99 headings applied on these assumptions (each would change the answer): " + assumed.joined(separator: "; ") + ".")
+        }
+        if layers.contains(where: { $0.applies == nil && $0.effect != .noChange }) {
+            notes.append("Some chapter 99 headings cannot be decided from the data (see each heading's reason): the total with additional duties is not given.")
+        }
+        // The footnotes' headings count where they apply; a country heading left undecided leaves
+        // the total unknown.
+        var total = treatments[choice.applied[0]].duty
+        for l in layers where l.effect != .noChange {
+            if l.applies == true {
+                switch l.effect {
+                case .noChange: break
+                case .addOn:
+                    if let d = l.duty, let t = total { total = Money(try t.amount + d.amount, t.currency) } else { total = nil }
+                case .inLieu: total = l.duty
+                }
+            } else if l.applies == nil, !referenced.contains(l.heading), ChapterNinetyNineScope.decidesByCountry(l.heading) {
+                total = nil
+            }
         }
 
         var resolution = DutyResolution(
             importer: importer, origin: origin, code: t.line.code, line: t.line, day: day, schedule: info,
             scheduleValidity: t.schedule.validity, customsValue: context.customsValue, quantities: context.quantities,
             treatments: treatments, applied: choice.applied, fallback: choice.applied == [floor] ? nil : floor,
-            additionalDuties: layers + named, dutyWithAdditional: total, originStatus: originStatus, notes: notes,
+            additionalDuties: layers, dutyWithAdditional: total, originStatus: originStatus, notes: notes,
             explanation: .init(english: "", indonesian: ""))
         resolution.explanation = Explainer.explain(resolution)
         return resolution
     }
+
+    static let section232Note =
+        "The line is on a Section 232 list: the Section 232 duty of the headings its U.S. note (16, 19 or 36 to subchapter III of chapter 99) assigns applies in place of the country duties; Tarif does not read those notes' product lists, so that duty is not added here."
 
     func mfnBasis(info: ScheduleInfo, origin: CountryCode?, day: Day) -> LegalBasis {
         guard let origin, !registry.wtoMember(.country(origin), on: day) || !registry.wtoMember(.country(info.importer), on: day) else {

@@ -99,8 +99,11 @@ public enum Explainer {
         for l in r.additionalDuties where l.applies == true && l.effect != .noChange {
             let what = l.effect == .addOn ? "adds \(l.rate?.summary ?? l.rateText)" : "sets \(l.rate?.summary ?? l.rateText) in place of the applied rate"
             let whatID = l.effect == .addOn ? "menambahkan \(l.rate?.summary ?? l.rateText)" : "menetapkan \(l.rate?.summary ?? l.rateText) sebagai pengganti tarif yang berlaku"
-            en.append("In addition, chapter 99 heading \(l.heading) \(what) for goods of \(l.origins.map(\.rawValue).joined(separator: ", ")).")
-            id.append("Selain itu, pos bab 99 \(l.heading) \(whatID) untuk barang asal \(l.origins.map(\.rawValue).joined(separator: ", ")).")
+            let authority = ChapterNinetyNine.authority(of: l.heading).map { " (\($0.name))" } ?? ""
+            let whose = l.anyCountry || l.origins.isEmpty ? "any country" : l.origins.map(\.rawValue).joined(separator: ", ")
+            let whoseID = l.anyCountry || l.origins.isEmpty ? "negara mana pun" : whose
+            en.append("In addition, chapter 99 heading \(l.heading)\(authority) \(what) for goods of \(whose).")
+            id.append("Selain itu, pos bab 99 \(l.heading)\(authority) \(whatID) untuk barang asal \(whoseID).")
         }
         if r.additionalDuties.contains(where: { $0.applies == true && $0.effect != .noChange }) {
             if let total = r.dutyWithAdditional?.grouped {

@@ -116,6 +116,21 @@ public struct AdditionalDuty: Sendable, Hashable, Codable {
     /// The amount of an add-on, or of an in-lieu rate, when computable.
     public var duty: Money?
     public var legalBasis: String
+    /// "Articles the product of any country": every origin, less its exceptions.
+    public var anyCountry: Bool = false
+    /// The headings whose products the heading's text excepts ("except for products described
+    /// in headings 9903.01.26–9903.01.33 …", "except as provided for in heading 9903.01.34").
+    public var exceptions: [HeadingRange] = []
+    /// A fact of the consignment the heading turns on that no list holds (donations, goods in
+    /// transit, the U.S. content…), in a few words; `nil` when the text names none.
+    public var condition: String?
+    /// The loaded product list that is the heading's scope (``Chapter99ScopeRow/list``), when one is.
+    public var productList: String?
+
+    /// The fields an answer carries (the scope's working parts stay out: `reason` says what they decided).
+    enum CodingKeys: String, CodingKey {
+        case heading, description, rateText, column, effect, rate, origins, effectiveFrom, effectiveThrough, applies, reason, duty, legalBasis
+    }
 
     public init(
         heading: TariffCode, description: String, rateText: String, column: String, effect: Effect, rate: DutyExpression?,

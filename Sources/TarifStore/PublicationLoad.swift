@@ -279,6 +279,16 @@ public struct LoadSink {
         report.referenceRows += 1
     }
 
+    /// One product of a chapter 99 scope list. The publication holds every list, so its first
+    /// row replaces all rows loaded before (refused if it would hold far fewer).
+    public mutating func addChapter99Scope(_ r: Chapter99ScopeRow) throws {
+        try clearOnce("chapter99_scope")
+        try db.cachedStatement(
+            sql: "INSERT INTO chapter99_scope (list, prefix, valid_from, valid_through, source) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [r.list, r.prefix, r.from?.description, r.through?.description, r.source])
+        report.referenceRows += 1
+    }
+
     public mutating func addRTARecord(_ r: RTARecord) throws {
         try db.execute(sql: "DELETE FROM rta_record WHERE id = ?", arguments: [r.id])
         try db.cachedStatement(sql: "INSERT INTO rta_record (id, name, document) VALUES (?, ?, ?)")

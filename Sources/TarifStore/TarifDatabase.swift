@@ -265,6 +265,16 @@ public struct TarifDatabase: Sendable {
                         PRIMARY KEY (importer, scheme, position));
                     """)
         }
+        migrator.registerMigration("v9: chapter 99 scope lists") { db in
+            // The product lists deciding which goods a US chapter 99 heading covers (Annex II,
+            // Section 232 lists, orders' annexes), found by the HTS digits they name.
+            try db.execute(
+                sql: """
+                    CREATE TABLE chapter99_scope (
+                        list TEXT NOT NULL, prefix TEXT NOT NULL, valid_from TEXT, valid_through TEXT, source TEXT NOT NULL);
+                    CREATE INDEX chapter99_scope_prefix ON chapter99_scope (prefix);
+                    """)
+        }
         return migrator
     }
 }

@@ -215,6 +215,32 @@ extension TariffStore {
         ).map { try StoreDecoding.json(OriginRuleSet.self, try $0.text("document")) }
     }
 
+    /// The chapter 99 scope list entries that name `code`, a code above it (`covering`) or a
+    /// code below it (`partial`): none before the lists are loaded.
+    public func chapter99Scope(for code: TariffCode) throws -> Chapter99Scope {
+        let digits = code.digits
+        let above = (4...digits.count).map { String(digits.prefix($0)) }
+        let marks = above.map { _ in "?" }.joined(separator: ", ")
+        func row(_ r: StoreRow) throws -> Chapter99ScopeRow {
+            Chapter99ScopeRow(
+                list: try r.text("list"), prefix: try r.text("prefix"), from: try r.optionalText("valid_from").map { try Day(iso: $0) },
+                through: try r.optionalText("valid_through").map { try Day(iso: $0) }, source: try r.text("source"))
+        }
+        let covering = try fetch(
+            "SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope WHERE prefix IN (\(marks))", above.map { .text($0) }
+        ).map(row)
+        let partial = try fetch(
+            "SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope WHERE prefix > ? AND prefix < ? AND length(prefix) > ?",
+            [.text(digits), .text(digits + ":"), .integer(Int64(digits.count))]
+        ).map(row)
+        return Chapter99Scope(covering: covering, partial: partial)
+    }
+
+    /// The names of the chapter 99 scope lists loaded.
+    public func chapter99ScopeLists() throws -> Set<String> {
+        Set(try fetch("SELECT DISTINCT list FROM chapter99_scope", []).map { try $0.text("list") })
+    }
+
     /// The schemes of `importer` with product-specific rules loaded, with their rows.
     public func originRuleSchemes(importer: CountryCode) throws -> [(scheme: String, ruleSets: Int)] {
         try fetch(

@@ -52,16 +52,27 @@ struct DataCommand: ParsableCommand {
 
         /// The registry beside the WTO's RTA export, when the data directory has it: each disagreement.
         static func conflicts(database: TarifDatabase, directory: URL) -> [String] {
+            var out: [String] = []
+            let tarif = Tarif(database: database)
             do {
-                let tarif = Tarif(database: database)
                 let records = try tarif.store.rtaRecords()
-                guard !records.isEmpty else { return [] }
-                let c = RTAComparison(registry: try tarif.registry(), records: records, countries: try tarif.store.countries())
-                return ["Registry against the WTO RTA export (\(records.count) agreements): \(c.conflicts.count) disagreements, the curated instrument standing (tarif data conflicts):"]
-                    + c.conflicts.map { "  \($0.agreement) \($0.fact): \($0.curated) (WTO export \($0.export))" }
+                if !records.isEmpty {
+                    let c = RTAComparison(registry: try tarif.registry(), records: records, countries: try tarif.store.countries())
+                    out += ["Registry against the WTO RTA export (\(records.count) agreements): \(c.conflicts.count) disagreements, the curated instrument standing (tarif data conflicts):"]
+                        + c.conflicts.map { "  \($0.agreement) \($0.fact): \($0.curated) (WTO export \($0.export))" }
+                }
             } catch {
-                return ["The WTO RTA export could not be compared: \(error)"]
+                out.append("The WTO RTA export could not be compared: \(error)")
             }
+            do {
+                let schedule = try tarif.instrumentConflicts()
+                if !schedule.isEmpty {
+                    out += ["The US schedule against the instruments that ended its duties (the instrument stands):"] + schedule.map { "  " + $0 }
+                }
+            } catch {
+                out.append("The US schedule could not be compared with the instruments: \(error)")
+            }
+            return out
         }
     }
 
@@ -314,6 +325,10 @@ extension DataCommand {
                     footer.append("Party names of the export no country matches: \(comparison.unmatchedParties.joined(separator: ", "))")
                 }
                 if !comparison.missingIDs.isEmpty { footer.append("Curated RTA IDs the export lacks: \(comparison.missingIDs.joined(separator: ", "))") }
+                let schedule = try tarif.instrumentConflicts()
+                if !schedule.isEmpty {
+                    footer += ["The US schedule against the instruments that ended its duties (the instrument stands):"] + schedule.map { "  " + $0 }
+                }
                 try Output(format: options.format).emit(
                     header: ["agreement", "RTA ID", "fact", "curated", "WTO export", "curated source"],
                     rows: comparison.conflicts.map { [$0.agreement, String($0.rtaID), $0.fact, $0.curated, $0.export, $0.source] },

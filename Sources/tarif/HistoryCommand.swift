@@ -61,9 +61,9 @@ struct HistoryCommand: ParsableCommand {
             let title = "\(h.importer) \(h.code.formatted) — \(who): duty through \(h.steps.count) step(s) of the schedule"
             var footer = [
                 "Duty as % of a customs value of \(value) with the layers that apply; \"—\" where a specific rate needs --quantity.",
-                "Chapter 99 layers applied are those the line's footnotes refer to. \"(named)\": a heading in force that names the origin",
-                "(IEEPA reciprocal and other orders by country), not in the duty: whether it covers the line is its U.S. note's product scope,",
-                "which Tarif does not evaluate yet.",
+                "Chapter 99 layers applied: those the line's footnotes refer to, and the IEEPA and Section 122 headings naming the origin",
+                "(or any country), less those whose exceptions cover the goods (Annex II, Section 232 lists, other countries' headings).",
+                "\"(named)\": a heading in force that names the origin whose product list Tarif does not read (Section 232, 301), not in the duty.",
             ]
             if let svg {
                 let chart = SVGStepChart(

@@ -120,7 +120,9 @@ struct ResolutionTests {
         #expect(layer.effect == .addOn)
         #expect(layer.duty == Money(750, .usd))
         #expect(cn.appliedTreatment?.duty == Money(1_650, .usd))  // not folded in
-        #expect(cn.dutyWithAdditional == Money(2_400, .usd))
+        // + 10% of the Section 122 surcharge (9903.03.01, any country, from 2026-02-24).
+        #expect(cn.additionalDuties.first { $0.heading.formatted == "9903.03.01" }?.duty == Money(1_000, .usd))
+        #expect(cn.dutyWithAdditional == Money(3_400, .usd))
         let vn = try resolve("USA", "6109.10.00", from: "VNM", on: "2026-03-01")
         #expect(vn.additionalDuties.first { $0.heading.formatted == "9903.88.15" }?.applies == false)
     }

@@ -64,37 +64,39 @@ struct USHistoryRealTests {
         // Chinese rubber gloves (4015.12.10): Free MFN; the Section 301 layer its footnote names rose
         // from 50% (9903.91.05, from 2025 Revision 2) to 100% (9903.91.08, from 2026).
         let h = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("4015.12.10"), origin: try CountryCode("CHN"))
-        // The steps where the applied layers change.
-        let layerSteps = h.steps.enumerated().filter { $0.offset == 0 || $0.element.layers != h.steps[$0.offset - 1].layers }.map(\.element)
+        // The steps where the Section 301 layer changes.
+        func s301(_ step: LineHistory.Step) -> [String] { step.layers.filter { $0.hasSuffix("(Section 301)") } }
+        let layerSteps = h.steps.enumerated().filter { $0.offset == 0 || s301($0.element) != s301(h.steps[$0.offset - 1]) }.map(\.element)
         #expect(layerSteps.map(\.from.description) == ["2025-01-01", "2025-02-01", "2026-01-01"])
-        #expect(layerSteps.map(\.percentOfValue) == [0, 50, 100])
-        #expect(layerSteps[1].layers == ["9903.91.05 +50% (Section 301)"])
-        #expect(layerSteps[2].change?.hasPrefix("+ 9903.91.08 +100% (Section 301); − 9903.91.05 +50% (Section 301)") == true)
-        #expect(h.steps.reduce(0) { $0 + $1.versions.count } == 43)
-        // The orders naming China are listed beside the duty, not added to it: the reciprocal duty of
-        // 9903.01.63 rose 34% → 84% → 125% in the first week of April 2025, then left the schedule.
-        let named = Dictionary(uniqueKeysWithValues: h.steps.map { ($0.from.description, $0.namedHeadings) })
-        #expect(named["2025-04-02"]?.contains("9903.01.63 +34% (IEEPA)") == true)
-        #expect(named["2025-04-03"]?.contains("9903.01.63 +84% (IEEPA)") == true)
-        #expect(named["2025-04-05"]?.contains("9903.01.63 +125% (IEEPA)") == true)
-        #expect(named["2025-04-14"]?.contains { $0.hasPrefix("9903.01.63") } == false)
-        // "Any country … except the product of China" (9903.01.25) does not name China.
-        #expect(!h.steps.contains { $0.namedHeadings.contains { $0.hasPrefix("9903.01.25") } })
+        #expect(layerSteps.map(s301) == [[], ["9903.91.05 +50% (Section 301)"], ["9903.91.08 +100% (Section 301)"]])
+        #expect(Set(h.steps.flatMap(\.versions)).count == 43)  // 2026 Revision 10 spans two steps (the surcharge lapses inside it)
+        // The orders on goods of China are added with their exceptions decided: the fentanyl duties
+        // (9903.01.20, 9903.01.24) from Revision 1 and 3; the reciprocal +125% of 9903.01.63 once its
+        // text's day (goods not in transit before 10 April) has come, replacing the +10% of 9903.01.25,
+        // which excepts it; all IEEPA duties end on 2026-02-24 and the Section 122 surcharge takes
+        // over until its 150 days have run.
+        let at = Dictionary(uniqueKeysWithValues: h.steps.map { ($0.from.description, $0.layers) })
+        #expect(at["2025-01-27"] == ["9903.01.20 +10% (IEEPA)"])
+        #expect(at["2025-04-11"]?.contains("9903.01.63 +125% (IEEPA)") == true)
+        #expect(at["2025-04-11"]?.contains { $0.hasPrefix("9903.01.25") } == false)
+        #expect(at["2025-04-14"]?.contains("9903.01.25 +10% (IEEPA)") == true)
+        #expect(at["2026-02-24"] == ["9903.91.08 +100% (Section 301)", "9903.03.01 +10% (Section 122)"])
+        #expect(at["2026-07-24"] == ["9903.91.08 +100% (Section 301)"])
+        #expect(h.steps.last?.percentOfValue == 100)
         // A heading a footnote names (9903.88.15, list 4A) is a layer of its lines only, never "named".
         #expect(!h.steps.contains { $0.namedHeadings.contains { $0.hasPrefix("9903.88.15") } })
 
-        // Indonesian T-shirts: MFN 16.5% throughout. Named: the reciprocal +32% of 9903.01.61 ("the product of
-        // Angola, Fiji, Indonesia, or Taiwan") from Revision 7 until Revision 9 marked it suspended, and again
-        // from Revision 18 (no longer marked), beside the +19% of 9903.02.27.
+        // Indonesian T-shirts: MFN 16.5% throughout; +10% (9903.01.25) from Revision 7 (the +32% of
+        // 9903.01.61 charged goods not in transit before 9 April, and Revision 9 suspended it before
+        // its first day here); +19% (9903.02.27, which 9903.01.25 excepts) from Revision 18; the
+        // Section 122 +10% from 2026-02-24 to 2026-07-23; MFN alone after.
         let v = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("6109.10.00"), origin: try CountryCode("IDN"))
-        #expect(v.steps.map(\.from.description) == ["2025-01-01", "2025-04-02", "2025-04-05", "2025-08-07"])
-        #expect(v.steps.map(\.namedHeadings) == [[], ["9903.01.61 +32% (IEEPA)"], [], ["9903.01.61 +32% (IEEPA)", "9903.02.27 +19% (IEEPA)"]])
-        // Without an origin nothing is "named": the footnoted 9903.88.15 is undecided for want of an origin, not named.
+        #expect(v.steps.map(\.from.description) == ["2025-01-01", "2025-04-02", "2025-08-07", "2026-02-24", "2026-07-24"])
+        #expect(v.steps.map(\.layers) == [[], ["9903.01.25 +10% (IEEPA)"], ["9903.02.27 +19% (IEEPA)"], ["9903.03.01 +10% (Section 122)"], []])
+        #expect(v.steps.map(\.percentOfValue) == [ExactDecimal("16.5"), ExactDecimal("26.5"), ExactDecimal("35.5"), ExactDecimal("26.5"), ExactDecimal("16.5")])
+        // Without an origin no country heading is decided: the footnoted 9903.88.15 is undecided for want of an origin.
         let anyOrigin = try tarif().lineHistory(importer: .unitedStates, code: try TariffCode("6109.10.00"), origin: nil)
         #expect(anyOrigin.steps.allSatisfy { $0.namedHeadings.isEmpty && $0.layers.isEmpty })
-        let mfn = ExactDecimal("16.5")
-        #expect(v.steps.allSatisfy { $0.percentOfValue == mfn })
-        #expect(v.steps.allSatisfy { $0.layers.isEmpty })
         let svg = SVGStepChart(
             title: "gloves", unit: "%", steps: h.steps.map { .init(from: $0.from, until: $0.until, value: $0.percentOfValue.map { Double("\($0)")! }, label: $0.change ?? "") },
             caption: "c"

@@ -1,5 +1,5 @@
 import TarifCore
-import TarifOrigin
+@testable import TarifOrigin
 import TarifRegistry
 import Testing
 
@@ -93,6 +93,28 @@ import Testing
         #expect(PSRCompiler.ranges(in: "materials of headings 3901 to 3906, heading 4001 or chapter 11").map(\.description) == ["3901-3906", "4001", "11"])
         #expect(PSRCompiler.ranges(in: "heading 7206, 7207, 7218 or 7224").count == 4)
         #expect(PSRCompiler.ranges(in: "no codes here, 1998 was a year").isEmpty)
+    }
+}
+
+extension PSRCompilerTests {
+    /// Found by the psr-text fuzz target: a bracket the wording opens in one condition and closes
+    /// in the next made the compiled rule read back differently. Every process now holds balanced
+    /// brackets, and the rule language reads back what the compiler wrote.
+    @Test func aBracketSplitAcrossConditionsStillReadsBack() throws {
+        let text = "Manufacture in which the value of all the materials of chapter 39 used does not exceed **20%** of the ex-works price of the product and / or manufacture from polycarbonate of tetrabromo-(bisphenol\n\nA)."
+        let c = try #require(PSRCompiler.compile(text: text).criterion)
+        #expect(try OriginRuleParser.parse(c.description) == c)
+        // Also found: a nested conjunction read back flat.
+        let nested = "Manufacture:\n\n- from materials of any heading, except that of the product. However, materials of [heading&nbsp;3003](/headings/3003) and [heading&nbsp;3004](/headings/3004) may he used, provided that their total value does not exceed **20%** of the ex-works price of the product, *and*\n\n- in which the value of all the materials used does not exceed **50%** of the ex-works price of the product."
+        let n = try #require(PSRCompiler.compile(text: nested).criterion)
+        #expect(try OriginRuleParser.parse(n.description) == n)
+        // And a process whose words began with a space once a stray bracket was dropped.
+        let spaced = "A change from any other heading, provided that:\n\n-\n)  a\n- i) the net weight of non-originating sugar used in production does not exceed **40%** of the net weight of the product or (ii) the value of non-originating sugar used in production does not exceed **30%** of the transaction value or ex-works price of the product *and*\n\n- b) the net weight of non-originating material of [chapter&nbsp;4](/chapters/04) used in production does not exceed **20%** of the net weight of the product."
+        let sp = try #require(PSRCompiler.compile(text: spaced).criterion)
+        #expect(try OriginRuleParser.parse(sp.description) == sp)
+        #expect(PSRCompiler.balanced("a (b and c") == "a b and c")
+        #expect(PSRCompiler.balanced("x) y (z)") == "x y (z)")
+        #expect(PSRCompiler.balanced("(ok)") == "(ok)")
     }
 }
 

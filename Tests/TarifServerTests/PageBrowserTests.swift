@@ -78,9 +78,25 @@ struct PageBrowserTests {
             let chart = try #require(Self.text(of: "markets", in: dom))
             #expect(dom.contains("<svg") && !chart.isEmpty, "no markets chart")
             #expect(Self.text(of: "status", in: dom)?.contains("Done") == true)
-            // The line through the 43 revisions of the HTS: USMCA free throughout; the orders naming Mexico listed.
+            // The line through the 43 revisions of the HTS: USMCA free throughout; the +25% on goods of
+            // Mexico (9903.01.01) from Revision 3, until Revision 4 excepted goods entered under the
+            // USMCA (9903.01.04).
             let history = try #require(Self.text(of: "history", in: dom))
-            #expect(history.contains("2025-01-01") && history.contains("USMCA") && history.contains("(IEEPA)"), "history: \(history.prefix(400))")
+            #expect(history.contains("2025-01-01") && history.contains("USMCA") && history.contains("− 9903.01.01 +25% (IEEPA)"), "history: \(history.prefix(600))")
+            let mexicanLayers = try #require(Self.text(of: "layers", in: dom))
+            #expect(mexicanLayers.contains("9903.03.01") && mexicanLayers.contains("does not apply"), "layers: \(mexicanLayers.prefix(600))")
+
+            // Indonesian T-shirts on 2025-09-01: the reciprocal +19% of 9903.02.27 applies, the +10% of
+            // 9903.01.25 gives way to it; the total with it, in both languages.
+            let shirts = "http://127.0.0.1:\(port)/?market=USA&origin=IDN&q=6109.10.00&code=6109.10.00&on=2025-09-01&value=10000"
+            let idnPage = try await onThread { try Self.chromium(["--dump-dom"], url: shirts + "&lang=en") }
+            let layers = try #require(Self.text(of: "layers", in: idnPage), "no additional duties on the page")
+            #expect(layers.contains("9903.02.27") && layers.contains("1,900.00 USD") && layers.contains("applies"), "layers: \(layers.prefix(600))")
+            #expect(layers.contains("9903.01.25") && layers.contains("excepted: 9903.02.27 covers goods of IDN"), "layers: \(layers.prefix(600))")
+            #expect(Self.text(of: "layers-total", in: idnPage)?.contains("3,550.00 USD") == true)
+            let idnPageID = try await onThread { try Self.chromium(["--dump-dom"], url: shirts + "&lang=id") }
+            #expect(Self.text(of: "layers-total", in: idnPageID)?.contains("Bea masuk beserta bea tambahan yang berlaku") == true)
+            #expect(Self.text(of: "layers", in: idnPageID)?.contains("berlaku") == true)
 
             // What changed in the first week of April 2025: the reciprocal duties' headings, Indonesia's among them.
             let changes = try await onThread {

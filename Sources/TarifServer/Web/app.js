@@ -30,6 +30,10 @@ const TEXT = {
     colRedescribed: "Re-described", colRates: "Rates changed", colNotes: "Notes changed",
     changesSummary: (from, to, n, k) => `${from} → ${to}: ${k} version(s) in between, ${n} change(s).`,
     headingsAdded: "Chapter 99 headings added", headingsEnded: "Chapter 99 headings ended",
+    layersTitle: "Additional duties (US chapter 99)", layersCaption: "Each chapter 99 heading that names the line or the origin, whether it applies to this consignment, and why",
+    colHeading: "Heading", colWhy: "Why (in English, as the engine states it)",
+    layerApplies: "applies", layerNot: "does not apply", layerUndecided: "cannot be decided from the data",
+    layersTotal: (v) => `Duty with the additional duties that apply: ${v}`,
     rulesTitle: "The rule of origin the preference asks",
     rulesFor: (name, heading) => `${name}, rule set ${heading}`,
     rulesDescribed: (d) => `Only for goods described as: ${d}. Check that your good fits; otherwise the next rule set applies.`,
@@ -66,6 +70,10 @@ const TEXT = {
     colRedescribed: "Uraian diubah", colRates: "Tarif diubah", colNotes: "Catatan diubah",
     changesSummary: (from, to, n, k) => `${from} → ${to}: ${k} versi di antaranya, ${n} perubahan.`,
     headingsAdded: "Pos bab 99 yang ditambahkan", headingsEnded: "Pos bab 99 yang berakhir",
+    layersTitle: "Bea tambahan (bab 99 tarif AS)", layersCaption: "Setiap pos bab 99 yang menyebut pos tarif ini atau negara asal, apakah berlaku untuk kiriman ini, dan alasannya",
+    colHeading: "Pos", colWhy: "Alasan (dalam bahasa Inggris, sebagaimana dinyatakan mesin)",
+    layerApplies: "berlaku", layerNot: "tidak berlaku", layerUndecided: "tidak dapat ditentukan dari data",
+    layersTotal: (v) => `Bea masuk beserta bea tambahan yang berlaku: ${v}`,
     rulesTitle: "Ketentuan asal barang yang disyaratkan preferensi",
     rulesFor: (name, heading) => `${name}, kelompok ketentuan ${heading}`,
     rulesDescribed: (d) => `Hanya untuk barang dengan uraian: ${d}. Pastikan barang Anda sesuai; jika tidak, kelompok ketentuan berikutnya yang berlaku.`,
@@ -300,6 +308,20 @@ function renderResolution(r) {
     const status = r.applied.includes(i) ? t("applies") : tr.excludedBecause || t("available");
     for (const text of [treatmentName(tr), tr.rateText || "—", money(tr.duty), margin, basis, status]) row.insertCell().textContent = text;
   });
+  const layers = (r.additionalDuties || []).filter((l) => l.effect !== "no-change");
+  const layerBody = $("layers").tBodies[0];
+  layerBody.replaceChildren();
+  for (const l of layers) {
+    const row = layerBody.insertRow();
+    row.className = l.applies === true ? "applies" : l.applies === false ? "excluded" : "";
+    const status = l.applies === true ? t("layerApplies") : l.applies === false ? t("layerNot") : t("layerUndecided");
+    for (const text of [l.heading, l.rateText, money(l.duty), status]) row.insertCell().textContent = text;
+    const why = row.insertCell();
+    why.lang = "en";
+    why.textContent = l.reason;
+  }
+  $("layers-total").textContent = layers.some((l) => l.applies === true) && r.dutyWithAdditional ? t("layersTotal")(money(r.dutyWithAdditional)) : "";
+  $("layers-box").hidden = layers.length === 0;
   const proof = $("proof");
   proof.replaceChildren();
   const conditions = first ? first.conditions : [];

@@ -1,0 +1,90 @@
+import Foundation
+import TarifCore
+import TarifKit
+import TarifRules
+import TarifTesting
+import Testing
+
+/// The additional duties of chapter 99 applied to real consignments over the 2025–2026 HTS
+/// series, with the scope lists (Budget Lab at Yale's reading of the U.S. notes) loaded.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"))
+struct USChapter99ScopeRealTests {
+    func duty(_ code: String, from origin: String, on day: String, value: ExactDecimal = 10_000) throws -> DutyResolution {
+        try RealDatabaseTests.built.get().duty(
+            importer: .unitedStates, origin: try CountryCode(origin), code: try TariffCode(code), on: try Day(iso: day), customsValue: value)
+    }
+
+    func layer(_ r: DutyResolution, _ heading: String) -> AdditionalDuty? { r.additionalDuties.first { $0.heading.formatted == heading } }
+
+    @Test func indonesianCoffeeThroughTheOrders() throws {
+        // 0901.21.00, roasted coffee: Free MFN. Before the reciprocal order (2025 Revision 4) no country heading applies.
+        let march = try duty("0901.21.00", from: "IDN", on: "2025-03-01")
+        #expect(!march.additionalDuties.contains { $0.applies == true && ChapterNinetyNineScope.decidesByCountry($0.heading) })
+        // From 7 August 2025 Indonesia's own heading, +19%, replaces the +10% of 9903.01.25, which excepts it.
+        let august = try duty("0901.21.00", from: "IDN", on: "2025-09-01")
+        #expect(layer(august, "9903.02.27")?.applies == true)
+        #expect(layer(august, "9903.02.27")?.duty == Money(1_900, .usd))
+        #expect(layer(august, "9903.01.25")?.applies == false)
+        #expect(layer(august, "9903.01.25")?.reason.contains("9903.02.27 covers goods of IDN") == true)
+        #expect(august.dutyWithAdditional == Money(1_900, .usd))
+        #expect(august.explanation.english.contains("9903.02.27 (IEEPA) adds 19% for goods of IDN"))
+        // Annex II took in coffee on 13 November 2025: the day before pays 19%, the day itself nothing,
+        // though both days fall in the same revision (2025 Revision 31).
+        let before = try duty("0901.21.00", from: "IDN", on: "2025-11-12")
+        let after = try duty("0901.21.00", from: "IDN", on: "2025-11-13")
+        #expect(before.schedule.title == after.schedule.title)
+        #expect(before.dutyWithAdditional == Money(1_900, .usd))
+        #expect(layer(after, "9903.02.27")?.applies == false)
+        #expect(layer(after, "9903.02.27")?.reason.contains("9903.01.32") == true)
+        #expect(after.dutyWithAdditional == nil || after.dutyWithAdditional == Money(0, .usd))
+        // IEEPA duties end on 24 February 2026, though the HTSUS still prints them; coffee is among
+        // the Section 122 exemptions; after 23 July 2026 the surcharge has lapsed.
+        let march2026 = try duty("0901.21.00", from: "IDN", on: "2026-03-01")
+        #expect(layer(march2026, "9903.02.27")?.reason.contains("IEEPA duties ended") == true)
+        #expect(layer(march2026, "9903.03.01")?.applies == false)
+        #expect(layer(march2026, "9903.03.01")?.reason.contains("Section 122") == true)
+        let august2026 = try duty("0901.21.00", from: "IDN", on: "2026-08-01")
+        #expect(layer(august2026, "9903.03.01")?.reason.contains("150 days") == true)
+    }
+
+    @Test func indonesianTShirtsPayTheReciprocalDutyThenTheSurcharge() throws {
+        let t = try duty("6109.10.00", from: "IDN", on: "2025-09-01")
+        #expect(t.appliedTreatment?.duty == Money(1_650, .usd))
+        #expect(t.dutyWithAdditional == Money(3_550, .usd))  // 16.5% + 19%
+        let s122 = try duty("6109.10.00", from: "IDN", on: "2026-03-01")
+        #expect(layer(s122, "9903.03.01")?.applies == true)
+        #expect(s122.dutyWithAdditional == Money(2_650, .usd))  // 16.5% + 10%
+        // Vietnamese T-shirts on the same day pay the same surcharge: it names no country.
+        #expect(try duty("6109.10.00", from: "VNM", on: "2026-03-01").dutyWithAdditional == Money(2_650, .usd))
+    }
+
+    @Test func section232SteelIsNotChargedTheReciprocalDuty() throws {
+        let steel = try duty("7208.10.15.00", from: "IDN", on: "2025-10-01")
+        let reciprocal = try #require(layer(steel, "9903.02.27"))
+        #expect(reciprocal.applies == false)
+        #expect(reciprocal.reason.contains("articles subject to Section 232"))
+        #expect(steel.notes.contains { $0.contains("Section 232 list") })
+    }
+
+    @Test func canadianGoodsPayTheFentanylDutyNotTheReciprocal() throws {
+        let c = try duty("0901.21.00", from: "CAN", on: "2025-10-01")
+        #expect(layer(c, "9903.01.25")?.reason.contains("9903.01.26 covers goods of CAN") == true)
+        #expect(layer(c, "9903.01.10")?.applies == true)
+    }
+
+    @Test func aChineseListThreeProductCarriesItsSection301Layer() throws {
+        // 0203.29.20 (frozen pork) is on list 3: 9903.88.03, +25%, named in the line's footnotes.
+        let pork = try duty("0203.29.20.00", from: "CHN", on: "2025-06-01")
+        #expect(layer(pork, "9903.88.03")?.applies == true)
+        #expect(layer(pork, "9903.88.03")?.duty == Money(2_500, .usd))
+    }
+
+    @Test func theDutiesTheScheduleStillPrintsAfterTheyEndedAreListed() throws {
+        let listed = try RealDatabaseTests.built.get().instrumentConflicts()
+        // 2026 Revisions 4–10 (8 is not loaded) print the IEEPA headings; Revision 10 runs past the surcharge's 150 days.
+        #expect(listed.filter { $0.contains("IEEPA heading") }.count == 6)
+        #expect(listed.contains { $0.hasPrefix("2026_rev_4 (from 2026-02-24)") && $0.contains("IEEPA") })
+        #expect(listed.contains { $0.hasPrefix("2026_rev_10") && $0.contains("Section 122") && $0.contains("2026-07-24") })
+        #expect(!listed.contains { $0.hasPrefix("2026_rev_3") })
+    }
+}
