@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import TarifCore
+import TarifCore
 
 /// The product lists that decide which goods the 2025–2026 US chapter 99 headings cover, as the
 /// Budget Lab at Yale's tariff-rate-tracker extracted them from the U.S. notes to chapter 99 and

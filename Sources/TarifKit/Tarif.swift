@@ -176,6 +176,7 @@ public struct Tarif: Sendable {
         tariff.countryHeadings = headings.charging
         if !tariff.countryHeadings.isEmpty {
             tariff.chapter99Scope = try store.chapter99Scope(for: code)
+            tariff.chapter99Scope.covering += CuratedScopeLists.shared.rows(covering: code)
             if !tariff.chapter99Scope.partial.isEmpty {
                 // A list naming every statistical line under this one names all of it.
                 tariff.chapter99Scope.children = try store.lines(under: code, in: answer.schedule, limit: 1000)
@@ -364,6 +365,36 @@ final class CountryHeadingMemo: Sendable {
             list.removeAll { $0.0 == key }
             list.append((key, headings))
             if list.count > Self.capacity { list.removeFirst() }
+        }
+    }
+}
+
+/// The Section 232 product lists Tarif curates (`Registry/us-section232-lists.json`), each with
+/// its instrument: what the scope files lack (vehicles, Proclamation 10908 Annex I).
+struct CuratedScopeLists: Decodable, Sendable {
+    struct List: Decodable, Sendable {
+        var list: String
+        var what: String
+        var source: String
+        var from: Day
+        var subheadings: [String]
+    }
+
+    var lists: [List]
+
+    static func load() throws -> CuratedScopeLists { try BundledResource.decode(CuratedScopeLists.self, "us-section232-lists", in: "Registry") }
+
+    /// A bundled file that does not decode is a build defect (CuratedScopeListTests load it
+    /// strictly); answers go on without it rather than fail.
+    static let shared: CuratedScopeLists = (try? load()) ?? CuratedScopeLists(lists: [])
+
+    /// The curated entries naming `code` or a code above it.
+    func rows(covering code: TariffCode) -> [Chapter99ScopeRow] {
+        let digits = code.digits
+        return lists.flatMap { l in
+            l.subheadings.map { $0.filter(\.isNumber) }.filter { digits.hasPrefix($0) }.map {
+                Chapter99ScopeRow(list: l.list, prefix: $0, from: l.from, through: nil, source: "\(l.what): \(l.source)")
+            }
         }
     }
 }

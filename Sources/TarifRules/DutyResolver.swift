@@ -329,7 +329,7 @@ public struct DutyResolver: Sendable {
     }
 
     static let section232Note =
-        "The line is on a Section 232 list: the Section 232 duty of the headings its U.S. note (16, 19 or 36 to subchapter III of chapter 99) assigns applies in place of the country duties; Tarif does not read those notes' product lists, so that duty is not added here."
+        "The line is on a Section 232 list: the Section 232 duty of the headings its U.S. note (16, 19, 33 or 36 to subchapter III of chapter 99) assigns applies in place of the country duties; Tarif does not read those notes' product lists, so that duty is not added here."
 
     func mfnBasis(info: ScheduleInfo, origin: CountryCode?, day: Day) -> LegalBasis {
         guard let origin, !registry.wtoMember(.country(origin), on: day) || !registry.wtoMember(.country(info.importer), on: day) else {

@@ -226,7 +226,7 @@ public struct ChapterNinetyNineScope: Sendable {
                     return .metalContent("a Section 232 derivative article (\(row.prefix), \(row.source)): its metal content is \(e.heading.formatted)'s")
                 }
                 if list == "section-232" {
-                    assumptions.append("not a Section 232 article Tarif has no list for (vehicles and their parts, timber, semiconductors): such goods are \(e.heading.formatted)'s, not this duty's")
+                    assumptions.append("not a Section 232 article Tarif has no list for (vehicle parts, medium- and heavy-duty vehicles, timber, semiconductors): such goods are \(e.heading.formatted)'s, not this duty's")
                 }
                 return .no
             }

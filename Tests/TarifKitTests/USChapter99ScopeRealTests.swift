@@ -1,6 +1,6 @@
 import Foundation
 import TarifCore
-import TarifKit
+@testable import TarifKit
 import TarifRules
 import TarifTesting
 import Testing
@@ -86,5 +86,27 @@ struct USChapter99ScopeRealTests {
         #expect(listed.contains { $0.hasPrefix("2026_rev_4 (from 2026-02-24)") && $0.contains("IEEPA") })
         #expect(listed.contains { $0.hasPrefix("2026_rev_10") && $0.contains("Section 122") && $0.contains("2026-07-24") })
         #expect(!listed.contains { $0.hasPrefix("2026_rev_3") })
+    }
+
+    @Test func aCarIsASection232ArticleByTheProclamationsAnnex() throws {
+        // 8703.23.01 (passenger cars, 1,500–3,000 cc): Annex I of Proclamation 10908, from 3 April 2025.
+        let car = try duty("8703.23.01", from: "IDN", on: "2025-09-01")
+        let reciprocal = try #require(layer(car, "9903.02.27"))
+        #expect(reciprocal.applies == false)
+        #expect(reciprocal.reason.contains("Proclamation 10908"))
+        #expect(car.notes.contains { $0.contains("Section 232 list") })
+    }
+}
+
+/// The curated Section 232 lists decode, each entry a subheading of the HTS with its instrument.
+@Suite struct CuratedScopeListTests {
+    @Test func theBundledListsDecode() throws {
+        let lists = try CuratedScopeLists.load()
+        #expect(lists.lists.count == 1)
+        let autos = try #require(lists.lists.first)
+        #expect(autos.subheadings.count == 17 && autos.source.contains("Proclamation 10908"))
+        #expect(autos.subheadings.allSatisfy { (try? TariffCode($0)) != nil && $0.filter(\.isNumber).count == 8 })
+        #expect(lists.rows(covering: try TariffCode("8703.23.01.90")).map(\.prefix) == ["87032301"])
+        #expect(lists.rows(covering: try TariffCode("8703.10.10")).isEmpty)
     }
 }
