@@ -34,8 +34,16 @@ extension Tarif {
                 if let layer = parsed[h]!, !(layers[target]?.contains { $0.heading == h } ?? false) { layers[target, default: []].append(layer) }
             }
         }
-        return AuditInput(
+        var input = AuditInput(
             info: s.info, lines: lines, rates: rates, staged: try store.allStagedRates(importer: importer), layers: layers)
+        if importer == .unitedStates {
+            // The headings charging goods of named countries, decided on every line (MFNAudit).
+            let headings = try chapter99Headings(in: s, lookup: lookup, europeanUnion: Self.members(of: "EU", on: day, in: registry))
+            input.chapter99Headings = headings.all
+            input.countryHeadings = headings.charging
+            input.scopeRows = try store.allChapter99Scope() + CuratedScopeLists.shared.allRows()
+        }
+        return input
     }
 
     /// Audits `importer`'s schedule in force on `day` against GATT 1994 Art. I:1 and its exceptions.

@@ -388,6 +388,13 @@ struct CuratedScopeLists: Decodable, Sendable {
     /// strictly); answers go on without it rather than fail.
     static let shared: CuratedScopeLists = (try? load()) ?? CuratedScopeLists(lists: [])
 
+    /// Every curated entry.
+    func allRows() -> [Chapter99ScopeRow] {
+        lists.flatMap { l in
+            l.subheadings.map { Chapter99ScopeRow(list: l.list, prefix: $0.filter(\.isNumber), from: l.from, through: nil, source: "\(l.what): \(l.source)") }
+        }
+    }
+
     /// The curated entries naming `code` or a code above it.
     func rows(covering code: TariffCode) -> [Chapter99ScopeRow] {
         let digits = code.digits

@@ -1,4 +1,5 @@
 public import TarifCore
+public import TarifRegistry
 
 /// The authority under which a heading of HTSUS chapter 99 (subchapters III–IV) imposes or
 /// lifts a duty, by the heading's group: what a user needs beside the heading's number.
@@ -71,5 +72,47 @@ public enum ChapterNinetyNine {
             return "lapsed: a Section 122 surcharge lasts at most 150 days unless Congress extends it (19 U.S.C. 2132(a)); the 150th day was \(section122LastDay) and no extension is recorded"
         }
         return nil
+    }
+
+    /// Where the WTO law stands on an additional duty that treats some Members' goods worse
+    /// than others' (GATT 1994 Art. I:1), by the heading's authority: the exception the United
+    /// States invokes and what has been ruled on it. `nil` for an authority not curated.
+    public struct WTOPosition: Sendable, Hashable {
+        public var status: Verdict.Status
+        /// The exception invoked, if any.
+        public var invoked: MFNException?
+        public var article: String
+        public var reason: String
+    }
+
+    public static func wtoPosition(of heading: TariffCode, on day: Day) -> WTOPosition? {
+        guard let a = authority(of: heading) else { return nil }
+        switch a.name {
+        case "IEEPA":
+            let ended = day >= ieepaEnded
+                ? "; its domestic legal basis was held invalid (Learning Resources, Inc. v. Trump, 2026-02-20) and the duties ended for goods entered from \(ieepaEnded)"
+                : ""
+            return WTOPosition(
+                status: .undetermined, invoked: .security, article: "GATT 1994 Art. XXI(b)",
+                reason: "the United States invokes Art. XXI for the IEEPA duties as national-security matters it judges for itself (its communications to the DSB of 14 February 2025 on China's request concerning EO 14195, and of 14 and 17 April 2025 on EO 14257, 14259 and 14266); whether Art. XXI(b)'s conditions hold is reviewable (Russia — Traffic in Transit, WT/DS512/R) and no panel has ruled on these duties\(ended)")
+        case "Section 232":
+            return WTOPosition(
+                status: .undetermined, invoked: .security, article: "GATT 1994 Art. XXI(b)(iii)",
+                reason: "the United States invokes Art. XXI for its Section 232 duties; the panels in US — Steel and Aluminium Products (WT/DS544/R, DS552, DS556, DS564, circulated 9 December 2022) found the 2018 steel and aluminium duties not justified under Art. XXI(b)(iii) (no emergency in international relations), but the reports were appealed and are not adopted")
+        case "Section 301":
+            let d = heading.digits
+            if d.hasPrefix("990389") {
+                return WTOPosition(
+                    status: .undetermined, invoked: nil, article: "DSU Art. 22",
+                    reason: "a suspension of concessions the DSB authorized in the large civil aircraft dispute (EC and certain member States — Large Civil Aircraft, DS316, authorization of 14 October 2019), which DSU Art. 22 permits up to the authorized level; Tarif does not check the level")
+            }
+            let ruled = d == "99038801" || d == "99038802"
+            let panel = "the panel in US — Tariff Measures on Certain Goods from China (WT/DS543/R, circulated 15 September 2020) found the Section 301 duties on lists 1 and 2 (9903.88.01, 9903.88.02) inconsistent with Art. I:1 and II:1(a) and not justified under Art. XX(a) (public morals); the United States appealed, so the report is not adopted"
+            return WTOPosition(
+                status: ruled ? .unjustified : .undetermined, invoked: .generalExceptions, article: "GATT 1994 Art. I:1 and II:1; Art. XX(a)",
+                reason: ruled ? panel : panel + "; this heading's list has no ruling of its own")
+        default:
+            return nil
+        }
     }
 }

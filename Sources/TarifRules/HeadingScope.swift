@@ -110,13 +110,31 @@ public struct ChapterNinetyNineScope: Sendable {
     /// Whether the USMCA's preference is open to the goods (they may be entered under it).
     public let usmca: Bool
 
-    public init(headings: [AdditionalDuty], scope: Chapter99Scope, origin: CountryCode, day: Day, appliedKind: Treatment.Kind, usmca: Bool) {
-        self.headings = headings.sorted { $0.heading < $1.heading }
+    /// The headings each heading's exceptions name, when prepared once for many questions.
+    let exceptingMap: [TariffCode: [AdditionalDuty]]?
+
+    public init(
+        headings: [AdditionalDuty], scope: Chapter99Scope, origin: CountryCode, day: Day, appliedKind: Treatment.Kind, usmca: Bool,
+        excepting: [TariffCode: [AdditionalDuty]]? = nil
+    ) {
+        self.headings = excepting == nil ? headings.sorted { $0.heading < $1.heading } : headings
         self.scope = scope
         self.origin = origin
         self.day = day
         self.appliedKind = appliedKind
         self.usmca = usmca
+        self.exceptingMap = excepting
+    }
+
+    /// For each heading, the headings its exceptions name (for deciding many lines and origins
+    /// against one version's headings).
+    public static func exceptingMap(_ headings: [AdditionalDuty]) -> [TariffCode: [AdditionalDuty]] {
+        let sorted = headings.sorted { $0.heading < $1.heading }
+        var out: [TariffCode: [AdditionalDuty]] = [:]
+        for h in sorted where !h.exceptions.isEmpty {
+            out[h.heading] = sorted.filter { e in e.heading != h.heading && h.exceptions.contains { $0.contains(e.heading) } }
+        }
+        return out
     }
 
     /// Whether a heading's countries are its scope (the IEEPA orders' and the Section 122
@@ -203,6 +221,7 @@ public struct ChapterNinetyNineScope: Sendable {
     /// The headings in force in the version that `h`'s exceptions name.
     func excepting(_ h: AdditionalDuty) -> [AdditionalDuty] {
         guard !h.exceptions.isEmpty else { return [] }
+        if let exceptingMap { return exceptingMap[h.heading] ?? [] }
         return headings.filter { e in e.heading != h.heading && h.exceptions.contains { $0.contains(e.heading) } }
     }
 

@@ -221,19 +221,25 @@ extension TariffStore {
         let digits = code.digits
         let above = (4...digits.count).map { String(digits.prefix($0)) }
         let marks = above.map { _ in "?" }.joined(separator: ", ")
-        func row(_ r: StoreRow) throws -> Chapter99ScopeRow {
-            Chapter99ScopeRow(
-                list: try r.text("list"), prefix: try r.text("prefix"), from: try r.optionalText("valid_from").map { try Day(iso: $0) },
-                through: try r.optionalText("valid_through").map { try Day(iso: $0) }, source: try r.text("source"))
-        }
         let covering = try fetch(
             "SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope WHERE prefix IN (\(marks))", above.map { .text($0) }
-        ).map(row)
+        ).map(Self.scopeRow)
         let partial = try fetch(
             "SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope WHERE prefix > ? AND prefix < ? AND length(prefix) > ?",
             [.text(digits), .text(digits + ":"), .integer(Int64(digits.count))]
-        ).map(row)
+        ).map(Self.scopeRow)
         return Chapter99Scope(covering: covering, partial: partial)
+    }
+
+    /// Every chapter 99 scope list entry loaded.
+    public func allChapter99Scope() throws -> [Chapter99ScopeRow] {
+        try fetch("SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope ORDER BY list, prefix", []).map(Self.scopeRow)
+    }
+
+    static func scopeRow(_ r: StoreRow) throws -> Chapter99ScopeRow {
+        Chapter99ScopeRow(
+            list: try r.text("list"), prefix: try r.text("prefix"), from: try r.optionalText("valid_from").map { try Day(iso: $0) },
+            through: try r.optionalText("valid_through").map { try Day(iso: $0) }, source: try r.text("source"))
     }
 
     /// The names of the chapter 99 scope lists loaded.

@@ -98,6 +98,37 @@ struct USChapter99ScopeRealTests {
     }
 }
 
+/// The audit over time: the duties charging goods of named countries, decided line by line.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"))
+struct USChapter99AuditRealTests {
+    let origins = ["IDN", "VNM", "CHN", "CAN", "DEU"].map { try! CountryCode($0) }
+
+    @Test func theReciprocalDutiesAreDifferencesUnderArticleI() throws {
+        let tarif = try RealDatabaseTests.built.get()
+        let r = try tarif.audit(importer: .unitedStates, on: try Day(iso: "2025-09-01"), origins: origins)
+        // Indonesia's +19%: a disadvantage on every line outside Annex II and the Section 232 lists,
+        // with the exception the United States invokes and no ruling on it.
+        let idn = try #require(r.groups.first { $0.measure.name == "9903.02.27" })
+        let indonesia = try CountryCode("IDN")
+        #expect(idn.origins == [indonesia] && idn.direction == .disadvantage && idn.status == .undetermined)
+        #expect(idn.lines > 10_000 && idn.lines < r.linesScanned)
+        #expect(idn.reasons.contains { $0.contains("Art. XXI") && $0.contains("14 February 2025") })
+        // The EU's heading names its members; China's fentanyl duty covers every line.
+        let deu = try CountryCode("DEU")
+        #expect(r.groups.contains { $0.measure.name == "9903.02.20" && $0.origins == [deu] })
+        let fentanyl = try #require(r.groups.first { $0.measure.name == "9903.01.24" })
+        #expect(fentanyl.lines == r.linesScanned)
+        // A heading charging every origin alike is no difference between Members.
+        #expect(!r.groups.contains { $0.measure.name == "9903.01.25" })
+        // Section 301, list 2: the DS543 panel's finding.
+        let list2 = try #require(r.groups.first { $0.measure.name == "9903.88.02" })
+        #expect(list2.status == .unjustified && list2.reasons.contains { $0.contains("WT/DS543/R") })
+        // After 24 February 2026 no IEEPA duty is a difference: they are no longer collected.
+        let later = try tarif.audit(importer: .unitedStates, on: try Day(iso: "2026-03-01"), origins: origins)
+        #expect(!later.groups.contains { g in (try? TariffCode(g.measure.name)).map(ChapterNinetyNineScope.decidesByCountry) == true })
+    }
+}
+
 /// The curated Section 232 lists decode, each entry a subheading of the HTS with its instrument.
 @Suite struct CuratedScopeListTests {
     @Test func theBundledListsDecode() throws {

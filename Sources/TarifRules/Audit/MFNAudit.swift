@@ -10,6 +10,11 @@ public struct AuditInput: Sendable {
     public var staged: [(StagedSchedule, StagedRate)]
     /// Additional duties by the line whose footnotes name them.
     public var layers: [TariffCode: [AdditionalDuty]]
+    /// The version's chapter 99 headings (all of subchapter III), and the scope-list entries,
+    /// for deciding the headings that charge goods of the countries they name on every line.
+    public var chapter99Headings: [AdditionalDuty] = []
+    public var countryHeadings: [AdditionalDuty] = []
+    public var scopeRows: [Chapter99ScopeRow] = []
 
     public init(
         info: ScheduleInfo, lines: [TariffLine], rates: [LineRate], staged: [(StagedSchedule, StagedRate)] = [],
@@ -154,6 +159,12 @@ public struct MFNAudit: Sendable {
             if let c = code.selfOrAncestor(where: { mfn[$0] != nil }) { stagedOnLine[c, default: []] += list }
         }
 
+        let countries = input.countryHeadings.isEmpty ? nil : CountryHeadingAudit(input: input, day: day)
+        if countries != nil {
+            notes.append(
+                "Chapter 99 headings that charge goods of the countries they name (IEEPA orders) are decided on every line by their exceptions and the scope lists (Annex II, Section 232 lists: a third party's reading of the U.S. notes); facts no list holds (donations, goods in transit, U.S. content) are taken as absent. Headings charging any country alike (9903.01.25, 9903.03.01) treat Members alike and are not differences under Art. I:1.")
+        }
+        var decided: [CountryHeadingAudit.Key: Bool?] = [:]
         var acc = Accumulator()
         var whatIfLines = Array(repeating: (lines: 0, differing: 0, direction: DifferenceDirection?.none), count: whatIf.count)
         let n = members.count
@@ -206,23 +217,41 @@ public struct MFNAudit: Sendable {
             for layer in input.layers[code] ?? [] where layer.effect != .noChange && !layer.origins.isEmpty && layer.column == "general" {
                 if let from = layer.effectiveFrom, day < from { continue }
                 if let through = layer.effectiveThrough, day > through { continue }
+                if ChapterNinetyNine.lapse(of: layer.heading, on: day) != nil { continue }
                 let measure = AuditMeasure(kind: .additionalDuty, name: layer.heading.formatted)
-                let verdictFor: (CountryCode) -> Verdict = { o in
-                    justifier.owesMFN(to: o)
-                        ? Verdict(
-                            status: .undetermined, exception: nil, instrument: layer.legalBasis, holds: [],
-                            failures: [
-                                .init(
-                                    exception: nil, article: "—",
-                                    reason: "the WTO justification of heading \(layer.heading.formatted) (\(layer.rateText)) is not curated in the registry")
-                            ], conditional: false)
-                        : justifier.nonMember(o, instrument: layer.legalBasis, conditional: false)
-                }
+                let verdictFor: (CountryCode) -> Verdict = { o in Self.layerVerdict(layer, origin: o, day: day, justifier: justifier) }
                 for o in layer.origins where origins.contains(o) {
                     lineHasDifference = true
                     acc.add(
                         line: code, origin: o, measure: measure, rate: layer.rateText, mfnText: base.text, direction: .disadvantage, verdict: verdictFor(o))
                     if memberSet.contains(o) { keys[o] = (keys[o] ?? 0) &+ layer.heading.hashValue }
+                }
+            }
+            // The headings charging goods of the countries they name (IEEPA orders), decided for
+            // this line by their exceptions and the scope lists.
+            if let countries {
+                let scope = countries.scope(of: code)
+                let usmca = (special[code] ?? []).contains { $0.program == "S" || $0.program == "S+" }
+                for h in countries.charging {
+                    for o in h.origins where origins.contains(o) && !withdrawnSet.contains(o) {
+                        // Lines the lists treat alike get the same answer: decided once.
+                        let key = CountryHeadingAudit.Key(heading: h.heading, origin: o, usmca: usmca, scope: scope)
+                        let applies: Bool?
+                        if let known = decided[key] {
+                            applies = known
+                        } else {
+                            applies = ChapterNinetyNineScope(
+                                headings: countries.headings, scope: scope, origin: o, day: day, appliedKind: .mfn, usmca: usmca, excepting: countries.excepting
+                            ).decide(h).applies
+                            decided[key] = applies
+                        }
+                        guard applies == true else { continue }
+                        lineHasDifference = true
+                        acc.add(
+                            line: code, origin: o, measure: AuditMeasure(kind: .additionalDuty, name: h.heading.formatted), rate: h.rateText,
+                            mfnText: base.text, direction: .disadvantage, verdict: Self.layerVerdict(h, origin: o, day: day, justifier: justifier))
+                        if memberSet.contains(o) { keys[o] = (keys[o] ?? 0) &+ h.heading.hashValue }
+                    }
                 }
             }
             if lineHasDifference { acc.linesWithDifferences += 1 }
@@ -412,5 +441,89 @@ struct Accumulator {
                 measure: k.measure, status: k.status, exception: k.exception, instrument: k.instrument, conditional: k.conditional,
                 direction: k.direction, reasons: k.reasons, exceptionsTried: k.tried, origins: v.origins.sorted(), lines: v.lines.count, differences: v.differences)
         }.sorted { ($0.status.rank, $0.differences, $1.measure.name) > ($1.status.rank, $1.differences, $0.measure.name) }
+    }
+}
+
+extension MFNAudit {
+    /// The verdict on a chapter 99 duty that charges goods of `origin` (and not others'): the
+    /// WTO position curated for its authority (``ChapterNinetyNine/wtoPosition(of:on:)``), or
+    /// "not curated".
+    static func layerVerdict(_ layer: AdditionalDuty, origin o: CountryCode, day: Day, justifier: Justifier) -> Verdict {
+        guard justifier.owesMFN(to: o) else { return justifier.nonMember(o, instrument: layer.legalBasis, conditional: false) }
+        guard let p = ChapterNinetyNine.wtoPosition(of: layer.heading, on: day) else {
+            return Verdict(
+                status: .undetermined, exception: nil, instrument: layer.legalBasis, holds: [],
+                failures: [
+                    .init(exception: nil, article: "—", reason: "the WTO justification of heading \(layer.heading.formatted) (\(layer.rateText)) is not curated in the registry")
+                ], conditional: false)
+        }
+        return Verdict(
+            status: p.status, exception: nil, instrument: layer.legalBasis, holds: [],
+            failures: [.init(exception: p.invoked, article: p.article, reason: p.reason)], conditional: false)
+    }
+}
+
+/// The country headings of one audit, prepared once: those that charge goods of named
+/// countries and are in force on the day, the headings their exceptions name, and the scope
+/// lists indexed by the HTS digits they name.
+struct CountryHeadingAudit {
+    struct Key: Hashable {
+        var heading: TariffCode
+        var origin: CountryCode
+        var usmca: Bool
+        var scope: Chapter99Scope
+    }
+
+    let headings: [AdditionalDuty]
+    let charging: [AdditionalDuty]
+    let excepting: [TariffCode: [AdditionalDuty]]
+    let byPrefix: [String: [Chapter99ScopeRow]]
+    /// Every prefix the lists name, sorted, to find those below a line.
+    let prefixes: [String]
+    /// The digits of every line of the schedule, sorted, to find a line's children.
+    let lineDigits: [String]
+
+    init(input: AuditInput, day: Day) {
+        headings = input.chapter99Headings
+        charging = input.countryHeadings.filter { h in
+            ChapterNinetyNineScope.decidesByCountry(h.heading) && !h.anyCountry && !h.origins.isEmpty && h.effect != .noChange
+                && h.column == "general" && (h.effectiveFrom.map { day >= $0 } ?? true) && (h.effectiveThrough.map { day <= $0 } ?? true)
+                && ChapterNinetyNine.lapse(of: h.heading, on: day) == nil
+        }
+        excepting = ChapterNinetyNineScope.exceptingMap(headings)
+        byPrefix = Dictionary(grouping: input.scopeRows, by: \.prefix)
+        prefixes = byPrefix.keys.sorted()
+        lineDigits = Set(input.lines.map(\.code.digits)).sorted()
+    }
+
+    /// The scope entries touching `code`, with the lines below it.
+    func scope(of code: TariffCode) -> Chapter99Scope {
+        let digits = code.digits
+        var covering: [Chapter99ScopeRow] = []
+        for n in stride(from: min(10, digits.count), through: 4, by: -1) { covering += byPrefix[String(digits.prefix(n))] ?? [] }
+        var partial: [Chapter99ScopeRow] = []
+        var i = Self.lowerBound(prefixes, digits)
+        while i < prefixes.count, prefixes[i].hasPrefix(digits) {
+            if prefixes[i].count > digits.count { partial += byPrefix[prefixes[i]] ?? [] }
+            i += 1
+        }
+        var children: [String] = []
+        if !partial.isEmpty {
+            var j = Self.lowerBound(lineDigits, digits)
+            while j < lineDigits.count, lineDigits[j].hasPrefix(digits) {
+                if lineDigits[j].count > digits.count { children.append(lineDigits[j]) }
+                j += 1
+            }
+        }
+        return Chapter99Scope(covering: covering, partial: partial, children: children)
+    }
+
+    static func lowerBound(_ sorted: [String], _ key: String) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sorted[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }
