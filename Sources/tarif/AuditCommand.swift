@@ -13,6 +13,8 @@ struct AuditCommand: ParsableCommand {
             tarif audit USA --on 2026-03-01
             tarif audit USA --on 2026-03-01 --html audit.html --format json > audit.json
             tarif audit IDN --on 2024-01-01 --grant VNM:1006.30:0 --grant USA:1006.30:0
+            tarif audit USA --changes 2025-04-01..2025-04-10 --origins IDN,VNM,CHN
+            (--changes audits both days and lists the measures whose differences a revision introduced, changed or ended.)
             A grant is ORIGIN:CODE:RATE[:AGREEMENT]; a bare number is a percentage. The audit says whether
             an agreement in force would cover it (Art. XXIV, the Enabling Clause, a waiver) or that it would breach Art. I:1.
             """)
@@ -32,7 +34,15 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .long, help: "How many line-by-line findings the table shows (JSON and CSV have all).")
     var findings: Int = 20
 
+    @Option(name: .long, help: "Audit two days and list what changed between them: FROM..TO (YYYY-MM-DD..YYYY-MM-DD).")
+    var changes: String?
+
     @OptionGroup var options: QueryOptions
+
+    /// Origins for a table cell: all of them up to 8, else the first 6 and the count.
+    static func originList(_ origins: [CountryCode]) -> String {
+        origins.count <= 8 ? origins.map(\.rawValue).joined(separator: " ") : "\(origins.prefix(6).map(\.rawValue).joined(separator: " ")) … (\(origins.count))"
+    }
 
     func validate() throws {
         if !(0...1_000_000).contains(findings) { throw ValidationError("--findings must be 0 to 1,000,000") }
@@ -54,6 +64,31 @@ struct AuditCommand: ParsableCommand {
                 try list.split(separator: ",").map { try registry.country(named: String($0).trimming(" ")).code }
             }
             let progress: (@Sendable (Int, Int) -> Void)? = options.format == .table && isatty(2) != 0 ? Self.showProgress : nil
+            if let changes {
+                let parts = changes.components(separatedBy: "..")
+                guard parts.count == 2, changes.utf8.count <= 64 else {
+                    throw TarifError(.badInput, "--changes '\(InputLimits.echo(changes))' is not FROM..TO (e.g. 2025-04-01..2025-04-10)")
+                }
+                let from = try Day(iso: parts[0].trimming(" ")), to = try Day(iso: parts[1].trimming(" "))
+                let c = try tarif.auditChanges(importer: importer, from: from, to: to, origins: origins, registry: registry, progress: progress)
+                func counts(_ d: [Verdict.Status: Int]) -> String {
+                    Verdict.Status.allCases.map { "\($0.rawValue) \(d[$0] ?? 0)" }.joined(separator: ", ")
+                }
+                try Output(format: options.format).emit(
+                    header: ["change", "measure", "verdict", "direction", "origins", "lines before", "lines after", "exception / reason"],
+                    rows: c.changes.map {
+                        [
+                            $0.kind, $0.measure, $0.status.rawValue, $0.direction.rawValue, Self.originList($0.origins), String($0.linesBefore),
+                            String($0.linesAfter), $0.reason,
+                        ]
+                    }, json: c,
+                    footer: [
+                        "\(importer) on \(c.from) (\(c.scheduleBefore)): \(counts(c.differencesBefore))",
+                        "\(importer) on \(c.to) (\(c.scheduleAfter)): \(counts(c.differencesAfter))",
+                        "\(c.changes.count) measure(s) introduced, changed or ended; differences are line × origin.",
+                    ])
+                return
+            }
             let report = try tarif.audit(importer: importer, on: day, origins: origins, grants: grants, registry: registry, progress: progress)
             var footer: [String] = []
             if let html {
@@ -137,7 +172,7 @@ struct AuditCommand: ParsableCommand {
                 g.measure.description, g.status.rawValue, g.direction.rawValue,
                 g.status == .justified ? "\(g.exception?.shortName ?? ""): \(g.instrument)" : g.reasons.joined(separator: "; "),
                 g.conditional ? "conditional" : "unconditional",
-                g.origins.count <= 8 ? g.origins.map(\.rawValue).joined(separator: " ") : "\(g.origins.prefix(6).map(\.rawValue).joined(separator: " ")) … (\(g.origins.count))",
+                Self.originList(g.origins),
                 String(g.lines), String(g.differences),
             ]
         }

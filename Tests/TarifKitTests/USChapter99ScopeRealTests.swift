@@ -127,6 +127,21 @@ struct USChapter99AuditRealTests {
         let later = try tarif.audit(importer: .unitedStates, on: try Day(iso: "2026-03-01"), origins: origins)
         #expect(!later.groups.contains { g in (try? TariffCode(g.measure.name)).map(ChapterNinetyNineScope.decidesByCountry) == true })
     }
+
+    @Test func whatTheFirstWeekOfAprilIntroduced() throws {
+        let tarif = try RealDatabaseTests.built.get()
+        let c = try tarif.auditChanges(
+            importer: .unitedStates, from: try Day(iso: "2025-04-01"), to: try Day(iso: "2025-04-10"), origins: ["CHN", "IDN"].map { try! CountryCode($0) })
+        // China's reciprocal duty came in (Revision 10: goods not in transit before 10 April); Indonesia's
+        // +32% was suspended before it applied, so nothing was introduced for Indonesia.
+        let china = try #require(c.changes.first { $0.measure == "heading 9903.01.63" })
+        #expect(china.kind == "introduced" && china.linesBefore == 0 && china.linesAfter > 10_000 && china.status == .undetermined)
+        #expect(!c.changes.contains { $0.kind == "introduced" && $0.origins.contains(try! CountryCode("IDN")) })
+        #expect(c.scheduleBefore != c.scheduleAfter)
+        #expect(throws: TarifError.self) {
+            try tarif.auditChanges(importer: .unitedStates, from: try Day(iso: "2025-04-10"), to: try Day(iso: "2025-04-01"))
+        }
+    }
 }
 
 /// The curated Section 232 lists decode, each entry a subheading of the HTS with its instrument.
