@@ -42,6 +42,7 @@ extension AdditionalDuty {
         }
         duty.anyCountry = own.contains("product of any country") && !own.contains("identified in general note 3(b)")
         duty.exceptions = exceptions(in: own)
+        (duty.columnOneBelow, duty.columnOneAtLeast) = columnOneBounds(in: own)
         duty.condition = condition(in: own, charging: effect != .noChange)
         return duty
     }
@@ -111,6 +112,20 @@ extension AdditionalDuty {
             }
         }
         return found
+    }
+
+    /// "column 1-General less than 15 percent" → (15, nil); "column 1 equal to or greater than 15
+    /// percent" → (nil, 15).
+    static func columnOneBounds(in text: String) -> (below: ExactDecimal?, atLeast: ExactDecimal?) {
+        guard let c = text.firstRange(of: "column 1") else { return (nil, nil) }
+        let rest = text[c.upperBound...].prefix(80)
+        func number(after marker: String) -> ExactDecimal? {
+            guard let r = rest.firstRange(of: marker) else { return nil }
+            let n = rest[r.upperBound...].prefix { $0.isNumber || $0 == "." }
+            guard !n.isEmpty, rest[r.upperBound...].dropFirst(n.count).hasPrefix(" percent") else { return nil }
+            return ExactDecimal(String(n))
+        }
+        return (number(after: "less than "), number(after: "equal to or greater than "))
     }
 
     static let months = [

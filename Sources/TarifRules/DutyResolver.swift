@@ -248,9 +248,10 @@ public struct DutyResolver: Sendable {
         var assumed: [String] = []
         var unread: [AdditionalDuty] = []
         if let origin {
-            let decider = ChapterNinetyNineScope(
+            var decider = ChapterNinetyNineScope(
                 headings: t.chapter99Headings, scope: t.chapter99Scope, origin: origin, day: day, appliedKind: appliedKind,
                 usmca: treatments.contains { $0.agreement == "USMCA" && $0.isAvailable && $0.rate != nil })
+            decider.mfnPercent = treatments.first { $0.kind == .mfn }?.rate?.adValoremRate?.value
             for h in t.countryHeadings where !referenced.contains(h.heading) && (h.anyCountry || h.origins.contains(origin)) {
                 var d = h.deciding(origin: origin, day: day, treatment: appliedKind, context: context)
                 guard ChapterNinetyNineScope.decidesByCountry(h.heading) else {

@@ -86,7 +86,10 @@ extension AdditionalDuty {
     ]
 
     static func condition(in text: String, charging: Bool) -> String? {
-        conditionMarks.first { (!charging || $0.charging) && text.contains($0.words) }?.condition
+        // "Except for goods loaded onto a vessel … before <day>" opening a heading is its own
+        // in-transit exception (it dates the heading), not the goods it describes.
+        let ownTransit = text.hasPrefix("Except for goods loaded onto a vessel")
+        return conditionMarks.first { (!charging || $0.charging) && !(ownTransit && $0.words == "loaded onto a vessel") && text.contains($0.words) }?.condition
     }
 }
 
@@ -112,6 +115,9 @@ public struct ChapterNinetyNineScope: Sendable {
 
     /// The headings each heading's exceptions name, when prepared once for many questions.
     let exceptingMap: [TariffCode: [AdditionalDuty]]?
+    /// The line's column 1 (MFN) rate when ad valorem, in percent: some headings charge only
+    /// lines below (or at and above) a rate.
+    public var mfnPercent: ExactDecimal?
 
     public init(
         headings: [AdditionalDuty], scope: Chapter99Scope, origin: CountryCode, day: Day, appliedKind: Treatment.Kind, usmca: Bool,
@@ -179,6 +185,9 @@ public struct ChapterNinetyNineScope: Sendable {
         if let c = h.condition {
             return Outcome(applies: false, reason: "charges only \(c); not assumed", assumptions: [], onNonMetalContent: false)
         }
+        if let bound = columnOneMismatch(h) {
+            return Outcome(applies: bound.isEmpty ? nil : false, reason: bound.isEmpty ? Self.noAdValorem(h) : bound, assumptions: [], onNonMetalContent: false)
+        }
         if let list = h.productList {
             switch scope.membership(list, on: day) {
             case .listed: break
@@ -218,6 +227,20 @@ public struct ChapterNinetyNineScope: Sendable {
         return Outcome(applies: true, reason: "\(whose)\(checked)\(content)", assumptions: assumptions, onNonMetalContent: metal)
     }
 
+    /// Why the line's column 1 rate is outside the heading's bounds ("" when the rate is not ad
+    /// valorem, so the bounds cannot be checked); nil when within them or the heading has none.
+    func columnOneMismatch(_ h: AdditionalDuty) -> String? {
+        guard h.columnOneBelow != nil || h.columnOneAtLeast != nil else { return nil }
+        guard let p = mfnPercent else { return "" }
+        if let below = h.columnOneBelow, p >= below { return "charges lines whose column 1 rate is under \(below.normalized)%; this line's is \(p.normalized)%" }
+        if let atLeast = h.columnOneAtLeast, p < atLeast { return "concerns lines whose column 1 rate is \(atLeast.normalized)% or more; this line's is \(p.normalized)%" }
+        return nil
+    }
+
+    static func noAdValorem(_ h: AdditionalDuty) -> String {
+        "the heading turns on the line's column 1 rate (\(h.columnOneBelow.map { "under \($0.normalized)%" } ?? "\(h.columnOneAtLeast!.normalized)% or more")), which is not ad valorem here: its ad valorem equivalent decides"
+    }
+
     /// The headings in force in the version that `h`'s exceptions name.
     func excepting(_ h: AdditionalDuty) -> [AdditionalDuty] {
         guard !h.exceptions.isEmpty else { return [] }
@@ -233,6 +256,9 @@ public struct ChapterNinetyNineScope: Sendable {
         if let from = e.effectiveFrom, day < from { return .no }
         if let through = e.effectiveThrough, day > through { return .no }
         if !e.origins.isEmpty, !e.origins.contains(origin) { return .no }
+        // A heading for lines above or below a column 1 rate covers the other lines not at all
+        // (where the rate is not ad valorem, one of such a pair covers the goods either way).
+        if let m = columnOneMismatch(e), !m.isEmpty { return .no }
         let named = e.origins.isEmpty ? "" : " of \(e.origins.map(\.rawValue).joined(separator: ", "))"
         if let list = e.productList {
             switch scope.membership(list, on: day) {

@@ -126,6 +126,10 @@ public struct AdditionalDuty: Sendable, Hashable, Codable {
     public var condition: String?
     /// The loaded product list that is the heading's scope (``Chapter99ScopeRow/list``), when one is.
     public var productList: String?
+    /// The bounds its text puts on the line's own column 1 rate ("with an ad valorem … rate of duty
+    /// under column 1-General less than 15 percent"), in percent.
+    public var columnOneBelow: ExactDecimal?
+    public var columnOneAtLeast: ExactDecimal?
 
     /// The fields an answer carries (the scope's working parts stay out: `reason` says what they decided).
     enum CodingKeys: String, CodingKey {

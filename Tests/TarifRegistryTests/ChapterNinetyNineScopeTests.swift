@@ -137,4 +137,31 @@ import Testing
         let out = ChapterNinetyNineScope(headings: [a, b], scope: Chapter99Scope(), origin: try! CountryCode("IDN"), day: Self.day("2025-09-01"), appliedKind: .mfn, usmca: false).decide(a)
         #expect(out.applies != nil)
     }
+
+    @Test func aFloorHeadingTurnsOnTheLinesOwnColumnOneRate() {
+        let transit = "Except for goods loaded onto a vessel at the port of loading and in transit on the final mode of transit before 12:01 a.m. eastern daylight time on August 7, 2025, except for products described in headings 9903.01.30-9903.01.33, articles the product of the European Union, with an ad valorem (or ad valorem equivalent) rate of duty under column 1-General "
+        var at = Self.heading("9903.02.19", transit + "equal to or greater than 15 percent, as provided for in subdivision (v) of U.S. note 2")
+        var under = Self.heading("9903.02.20", transit + "less than 15 percent, as provided for in subdivision (v) of U.S. note 2")
+        under.rate = .adValorem(Percentage(15), basis: .customsValue)
+        under.effect = .inLieu
+        at.origins = [try! CountryCode("DEU")]
+        under.origins = at.origins
+        #expect(under.columnOneBelow == 15 && under.columnOneAtLeast == nil)
+        #expect(at.columnOneAtLeast == 15 && at.columnOneBelow == nil)
+        // Its own in-transit opening is no condition of the goods it describes.
+        #expect(at.condition == nil)
+        func decide(_ h: AdditionalDuty, mfn: ExactDecimal?) -> ChapterNinetyNineScope.Outcome {
+            var d = ChapterNinetyNineScope(
+                headings: Self.headings + [at, under], scope: Chapter99Scope(), origin: try! CountryCode("DEU"), day: Self.day("2025-10-01"),
+                appliedKind: .mfn, usmca: false)
+            d.mfnPercent = mfn
+            return d.decide(h)
+        }
+        #expect(decide(under, mfn: 0).applies == true)
+        #expect(decide(under, mfn: ExactDecimal("16.5")).applies == false && decide(under, mfn: ExactDecimal("16.5")).reason.contains("under 15%"))
+        #expect(decide(under, mfn: nil).applies == nil)
+        // Either way the baseline gives way: to the floor below 15%, to the heading that adds nothing above.
+        #expect(decide(Self.baseline, mfn: ExactDecimal("16.5")).reason.contains("9903.02.19"))
+        #expect(decide(Self.baseline, mfn: ExactDecimal("2.5")).reason.contains("9903.02.20"))
+    }
 }

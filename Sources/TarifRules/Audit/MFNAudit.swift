@@ -232,17 +232,19 @@ public struct MFNAudit: Sendable {
             if let countries {
                 let scope = countries.scope(of: code)
                 let usmca = (special[code] ?? []).contains { $0.program == "S" || $0.program == "S+" }
+                let mfnPercent = m.adValoremRate?.value
                 for h in countries.charging {
                     for o in h.origins where origins.contains(o) && !withdrawnSet.contains(o) {
                         // Lines the lists treat alike get the same answer: decided once.
-                        let key = CountryHeadingAudit.Key(heading: h.heading, origin: o, usmca: usmca, scope: scope)
+                        let key = CountryHeadingAudit.Key(heading: h.heading, origin: o, usmca: usmca, mfnPercent: mfnPercent, scope: scope)
                         let applies: Bool?
                         if let known = decided[key] {
                             applies = known
                         } else {
-                            applies = ChapterNinetyNineScope(
-                                headings: countries.headings, scope: scope, origin: o, day: day, appliedKind: .mfn, usmca: usmca, excepting: countries.excepting
-                            ).decide(h).applies
+                            var decider = ChapterNinetyNineScope(
+                                headings: countries.headings, scope: scope, origin: o, day: day, appliedKind: .mfn, usmca: usmca, excepting: countries.excepting)
+                            decider.mfnPercent = mfnPercent
+                            applies = decider.decide(h).applies
                             decided[key] = applies
                         }
                         guard applies == true else { continue }
@@ -471,6 +473,7 @@ struct CountryHeadingAudit {
         var heading: TariffCode
         var origin: CountryCode
         var usmca: Bool
+        var mfnPercent: ExactDecimal?
         var scope: Chapter99Scope
     }
 
