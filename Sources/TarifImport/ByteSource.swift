@@ -122,6 +122,17 @@ public final class ByteSource {
         defer { source.close() }
         return try source.finishHash()
     }
+
+    /// The SHA-256 of a publication that is a directory of files: each file's name and the
+    /// hash of its content, in the order given.
+    public static func contentHash(ofFiles files: [(name: String, path: String, display: String)]) throws -> String {
+        var hasher = SHA256()
+        for f in files {
+            hasher.update(Array(f.name.utf8))
+            hasher.update(Array(try contentHash(of: f.path, displayName: f.display).utf8))
+        }
+        return hasher.finalizeHex()
+    }
 }
 
 extension ByteSource {

@@ -98,12 +98,7 @@ public struct USChapter99ScopeReader: PublicationReader {
     }
 
     public static func contentHash(of path: String, displayName: String) throws -> String {
-        var hasher = SHA256()
-        for f in try files(directory: path, displayName: displayName) {
-            hasher.update(Array(f.layout.file.utf8))
-            hasher.update(Array(try ByteSource.contentHash(of: f.path, displayName: f.display).utf8))
-        }
-        return hasher.finalizeHex()
+        try ByteSource.contentHash(ofFiles: try files(directory: path, displayName: displayName).map { ($0.layout.file, $0.path, $0.display) })
     }
 
     public func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws {
