@@ -216,7 +216,8 @@ public struct Tarif: Sendable {
             else { continue }
             d.productList = Self.scopeList(of: d, text: line.descriptionEnglish, loaded: lists)
             if d.origins.isEmpty, line.descriptionEnglish.contains("product of the European Union") { d.origins = europeanUnion }
-            if d.productList != nil, d.condition != nil, !(d.condition!.hasPrefix("usmca") || d.condition == "column2") { d.condition = nil }
+            // A list decides such a heading; a condition word in its text ("civil aircraft") does not.
+            if d.productList != nil, let c = d.condition, c != "usmca", c != "column2" { d.condition = nil }
             all.append(d)
             if !listed.contains(line.code), d.effect != .noChange, d.anyCountry || !d.origins.isEmpty {
                 d.legalBasis = "HTSUS chapter 99 heading \(line.code), naming the goods' country\(d.anyCountry ? " (any country)" : ""); \(schedule.info.legalSource)"
@@ -398,10 +399,6 @@ struct CuratedScopeLists: Decodable, Sendable {
     /// The curated entries naming `code` or a code above it.
     func rows(covering code: TariffCode) -> [Chapter99ScopeRow] {
         let digits = code.digits
-        return lists.flatMap { l in
-            l.subheadings.map { $0.filter(\.isNumber) }.filter { digits.hasPrefix($0) }.map {
-                Chapter99ScopeRow(list: l.list, prefix: $0, from: l.from, through: nil, source: "\(l.what): \(l.source)")
-            }
-        }
+        return allRows().filter { digits.hasPrefix($0.prefix) }
     }
 }

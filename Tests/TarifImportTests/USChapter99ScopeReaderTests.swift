@@ -94,3 +94,43 @@ struct USChapter99ScopeReaderTests {
         #expect(error.description.contains("none of the scope files"))
     }
 }
+
+/// Hostile scope files: too many rows, a 100 KB field. Each is refused with where and why, and
+/// what the error echoes is bounded.
+struct USChapter99ScopeHostileTests {
+    func directory(_ name: String, _ text: String) throws -> String {
+        let dir = try TestData.temporaryDirectory().appendingPathComponent("ch99h-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: dir.appendingPathComponent(name))
+        return dir.path
+    }
+
+    func read(_ path: String) throws -> Int {
+        var n = 0
+        try USChapter99ScopeReader().read(directory: path, displayName: "scope", progress: { _ in }) { _ in n += 1 }
+        return n
+    }
+
+    @Test func moreRowsThanTheBoundAreRefused() throws {
+        var text = "hts8\n"
+        text.reserveCapacity((USChapter99ScopeReader.maxRows + 2) * 9)
+        for _ in 0...USChapter99ScopeReader.maxRows { text += "01012100\n" }
+        let dir = try directory("s122_exempt_products.csv", text)
+        let error = try #require(throws: TarifError.self) { _ = try read(dir) }
+        #expect(error.description.contains("more than \(USChapter99ScopeReader.maxRows) scope rows"))
+    }
+
+    @Test func aHugeFieldIsEchoedBounded() throws {
+        let huge = String(repeating: "9", count: 100_000)
+        let dir = try directory("s122_exempt_products.csv", "hts8\n\(huge)\n")
+        let error = try #require(throws: TarifError.self) { _ = try read(dir) }
+        #expect(error.description.contains("s122_exempt_products.csv:2"))
+        #expect(error.description.utf8.count < 1_000)
+    }
+
+    @Test func aHugeHeadingInTheListColumnIsRefused() throws {
+        let dir = try directory("fentanyl_carveout_products.csv", "hts8,ch99_code,category\n31042000,\(String(repeating: "9903.", count: 20_000)),x\n")
+        let error = try #require(throws: TarifError.self) { _ = try read(dir) }
+        #expect(error.description.contains("not a chapter 99 heading") && error.description.utf8.count < 1_000)
+    }
+}
