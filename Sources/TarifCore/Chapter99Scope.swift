@@ -15,13 +15,18 @@ public struct Chapter99ScopeRow: Sendable, Hashable, Codable {
     public var through: Day?
     /// The instrument the publisher cites, or the file's own description.
     public var source: String
+    /// What else the publisher says of the entry, as its own words (`steel mill`, `1a steel`,
+    /// `9903.81.91 steel`): for the Section 232 lists, the metal and the kind, annex or
+    /// heading that decide which heading charges the goods; empty when the list says nothing more.
+    public var detail: String = ""
 
-    public init(list: String, prefix: String, from: Day?, through: Day?, source: String) {
+    public init(list: String, prefix: String, from: Day?, through: Day?, source: String, detail: String = "") {
         self.list = list
         self.prefix = prefix
         self.from = from
         self.through = through
         self.source = source
+        self.detail = detail
     }
 
     /// Whether the entry is on its list on `day`.

@@ -14,7 +14,13 @@ public struct DutyExpressionParser: Sendable {
     /// - Returns: `nil` when the cell states no rate (empty, `-`).
     /// - Throws: ``TarifError`` `.badRate` saying which part is not understood.
     public func parse(_ text: String) throws -> DutyExpression? {
-        let s = Self.joinHyphenation(Self.fold(text))
+        var s = Self.joinHyphenation(Self.fold(text))
+        // A full stop ending the sentence ("… + 50%.", "… of the copper content.") is not part
+        // of the rate; one after a digit may be (a number's own point is never last, but keep it).
+        if s.count > 1, s.hasSuffix("."), let before = s.dropLast().last, !before.isNumber, before != "." {
+            s.removeLast()
+            s = s.trimmingCharacters(in: " ")
+        }
         if s.isEmpty || s == "-" || s == "–" { return nil }
         return try parseWhole(s)
     }

@@ -19,8 +19,12 @@ import TarifCore
 /// | `country_eo_exempt_products.csv` (ch99_code, hts10, start, end, source) | `exempt-from:<ch99_code>`: an order's annex of products exempt from that heading |
 /// | `fentanyl_carveout_products.csv` (hts8, ch99_code) | `<ch99_code>`: the products that heading describes |
 /// | `floor_exempt_products.csv` (hts8, ch99_code, start) | `<ch99_code>` |
-/// | `s232_metal_chapter_products.csv`, `s232_copper_products.csv`, `s232_annex_products.csv` | `section-232` |
-/// | `s232_derivative_products.csv` | `section-232-derivative` (charged on the metal content) |
+/// | `s232_metal_chapter_products.csv` (metal, kind), `s232_copper_products.csv` (heading) | `section-232`, until 5 April 2026 |
+/// | `s232_annex_products.csv` (annex, metal) | `section-232` from 6 April 2026; annex 2 (taken out of Section 232): `section-232-removed` |
+/// | `s232_derivative_products.csv` (heading, metal) | `section-232-derivative`, until 5 April 2026 |
+///
+/// The words in brackets are kept as each entry's ``Chapter99ScopeRow/detail``: TarifRules'
+/// ``Section232`` reads from them which heading charges the goods.
 /// | `s122_exempt_products.csv` (hts8) | `section-122-exempt` |
 ///
 /// Other files of the directory (Section 301 lists, which the HTS's own footnotes give, census
@@ -48,9 +52,22 @@ public struct USChapter99ScopeReader: PublicationReader {
         var end: String? = nil
         /// The first day when the file gives none (the measure's own start).
         var defaultStart: String? = nil
+        /// The last day when the file gives none (the day a later regime replaced the list).
+        var defaultEnd: String? = nil
         var source: String
         var sourceColumn: String? = nil
+        /// Columns whose words are kept as the entry's ``Chapter99ScopeRow/detail``.
+        var detailColumns: [String] = []
+        /// Another list for the entries whose value in `column` is `value` (`annex` 2: the
+        /// products the April 2026 proclamation took out of Section 232).
+        var otherList: (column: String, value: String, list: String)? = nil
     }
+
+    /// The day the Section 232 annex regime replaced the earlier lists (the proclamation of
+    /// 2 April 2026, effective 6 April; HTS 2026 revision 5): the lists of the earlier regime
+    /// end the day before, as their publisher reads them (`policy_params.yaml`: the metal-chapter
+    /// list is "pre-annex-era").
+    static let annexRegimeEve = "2026-04-05"
 
     static let layouts: [Layout] = [
         Layout(
@@ -66,18 +83,21 @@ public struct USChapter99ScopeReader: PublicationReader {
             file: "floor_exempt_products.csv", code: "hts8", list: nil, listColumn: "ch99_code", start: "effective_date_start",
             source: "the products of the heading (the framework's annex, U.S. note 2 to subchapter III of chapter 99), as listed by the Budget Lab at Yale"),
         Layout(
-            file: "s232_metal_chapter_products.csv", code: "hts_prefix", list: "section-232", start: "effective_date",
-            source: "Section 232 steel and aluminium articles (U.S. notes 16 and 19 to subchapter III of chapter 99; Proclamations 9704 and 9705 of 2018, as amended)",
-            sourceColumn: "source"),
+            file: "s232_metal_chapter_products.csv", code: "hts_prefix", list: "section-232", start: "effective_date", defaultEnd: annexRegimeEve,
+            source: "Section 232 steel and aluminium articles (U.S. notes 16 and 19 to subchapter III of chapter 99; Proclamations 9704 and 9705 of 2018, as amended; until the annexes of 6 April 2026)",
+            sourceColumn: "source", detailColumns: ["metal_type", "kind"]),
         Layout(
-            file: "s232_copper_products.csv", code: "hts10", list: "section-232", defaultStart: "2025-08-01",
-            source: "Section 232 copper articles (U.S. note 36 to subchapter III of chapter 99; Proclamation 10962, from 1 August 2025)"),
+            file: "s232_copper_products.csv", code: "hts10", list: "section-232", defaultStart: "2025-08-01", defaultEnd: annexRegimeEve,
+            source: "Section 232 copper articles (U.S. note 36 to subchapter III of chapter 99; Proclamation 10962, from 1 August 2025 until the annexes of 6 April 2026)",
+            detailColumns: ["ch99_code"]),
         Layout(
             file: "s232_annex_products.csv", code: "hts_prefix", list: "section-232", start: "effective_date",
-            source: "Section 232 metals annex (U.S. note 16 to subchapter III of chapter 99, as restructured from 6 April 2026)", sourceColumn: "source"),
+            source: "Section 232 metals annex (U.S. note 16 to subchapter III of chapter 99, as restructured from 6 April 2026)", sourceColumn: "source",
+            detailColumns: ["annex", "metal_type"], otherList: ("annex", "2", "section-232-removed")),
         Layout(
-            file: "s232_derivative_products.csv", code: "hts_prefix", list: "section-232-derivative", start: "effective_date",
-            source: "Section 232 derivative articles of steel or aluminium, charged on the metal content (U.S. notes 16 and 19; Proclamations 10895, 10896 and 10947 of 2025)"),
+            file: "s232_derivative_products.csv", code: "hts_prefix", list: "section-232-derivative", start: "effective_date", defaultEnd: annexRegimeEve,
+            source: "Section 232 derivative articles of steel or aluminium (U.S. notes 16 and 19; Proclamations 10895, 10896 and 10947 of 2025; until the annexes of 6 April 2026)",
+            detailColumns: ["ch99_code", "derivative_type"]),
         Layout(
             file: "s122_exempt_products.csv", code: "hts8", list: "section-122-exempt", defaultStart: "2026-02-24",
             source: "the products exempt from the Section 122 surcharge (the proclamation of 20 February 2026, U.S. note 2(aa) to subchapter III of chapter 99), as listed by the Budget Lab at Yale"),
@@ -174,7 +194,10 @@ public struct USChapter99ScopeReader: PublicationReader {
         let start = try column(layout.start)
         let end = try column(layout.end)
         let sourceColumn = try column(layout.sourceColumn)
+        let detailColumns = try layout.detailColumns.map { try column($0)! }
+        let otherColumn = try column(layout.otherList?.column)
         let defaultStart = try layout.defaultStart.map { try Day(iso: $0) }
+        let defaultEnd = try layout.defaultEnd.map { try Day(iso: $0) }
         var out: [Chapter99ScopeRow] = []
         for (line, fields) in records.dropFirst() {
             let at = SourceLocation(file: display, line: line)
@@ -191,9 +214,10 @@ public struct USChapter99ScopeReader: PublicationReader {
             guard (4...10).contains(digits.count), digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 throw TarifError(.badFile, "'\(InputLimits.echo(fields[code]))' in column \(layout.code) is not an HTS code of 4 to 10 digits", at: at)
             }
-            let list: String
+            var list: String
             if let fixed = layout.list {
                 list = fixed
+                if let other = layout.otherList, let c = otherColumn, fields[c].trimming(" \r") == other.value { list = other.list }
             } else {
                 let heading = fields[listColumn!].trimming(" \r")
                 guard heading.hasPrefix("9903."), heading.count == 10, (try? TariffCode(heading)) != nil else {
@@ -210,12 +234,19 @@ public struct USChapter99ScopeReader: PublicationReader {
                 }
             }
             let from = try day(start) ?? defaultStart
-            let through = try day(end)
+            let through = try day(end) ?? defaultEnd
             if let from, let through, through < from {
                 throw TarifError(.badDate, "the entry ends (\(through)) before it starts (\(from))", at: at)
             }
             let source = sourceColumn.map { fields[$0].trimming(" \r") }.flatMap { $0.isEmpty ? nil : $0 }
-            out.append(Chapter99ScopeRow(list: list, prefix: digits, from: from, through: through, source: source.map { layout.source.isEmpty ? $0 : layout.source + "; " + $0 } ?? layout.source))
+            let detail = detailColumns.map { fields[$0].trimming(" \r") }.filter { !$0.isEmpty }.joined(separator: " ")
+            guard detail.utf8.count <= 200 else {
+                throw TarifError(.tooLarge, "the entry's \(layout.detailColumns.joined(separator: ", ")) run to \(detail.utf8.count) bytes (at most 200)", at: at)
+            }
+            out.append(
+                Chapter99ScopeRow(
+                    list: list, prefix: digits, from: from, through: through,
+                    source: source.map { layout.source.isEmpty ? $0 : layout.source + "; " + $0 } ?? layout.source, detail: detail))
         }
         return (out, skipped)
     }

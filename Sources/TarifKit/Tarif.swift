@@ -174,7 +174,7 @@ public struct Tarif: Sendable {
         let headings = try chapter99Headings(in: answer.schedule, lookup: lookup, europeanUnion: europeanUnion)
         tariff.chapter99Headings = headings.all
         tariff.countryHeadings = headings.charging
-        if !tariff.countryHeadings.isEmpty {
+        if !tariff.chapter99Headings.isEmpty {
             tariff.chapter99Scope = try store.chapter99Scope(for: code)
             tariff.chapter99Scope.covering += CuratedScopeLists.shared.rows(covering: code)
             if !tariff.chapter99Scope.partial.isEmpty {
@@ -216,6 +216,9 @@ public struct Tarif: Sendable {
             else { continue }
             d.productList = Self.scopeList(of: d, text: line.descriptionEnglish, loaded: lists)
             if d.origins.isEmpty, line.descriptionEnglish.contains("product of the European Union") { d.origins = europeanUnion }
+            if line.descriptionEnglish.contains("or a member nation of the European Union") {
+                d.origins = (d.origins + europeanUnion.filter { !d.origins.contains($0) })
+            }
             // A list decides such a heading; a condition word in its text ("civil aircraft") does not.
             if d.productList != nil, let c = d.condition, c != "usmca", c != "column2" { d.condition = nil }
             all.append(d)
@@ -378,6 +381,8 @@ struct CuratedScopeLists: Decodable, Sendable {
         var what: String
         var source: String
         var from: Day
+        /// What decides the heading (``Chapter99ScopeRow/detail``): `vehicles` → 9903.94.01.
+        var detail: String?
         var subheadings: [String]
     }
 
@@ -392,7 +397,9 @@ struct CuratedScopeLists: Decodable, Sendable {
     /// Every curated entry.
     func allRows() -> [Chapter99ScopeRow] {
         lists.flatMap { l in
-            l.subheadings.map { Chapter99ScopeRow(list: l.list, prefix: $0.filter(\.isNumber), from: l.from, through: nil, source: "\(l.what): \(l.source)") }
+            l.subheadings.map {
+                Chapter99ScopeRow(list: l.list, prefix: $0.filter(\.isNumber), from: l.from, through: nil, source: "\(l.what): \(l.source)", detail: l.detail ?? "")
+            }
         }
     }
 

@@ -247,12 +247,42 @@ public struct DutyResolver: Sendable {
         let referenced = Set(layers.map(\.heading))
         var assumed: [String] = []
         var unread: [AdditionalDuty] = []
+        var section232Undecided = false
+        // A metal content stated for the Section 232 duty leaves the rest of the value as the
+        // non-metal content the other duties charge (unless that is stated too).
+        var context = context
+        if context.componentValues[ChapterNinetyNineScope.nonMetalComponent] == nil, let value = context.customsValue {
+            let metals = ["steel", "aluminum", "copper"].compactMap { m in context.componentValues[Section232.contentComponent(m)].map { (m, $0) } }
+            if !metals.isEmpty {
+                var metal = ExactDecimal.zero
+                for (_, v) in metals { metal = try metal + v.amount }
+                guard metal <= value.amount else {
+                    throw TarifError(
+                        .badNumber,
+                        "the metal content stated (\(metals.map { "\(Section232.contentComponent($0.0))=\($0.1.amount.normalized)" }.joined(separator: ", "))) is more than the customs value (\(value.amount.normalized))")
+                }
+                context.componentValues[ChapterNinetyNineScope.nonMetalComponent] = Money(try value.amount - metal, value.currency)
+            }
+        }
         if let origin {
             var decider = ChapterNinetyNineScope(
                 headings: t.chapter99Headings, scope: t.chapter99Scope, origin: origin, day: day, appliedKind: appliedKind,
                 usmca: treatments.contains { $0.agreement == "USMCA" && $0.isAvailable && $0.rate != nil })
             decider.mfnPercent = treatments.first { $0.kind == .mfn }?.rate?.adValoremRate?.value
+            // The Section 232 duty, from the lists: it decides the Section 232 headings that name
+            // countries too (the UK's, Russia's), unless Tarif cannot compute it for this line.
+            let section232 = t.chapter99Headings.isEmpty
+                ? Section232.Outcome.none
+                : Section232.decide(
+                    scope: t.chapter99Scope, headings: t.chapter99Headings, origin: origin, day: day, mfnPercent: decider.mfnPercent,
+                    europeanUnion: ((try? registry.institution(named: "EU"))?.members ?? []).filter { $0.tenure.contains(day) }.map(\.member))
+            let section232Decides: Bool
+            switch section232 {
+            case .undecided, .notComputed: section232Decides = false
+            default: section232Decides = true
+            }
             for h in t.countryHeadings where !referenced.contains(h.heading) && (h.anyCountry || h.origins.contains(origin)) {
+                if section232Decides, ChapterNinetyNine.authority(of: h.heading)?.name == "Section 232" { continue }
                 var d = h.deciding(origin: origin, day: day, treatment: appliedKind, context: context)
                 guard ChapterNinetyNineScope.decidesByCountry(h.heading) else {
                     // Section 232 and other headings that name countries cover products their
@@ -284,10 +314,33 @@ public struct DutyResolver: Sendable {
                     }
                 }
                 if d.applies != false { assumed.append(contentsOf: outcome.assumptions.filter { !assumed.contains($0) }) }
-                if outcome.reason.contains(ChapterNinetyNineScope.listName("section-232")), !notes.contains(Self.section232Note) {
-                    notes.append(Self.section232Note)
-                }
                 layers.append(d)
+            }
+            do {
+                switch section232 {
+                case .none: break
+                case .charged(var d, let assumptions):
+                    guard !referenced.contains(d.heading) else { break }
+                    switch try d.rate?.evaluate(in: context) {
+                    case .amount(let m, _)?: d.duty = m
+                    case .needs(let missing)?:
+                        d.reason += "; the amount needs " + missing.map(\.description).joined(separator: ", ")
+                        if case .adValorem(_, .component(let name))? = d.rate { d.reason += " (--component \(name)=VALUE)" }
+                    default: break
+                    }
+                    assumed.append(contentsOf: assumptions.filter { !assumed.contains($0) })
+                    // A rate in place of the applied one (annex III's 15% in all) comes first;
+                    // the other layers add to it.
+                    if d.effect == .inLieu { layers.insert(d, at: 0) } else { layers.append(d) }
+                case .undecided(let why):
+                    section232Undecided = true
+                    notes.append("Section 232: \(why).")
+                case .notComputed(let why):
+                    section232Undecided = true
+                    notes.append("Section 232 applies to this line but Tarif does not compute it: \(why).")
+                case .exempt(let why):
+                    notes.append("No Section 232 duty: \(why).")
+                }
             }
         }
         if !unread.isEmpty {
@@ -300,7 +353,7 @@ public struct DutyResolver: Sendable {
         if !assumed.isEmpty {
             notes.append("Chapter 99 headings applied on these assumptions (each would change the answer): " + assumed.joined(separator: "; ") + ".")
         }
-        if layers.contains(where: { $0.applies == nil && $0.effect != .noChange }) {
+        if layers.contains(where: { $0.applies == nil && $0.effect != .noChange }) || section232Undecided {
             notes.append("Some chapter 99 headings cannot be decided from the data (see each heading's reason): the total with additional duties is not given.")
         }
         // The footnotes' headings count where they apply; a country heading left undecided leaves
@@ -318,6 +371,7 @@ public struct DutyResolver: Sendable {
                 total = nil
             }
         }
+        if section232Undecided { total = nil }
 
         var resolution = DutyResolution(
             importer: importer, origin: origin, code: t.line.code, line: t.line, day: day, schedule: info,
@@ -328,9 +382,6 @@ public struct DutyResolver: Sendable {
         resolution.explanation = Explainer.explain(resolution)
         return resolution
     }
-
-    static let section232Note =
-        "The line is on a Section 232 list: the Section 232 duty of the headings its U.S. note (16, 19, 33 or 36 to subchapter III of chapter 99) assigns applies in place of the country duties; Tarif does not read those notes' product lists, so that duty is not added here."
 
     func mfnBasis(info: ScheduleInfo, origin: CountryCode?, day: Day) -> LegalBasis {
         guard let origin, !registry.wtoMember(.country(origin), on: day) || !registry.wtoMember(.country(info.importer), on: day) else {

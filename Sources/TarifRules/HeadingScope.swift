@@ -268,6 +268,9 @@ public struct ChapterNinetyNineScope: Sendable {
                 return .partly("only \(codes.joined(separator: ", ")) under this line are on \(e.heading.formatted)'s list (\(Self.listName(list))): state the 10-digit line")
             case .notListed:
                 if list == "section-232", case .listed(let row) = scope.membership("section-232-derivative", on: day) {
+                    if Section232.fullValueDerivatives.contains(String(row.detail.prefix(10))) {
+                        return .yes("\(e.heading.formatted): a Section 232 derivative article charged on its full value (\(row.prefix), \(row.detail), \(row.source))")
+                    }
                     return .metalContent("a Section 232 derivative article (\(row.prefix), \(row.source)): its metal content is \(e.heading.formatted)'s")
                 }
                 if list == "section-232" {

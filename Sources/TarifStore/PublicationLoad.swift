@@ -284,8 +284,8 @@ public struct LoadSink {
     public mutating func addChapter99Scope(_ r: Chapter99ScopeRow) throws {
         try clearOnce("chapter99_scope")
         try db.cachedStatement(
-            sql: "INSERT INTO chapter99_scope (list, prefix, valid_from, valid_through, source) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [r.list, r.prefix, r.from?.description, r.through?.description, r.source])
+            sql: "INSERT INTO chapter99_scope (list, prefix, valid_from, valid_through, source, detail) VALUES (?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [r.list, r.prefix, r.from?.description, r.through?.description, r.source, r.detail])
         report.referenceRows += 1
     }
 

@@ -275,6 +275,17 @@ public struct TarifDatabase: Sendable {
                     CREATE INDEX chapter99_scope_prefix ON chapter99_scope (prefix);
                     """)
         }
+        migrator.registerMigration("v10: what the chapter 99 scope lists say of each entry") { db in
+            // The metal and kind, annex or heading of a Section 232 entry decide which heading
+            // charges the goods. The lists loaded before lack them: they are dropped, with the
+            // record of their file, so that the next `data build` loads them again.
+            try db.execute(
+                sql: """
+                    ALTER TABLE chapter99_scope ADD COLUMN detail TEXT NOT NULL DEFAULT '';
+                    DELETE FROM chapter99_scope;
+                    DELETE FROM source_file WHERE format = 'us-ch99-scope-csv';
+                    """)
+        }
         return migrator
     }
 }

@@ -222,10 +222,10 @@ extension TariffStore {
         let above = (4...digits.count).map { String(digits.prefix($0)) }
         let marks = above.map { _ in "?" }.joined(separator: ", ")
         let covering = try fetch(
-            "SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope WHERE prefix IN (\(marks))", above.map { .text($0) }
+            "SELECT list, prefix, valid_from, valid_through, source, detail FROM chapter99_scope WHERE prefix IN (\(marks))", above.map { .text($0) }
         ).map(Self.scopeRow)
         let partial = try fetch(
-            "SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope WHERE prefix > ? AND prefix < ? AND length(prefix) > ?",
+            "SELECT list, prefix, valid_from, valid_through, source, detail FROM chapter99_scope WHERE prefix > ? AND prefix < ? AND length(prefix) > ?",
             [.text(digits), .text(digits + ":"), .integer(Int64(digits.count))]
         ).map(Self.scopeRow)
         return Chapter99Scope(covering: covering, partial: partial)
@@ -233,13 +233,14 @@ extension TariffStore {
 
     /// Every chapter 99 scope list entry loaded.
     public func allChapter99Scope() throws -> [Chapter99ScopeRow] {
-        try fetch("SELECT list, prefix, valid_from, valid_through, source FROM chapter99_scope ORDER BY list, prefix", []).map(Self.scopeRow)
+        try fetch("SELECT list, prefix, valid_from, valid_through, source, detail FROM chapter99_scope ORDER BY list, prefix", []).map(Self.scopeRow)
     }
 
     static func scopeRow(_ r: StoreRow) throws -> Chapter99ScopeRow {
         Chapter99ScopeRow(
             list: try r.text("list"), prefix: try r.text("prefix"), from: try r.optionalText("valid_from").map { try Day(iso: $0) },
-            through: try r.optionalText("valid_through").map { try Day(iso: $0) }, source: try r.text("source"))
+            through: try r.optionalText("valid_through").map { try Day(iso: $0) }, source: try r.text("source"),
+            detail: try r.text("detail"))
     }
 
     /// The names of the chapter 99 scope lists loaded.

@@ -63,7 +63,65 @@ struct USChapter99ScopeRealTests {
         let reciprocal = try #require(layer(steel, "9903.02.27"))
         #expect(reciprocal.applies == false)
         #expect(reciprocal.reason.contains("articles subject to Section 232"))
-        #expect(steel.notes.contains { $0.contains("Section 232 list") })
+        // The Section 232 duty itself: 9903.81.87, +50% since 4 June 2025 (Proclamation 10947).
+        #expect(layer(steel, "9903.81.87")?.applies == true)
+        #expect(layer(steel, "9903.81.87")?.duty == Money(5_000, .usd))
+        #expect(steel.dutyWithAdditional == Money(5_000, .usd))  // column 1 Free + 50%
+    }
+
+    func duty(_ code: String, from origin: String, on day: String, components: [String: ExactDecimal]) throws -> DutyResolution {
+        try RealDatabaseTests.built.get().duty(
+            importer: .unitedStates, origin: try CountryCode(origin), code: try TariffCode(code), on: try Day(iso: day), customsValue: 10_000,
+            components: components)
+    }
+
+    @Test func theSection232DutiesByRegimeOriginAndList() throws {
+        // Steel of the UK: its own heading at 25% (9903.81.94) in place of the 50%.
+        let uk = try duty("7208.10.15.00", from: "GBR", on: "2025-10-01")
+        #expect(layer(uk, "9903.81.94")?.duty == Money(2_500, .usd) && layer(uk, "9903.81.87") == nil)
+        #expect(uk.dutyWithAdditional == Money(2_500, .usd))
+        // Before 12 March 2025 the 2018 regime's exemptions and quotas applied: not computed, and said.
+        let february = try duty("7208.10.15.00", from: "IDN", on: "2025-02-01")
+        #expect(february.notes.contains { $0.contains("does not compute") && $0.contains("12 March 2025") })
+        #expect(february.dutyWithAdditional == nil)
+        // From 6 April 2026, the annexes: steel of annex I-A at 50% (9903.82.02), the UK's at 25% (9903.82.04).
+        #expect(layer(try duty("7208.10.15.00", from: "IDN", on: "2026-05-01"), "9903.82.02")?.duty == Money(5_000, .usd))
+        #expect(layer(try duty("7208.10.15.00", from: "GBR", on: "2026-05-01"), "9903.82.04")?.duty == Money(2_500, .usd))
+        // Annex III: 15% in all where column 1 is under 15% (9903.82.10, in place of the column 1 rate).
+        let annex3 = try duty("8479.89.95.99", from: "IDN", on: "2026-05-01")
+        #expect(layer(annex3, "9903.82.10")?.effect == .inLieu)
+        #expect(annex3.dutyWithAdditional == Money(1_500, .usd))
+        // Annex II took beer in aluminium cans out of Section 232: the Section 122 surcharge applies instead.
+        let beer = try duty("2203.00.00", from: "IDN", on: "2026-05-01")
+        #expect(beer.notes.contains { $0.contains("No Section 232 duty") && $0.contains("annex II") })
+        #expect(layer(beer, "9903.03.01")?.applies == true)
+        // Russian aluminium: 9903.85.02's exception for goods of Russia, 200%, charges in its place.
+        let russian = try duty("7601.10.30.00", from: "RUS", on: "2025-09-01")
+        #expect(layer(russian, "9903.85.67")?.duty == Money(20_000, .usd) && layer(russian, "9903.85.02") == nil)
+        // A steel derivative of note 16(m) pays on its full value; the reciprocal duty not at all.
+        let derivative = try duty("7326.90.86.88", from: "IDN", on: "2025-09-01")
+        #expect(layer(derivative, "9903.81.90")?.duty == Money(5_000, .usd))
+        #expect(layer(derivative, "9903.02.27")?.applies == false)
+        // One of note 16(n) pays 50% on its steel content, and the reciprocal duty on the rest.
+        let boiler = try duty("8403.10.00.00", from: "IDN", on: "2025-09-01", components: ["steel-content": 4_000])
+        #expect(layer(boiler, "9903.81.91")?.duty == Money(2_000, .usd))
+        #expect(layer(boiler, "9903.02.27")?.duty == Money(1_140, .usd))  // 19% of 6,000
+        let unstated = try duty("8403.10.00.00", from: "IDN", on: "2025-09-01")
+        #expect(layer(unstated, "9903.81.91")?.reason.contains("--component steel-content=VALUE") == true)
+        #expect(unstated.dutyWithAdditional == nil)
+        #expect(throws: TarifError.self) { try duty("8403.10.00.00", from: "IDN", on: "2025-09-01", components: ["steel-content": 12_000]) }
+        // Copper: 50% of the copper content (9903.78.01, from 1 August 2025), on top of the FTA's Free.
+        let copper = try duty("7408.11.30.00", from: "CHL", on: "2025-09-01", components: ["copper-content": 8_000])
+        #expect(layer(copper, "9903.78.01")?.duty == Money(4_000, .usd))
+        #expect(copper.dutyWithAdditional == Money(4_000, .usd))
+        // Cars: 25% for Indonesia; Japan's deal, 15% in all, from its revision (16 September 2025);
+        // the UK's quota rate is an assumption the answer names.
+        #expect(try duty("8703.23.01", from: "IDN", on: "2025-09-01").dutyWithAdditional == Money(2_750, .usd))
+        let japan = try duty("8703.23.01", from: "JPN", on: "2025-10-01")
+        #expect(layer(japan, "9903.94.41")?.effect == .inLieu && japan.dutyWithAdditional == Money(1_500, .usd))
+        #expect(try duty("8703.23.01", from: "JPN", on: "2025-09-01").dutyWithAdditional == Money(2_750, .usd))
+        let british = try duty("8703.23.01", from: "GBR", on: "2025-10-01")
+        #expect(british.notes.contains { $0.contains("not entered under 9903.94.31") })
     }
 
     @Test func canadianGoodsPayTheFentanylDutyNotTheReciprocal() throws {
@@ -94,7 +152,7 @@ struct USChapter99ScopeRealTests {
         let reciprocal = try #require(layer(car, "9903.02.27"))
         #expect(reciprocal.applies == false)
         #expect(reciprocal.reason.contains("Proclamation 10908"))
-        #expect(car.notes.contains { $0.contains("Section 232 list") })
+        #expect(layer(car, "9903.94.01")?.duty == Money(2_500, .usd))
     }
 }
 
