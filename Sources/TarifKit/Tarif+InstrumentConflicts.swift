@@ -12,6 +12,19 @@ extension Tarif {
         for v in try store.schedules() where v.info.series == series {
             // The last day the version holds, or the first day of the lapse if it runs on.
             let last = v.validity.end?.adding(days: -1) ?? Day.today()
+            if v.validity.start < Section232.fiftyPercentFrom {
+                // Proclamation 10947's 50% printed before 4 June 2025.
+                let (lines, rates) = try store.linesAndRates(under: try TariffCode("9903"), in: v)
+                let early = lines.filter { line in
+                    Section232.raisedByProclamation10947.contains(line.code.formatted)
+                        && rates.contains { $0.code == line.code && $0.kind == .mfn && $0.text.contains("50%") }
+                }
+                if let first = early.first {
+                    out.append(
+                        "\(v.revision ?? v.info.title) (from \(v.validity.start)) prints \(early.count) Section 232 heading(s) at 50% (e.g. \(first.code.formatted)), "
+                            + "though Proclamation 10947 raised them from 25% only for goods entered from \(Section232.fiftyPercentFrom): 25% applied before that day")
+                }
+            }
             guard last >= ChapterNinetyNine.ieepaEnded else { continue }
             let (lines, rates) = try store.linesAndRates(under: try TariffCode("9903"), in: v)
             let charging = Set(rates.filter { $0.kind == .mfn && $0.text.contains("+") }.map(\.code))

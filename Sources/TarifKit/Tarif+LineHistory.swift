@@ -55,8 +55,12 @@ extension Tarif {
         var steps: [LineHistory.Step] = []
         var lastKey: [String]?
         // Each version from its first day, cut where a legal instrument ended a measure the
-        // version still prints (ChapterNinetyNine.lapse: IEEPA duties, the Section 122 surcharge).
-        let cuts = [ChapterNinetyNine.ieepaEnded, ChapterNinetyNine.section122LastDay.adding(days: 1)]
+        // version still prints (ChapterNinetyNine.lapse: IEEPA duties, the Section 122 surcharge),
+        // and the days the Section 232 regimes and rates changed (Section232).
+        let cuts = [
+            ChapterNinetyNine.ieepaEnded, ChapterNinetyNine.section122LastDay.adding(days: 1), Section232.regime2025, Section232.fiftyPercentFrom,
+            Section232.annexRegime,
+        ].sorted()
         var segments: [(version: StoredSchedule, from: Day, until: Day?)] = []
         for v in versions {
             var start = max(v.validity.start, from ?? v.validity.start)
@@ -85,13 +89,16 @@ extension Tarif {
                 step.namedHeadings = r.additionalDuties.filter { layer in
                     layer.applies == nil && layer.effect != .noChange && origin.map { layer.origins.contains($0) } == true
                 }.map(label)
-                if let total = r.dutyWithAdditional ?? applied?.duty, customsValue > 0 {
+                // No total where a layer cannot be decided (a Section 232 duty Tarif does not
+                // compute): the step shows none rather than the duty without it.
+                if let total = r.dutyWithAdditional, customsValue > 0 {
                     step.percentOfValue = try? (total.amount * 100).divided(by: customsValue, scale: 4)
                 }
             } catch let e as TarifError where e.code == .notFound {
                 step.missing = e.message
             }
-            let key = [step.treatment ?? "", step.rateText ?? "", step.missing == nil ? "" : "missing"] + step.layers + ["|"] + step.namedHeadings
+            let key = [step.treatment ?? "", step.rateText ?? "", step.missing == nil ? "" : "missing", step.percentOfValue == nil ? "no total" : ""]
+                + step.layers + ["|"] + step.namedHeadings
             if key == lastKey, var last = steps.popLast() {
                 last.until = step.until
                 if last.versions.last != name { last.versions.append(name) }

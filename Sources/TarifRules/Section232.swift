@@ -42,6 +42,13 @@ public import TarifCore
 public enum Section232 {
     /// The first day of the 2025 regime (Proclamations 10895 and 10896).
     public static let regime2025 = Day(year: 2025, month: 3, day: 12)!
+    /// The day the 2025 regime's rate rose from 25% to 50% (Proclamation 10947 of 3 June 2025,
+    /// in force 12:01 a.m. 4 June 2025; the UK's stayed at 25%).
+    public static let fiftyPercentFrom = Day(year: 2025, month: 6, day: 4)!
+    /// The 2025 regime's headings whose rate Proclamation 10947 raised.
+    public static let raisedByProclamation10947: Set<String> = [
+        "9903.81.87", "9903.81.89", "9903.81.90", "9903.81.91", "9903.85.02", "9903.85.04", "9903.85.07", "9903.85.08",
+    ]
     /// The first day of the annex regime.
     public static let annexRegime = Day(year: 2026, month: 4, day: 6)!
 
@@ -157,6 +164,16 @@ public enum Section232 {
         return 3
     }
 
+    /// The rate Proclamations 10895 and 10896 set (25%) when the version in force already prints
+    /// Proclamation 10947's 50% before the day it took effect (HTS 2025 revisions 14 and 15, from
+    /// 2 May 2025); nil when the heading's own rate stands.
+    public static func beforeProclamation10947(_ h: AdditionalDuty, on day: Day) -> DutyExpression? {
+        guard day < fiftyPercentFrom, raisedByProclamation10947.contains(h.heading.formatted),
+            case .adValorem(let p, let basis)? = h.rate, p.value == 50
+        else { return nil }
+        return .adValorem(Percentage(25), basis: basis)
+    }
+
     /// Decides the Section 232 duty of a line (its list entries in `scope`) for goods of
     /// `origin` on `day`, against the version's headings.
     public static func decide(
@@ -246,6 +263,10 @@ public enum Section232 {
         }
         d.applies = true
         d.reason = "Section 232: \(entry) → \(d.heading.formatted)"
+        if let corrected = beforeProclamation10947(d, on: day) {
+            d.rate = corrected
+            d.reason += "; 25% before 4 June 2025: the version in force prints 50%, which Proclamation 10947 applies only from that day"
+        }
         d.legalBasis = "Section 232 of the Trade Expansion Act of 1962 (19 U.S.C. 1862); HTSUS chapter 99 heading \(d.heading.formatted) and its U.S. note"
         return .charged(d, assumptions: assumptions)
     }

@@ -60,10 +60,11 @@ struct HistoryCommand: ParsableCommand {
             let who = origin.map { "goods of \($0)" } ?? "MFN"
             let title = "\(h.importer) \(h.code.formatted) — \(who): duty through \(h.steps.count) step(s) of the schedule"
             var footer = [
-                "Duty as % of a customs value of \(value) with the layers that apply; \"—\" where a specific rate needs --quantity.",
-                "Chapter 99 layers applied: those the line's footnotes refer to, and the IEEPA and Section 122 headings naming the origin",
-                "(or any country), less those whose exceptions cover the goods (Annex II, Section 232 lists, other countries' headings).",
-                "\"(named)\": a heading in force that names the origin whose product list Tarif does not read (Section 232, 301), not in the duty.",
+                "Duty as % of a customs value of \(value) with the layers that apply; \"—\" where a specific rate needs --quantity or a layer cannot be decided (`tarif duty` on that day says why).",
+                "Chapter 99 layers applied: those the line's footnotes refer to, the IEEPA and Section 122 headings naming the origin",
+                "(or any country), less those whose exceptions cover the goods (Annex II, Section 232 lists, other countries' headings),",
+                "and the Section 232 heading the lists assign to the line (steel, aluminium, copper, their derivatives, vehicles).",
+                "\"(named)\": a heading in force that names the origin whose product list Tarif does not read (Section 301, others), not in the duty.",
             ]
             if let svg {
                 let chart = SVGStepChart(

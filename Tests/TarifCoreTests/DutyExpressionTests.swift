@@ -110,6 +110,11 @@ struct DutyExpressionTests {
         guard case .sum(let terms) = chapter99 else { Issue.record("not a sum: \(chapter99)"); return }
         #expect(terms.count == 2)
         #expect(terms[1] == .adValorem(Percentage(25), basis: .customsValue))
+        // A full stop ending the sentence is punctuation, not part of the rate (2025 Revision 4's 9903.81.87).
+        #expect(try us.parse("The duty provided in the applicable subheading + 50%.") == (try us.parse("The duty provided in the applicable subheading + 50%")))
+        let content = try #require(try us.parse("The duty provided in the applicable subheading + a duty of 25% upon the value of the aluminum content."))
+        guard case .sum(let parts) = content, case .adValorem(let p, .component(let name)) = parts[1] else { Issue.record("not on a component: \(content)"); return }
+        #expect(p == Percentage(25) && name.hasSuffix("aluminum content"))
 
         let ea = try #require(try DutyExpressionParser(dialect: .ukGlobalTariff).parse("9.00% +  EA MAX 18.70%  + ADSZ"))
         let needs = try ea.evaluate(in: DutyContext(currency: .eur, customsValue: Money(100, .eur)))

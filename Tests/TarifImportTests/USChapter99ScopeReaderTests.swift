@@ -28,6 +28,29 @@ struct USChapter99ScopeReaderTests {
         return (rows, skipped)
     }
 
+    @Test func theSection232ListsKeepWhatDecidesTheirHeading() throws {
+        let dir = try directory([
+            "s232_metal_chapter_products.csv": "hts_prefix,metal_type,kind,effective_date,source\n7208,steel,mill,,note_16(b); Proc 9705 (2018)\n7326,steel,derivative,2025-03-12,note_16(m); Proc 10896 Annex I\n",
+            "s232_derivative_products.csv": "hts_prefix,ch99_code,derivative_type,effective_date\n84031000,9903.81.91,steel,2025-08-18\n",
+            "s232_annex_products.csv": "hts_prefix,annex,metal_type,source,effective_date\n7208,1a,steel,us_note_16,2026-04-06\n22030000,2,aluminum,proclamation,2026-04-06\n",
+        ])
+        let (rows, _) = try read(dir)
+        let mill = try #require(rows.first { $0.prefix == "7208" && $0.from == nil })
+        #expect(mill.detail == "steel mill" && mill.through == Day(year: 2026, month: 4, day: 5) && mill.source.hasSuffix("note_16(b); Proc 9705 (2018)"))
+        #expect(rows.first { $0.prefix == "7326" }?.detail == "steel derivative")
+        let derivative = try #require(rows.first { $0.list == "section-232-derivative" })
+        #expect(derivative.detail == "9903.81.91 steel" && derivative.through == Day(year: 2026, month: 4, day: 5))
+        let annex = try #require(rows.first { $0.prefix == "7208" && $0.from == Day(year: 2026, month: 4, day: 6) })
+        #expect(annex.list == "section-232" && annex.detail == "1a steel" && annex.through == nil)
+        // Annex II: taken out of Section 232, a list of its own.
+        #expect(rows.first { $0.prefix == "22030000" }?.list == "section-232-removed")
+        // A detail beyond its bound is refused, naming the line.
+        let long = try directory([
+            "s232_annex_products.csv": "hts_prefix,annex,metal_type,source,effective_date\n7208,\(String(repeating: "x", count: 300)),steel,s,2026-04-06\n"
+        ])
+        #expect { try read(long) } throws: { ($0 as? TarifError)?.description.contains("s232_annex_products.csv:2") == true }
+    }
+
     @Test func readsEachFileUnderTheListItMeans() throws {
         let dir = try directory([
             "ieepa_exempt_products.csv": "hts10,effective_date_start,effective_date_end\n0901210000,2025-11-13,NA\n2709001000,NA,2025-10-13\n",
@@ -53,6 +76,9 @@ struct USChapter99ScopeReaderTests {
         // Copper from the proclamation's day; the Section 301 lists are not read.
         #expect(rows.first { $0.list == "section-232" }?.from == Day(year: 2025, month: 8, day: 1))
         #expect(!rows.contains { $0.prefix == "01012100" })
+        // It ends the day before the annexes of 6 April 2026, and keeps its heading.
+        let copper = try #require(rows.first { $0.list == "section-232" })
+        #expect(copper.through == Day(year: 2026, month: 4, day: 5) && copper.detail == "9903.78.01")
         // The hash covers the files read: changing one changes it.
         let before = try USChapter99ScopeReader.contentHash(of: dir, displayName: "scope")
         try Data("hts10,ch99_code\n74061000,9903.78.01\n74062000,9903.78.01\n".utf8).write(to: URL(fileURLWithPath: dir + "/s232_copper_products.csv"))

@@ -124,6 +124,20 @@ struct USChapter99ScopeRealTests {
         #expect(british.notes.contains { $0.contains("not entered under 9903.94.31") })
     }
 
+    @Test func steelThroughTheSection232Regimes() throws {
+        let tarif = try RealDatabaseTests.built.get()
+        let h = try tarif.lineHistory(importer: .unitedStates, code: try TariffCode("7208.10.15.00"), origin: try CountryCode("IDN"))
+        // Not computed under the 2018 regime; 25% from 12 March 2025; 50% from 4 June 2025 (though
+        // 2025 Revisions 14–15 print it from 2 May); the annexes from 6 April 2026.
+        #expect(h.steps.map(\.from.description) == ["2025-01-01", "2025-03-12", "2025-06-04", "2026-04-06"])
+        #expect(h.steps.map(\.percentOfValue) == [nil, 25, 50, 50])
+        #expect(h.steps.last?.layers == ["9903.82.02 +50% (Section 232)"])
+        let may = try duty("7208.10.15.00", from: "IDN", on: "2025-05-15")
+        #expect(layer(may, "9903.81.87")?.duty == Money(2_500, .usd))
+        #expect(layer(may, "9903.81.87")?.reason.contains("Proclamation 10947") == true)
+        #expect(try tarif.instrumentConflicts().contains { $0.hasPrefix("2025_rev_14") && $0.contains("Proclamation 10947") })
+    }
+
     @Test func canadianGoodsPayTheFentanylDutyNotTheReciprocal() throws {
         let c = try duty("0901.21.00", from: "CAN", on: "2025-10-01")
         #expect(layer(c, "9903.01.25")?.reason.contains("9903.01.26 covers goods of CAN") == true)
