@@ -338,7 +338,7 @@ public struct DutyResolver: Sendable {
                 case .notComputed(let why):
                     section232Undecided = true
                     notes.append("Section 232 applies to this line but Tarif does not compute it: \(why).")
-                case .exempt(let why):
+                case .exempt(let why, _):
                     notes.append("No Section 232 duty: \(why).")
                 }
             }

@@ -63,8 +63,9 @@ public enum Section232 {
         case undecided(String)
         /// On a list, under a regime or heading Tarif does not compute: what and why.
         case notComputed(String)
-        /// On a list, and no Section 232 duty applies: why (annex II, the UK's vehicles …).
-        case exempt(String)
+        /// On a list, and no Section 232 duty applies: why, and the heading that says so where
+        /// one does (a deal's "no additional duty" heading).
+        case exempt(String, heading: TariffCode?)
     }
 
     /// One heading a list entry maps to: the headings for some origins first, then the one for all.
@@ -164,6 +165,33 @@ public enum Section232 {
         return 3
     }
 
+    /// The heading an outcome rests on (nil where none applies).
+    public static func heading(of o: Outcome) -> TariffCode? {
+        switch o {
+        case .charged(let d, _): d.heading
+        case .exempt(_, let h): h
+        default: nil
+        }
+    }
+
+    /// What an outcome charges, to rank origins against each other: the total ad valorem rate on
+    /// the customs value (column 1 plus the heading's, or the heading's in place of it), or the
+    /// rate on a metal content with that component's name; nil when it cannot be ranked.
+    public static func burden(of o: Outcome, mfnPercent: ExactDecimal?) -> (percent: ExactDecimal, basis: String)? {
+        switch o {
+        case .none, .exempt: return mfnPercent.map { ($0, "") }
+        case .undecided, .notComputed: return nil
+        case .charged(let d, _):
+            guard case .adValorem(let p, let basis)? = d.rate?.core else { return nil }
+            if case .component(let name) = basis { return (p.value, name) }
+            switch d.effect {
+            case .inLieu: return (p.value, "")
+            case .addOn: return mfnPercent.flatMap { try? ($0 + p.value, "") }
+            case .noChange: return mfnPercent.map { ($0, "") }
+            }
+        }
+    }
+
     /// The rate Proclamations 10895 and 10896 set (25%) when the version in force already prints
     /// Proclamation 10947's 50% before the day it took effect (HTS 2025 revisions 14 and 15, from
     /// 2 May 2025); nil when the heading's own rate stands.
@@ -174,14 +202,45 @@ public enum Section232 {
         return .adValorem(Percentage(25), basis: basis)
     }
 
+    /// A version's chapter 99 headings prepared for many questions: by number, with the headings
+    /// each one's exceptions name.
+    public struct Headings: Sendable {
+        let byCode: [String: AdditionalDuty]
+        let excepting: [TariffCode: [AdditionalDuty]]
+
+        public init(_ headings: [AdditionalDuty]) {
+            byCode = Dictionary(headings.map { ($0.heading.formatted, $0) }, uniquingKeysWith: { a, _ in a })
+            excepting = ChapterNinetyNineScope.exceptingMap(headings)
+        }
+
+        /// The origins some Section 232 heading or deal singles out (the UK, Russia, the deals'
+        /// partners): for any other origin the answer is that for goods of no such country.
+        public func singledOut(europeanUnion: [CountryCode]) -> Set<CountryCode> {
+            var out = Set(byCode.values.filter { ChapterNinetyNine.authority(of: $0.heading)?.name == "Section 232" }.flatMap(\.origins))
+            for c in vehicles + [Candidate(heading: "", origins: uk)] {
+                for o in c.origins ?? [] { if o == "EU" { out.formUnion(europeanUnion) } else if let code = try? CountryCode(o) { out.insert(code) } }
+            }
+            return out
+        }
+    }
+
     /// Decides the Section 232 duty of a line (its list entries in `scope`) for goods of
     /// `origin` on `day`, against the version's headings.
     public static func decide(
         scope: Chapter99Scope, headings: [AdditionalDuty], origin: CountryCode, day: Day, mfnPercent: ExactDecimal?,
         europeanUnion: [CountryCode] = []
     ) -> Outcome {
+        decide(scope: scope, headings: Headings(headings), origin: origin, day: day, mfnPercent: mfnPercent, europeanUnion: europeanUnion)
+    }
+
+    /// The same against prepared headings; a nil `origin` stands for goods of a country no
+    /// heading or deal singles out (the audit's reference).
+    public static func decide(
+        scope: Chapter99Scope, headings: Headings, origin: CountryCode?, day: Day, mfnPercent: ExactDecimal?,
+        europeanUnion: [CountryCode] = []
+    ) -> Outcome {
         if case .listed(let row) = scope.membership("section-232-removed", on: day) {
-            return .exempt("taken out of Section 232 (annex II of the proclamation of 2 April 2026; \(row.source))")
+            return .exempt("taken out of Section 232 (annex II of the proclamation of 2 April 2026; \(row.source))", heading: nil)
         }
         let lists = ["section-232", "section-232-derivative"]
         let rows = scope.covering.filter { lists.contains($0.list) && $0.holds(on: day) }.sorted { rank($0) < rank($1) }
@@ -201,7 +260,8 @@ public enum Section232 {
         guard let mapping = mapping(for: row) else {
             return .notComputed("\(entry); the list does not say which Section 232 heading charges it")
         }
-        let byCode = Dictionary(headings.map { ($0.heading.formatted, $0) }, uniquingKeysWith: { a, _ in a })
+        let byCode = headings.byCode
+        let whose = origin?.rawValue ?? "a country no heading names"
         var chosen: AdditionalDuty?
         var assumptions: [String] = []
         for c in mapping.candidates {
@@ -210,12 +270,12 @@ public enum Section232 {
                 // For named origins: the curated ones, or (an empty set) those the heading's text names.
                 var named = origins.isEmpty ? Set(h.origins.map(\.rawValue)) : origins
                 if named.contains("EU") { named.formUnion(europeanUnion.map(\.rawValue)) }
-                guard named.contains(origin.rawValue) else { continue }
+                guard let origin, named.contains(origin.rawValue) else { continue }
             }
             if let from = h.effectiveFrom, day < from { continue }
             if let through = h.effectiveThrough, day > through { continue }
             if c.conditional {
-                assumptions.append("not entered under \(h.heading.formatted) (\(h.effect == .noChange ? "no additional duty" : h.rateText), for goods of \(origin.rawValue) entered under the terms of its U.S. note, within its quota)")
+                assumptions.append("not entered under \(h.heading.formatted) (\(h.effect == .noChange ? "no additional duty" : h.rateText), for goods of \(whose) entered under the terms of its U.S. note, within its quota)")
                 continue
             }
             // Headings split by the line's column 1 rate (annex III's floor, the vehicle deals).
@@ -235,13 +295,12 @@ public enum Section232 {
         // An exception of the heading that names the origin charges in its place (or, when it
         // turns on a fact of the goods, is an assumption); one that turns on a fact for all
         // origins is an assumption too.
-        let excepting = headings.filter { e in e.heading != h.heading && h.exceptions.contains { $0.contains(e.heading) } }
-        for e in excepting {
+        for e in headings.excepting[h.heading] ?? [] {
             if let from = e.effectiveFrom, day < from { continue }
             if let through = e.effectiveThrough, day > through { continue }
-            if e.origins.contains(origin) {
+            if let origin, e.origins.contains(origin) {
                 if e.condition == nil {
-                    if e.effect == .noChange { return .exempt("\(e.heading.formatted): goods of \(origin.rawValue) (\(String(e.description.prefix(100)))…)") }
+                    if e.effect == .noChange { return .exempt("\(e.heading.formatted): goods of \(origin.rawValue) (\(String(e.description.prefix(100)))…)", heading: e.heading) }
                     assumptions.append("\(e.heading.formatted) charges goods of \(origin.rawValue) in place of \(h.heading.formatted)")
                     h = e
                     break
@@ -251,11 +310,11 @@ public enum Section232 {
                 assumptions.append("not \(c) (\(e.heading.formatted))")
             }
         }
-        if let c = h.condition, h.origins.contains(origin) || mapping.candidates.contains(where: { $0.heading == h.heading.formatted && $0.origins != nil }) {
-            return .undecided("\(entry); \(h.heading.formatted) charges goods of \(origin.rawValue) only when \(c)")
+        if let c = h.condition, origin.map(h.origins.contains) == true || mapping.candidates.contains(where: { $0.heading == h.heading.formatted && $0.origins != nil }) {
+            return .undecided("\(entry); \(h.heading.formatted) charges goods of \(whose) only when \(c)")
         }
         if h.effect == .noChange {
-            return .exempt("\(entry); \(h.heading.formatted): no additional duty for this line")
+            return .exempt("\(entry); \(h.heading.formatted): no additional duty for this line", heading: h.heading)
         }
         var d = h
         if case .adValorem(let percent, .component(let name))? = d.rate, name.contains("content"), !mapping.metal.isEmpty {

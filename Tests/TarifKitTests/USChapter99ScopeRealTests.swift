@@ -200,6 +200,19 @@ struct USChapter99AuditRealTests {
         #expect(!later.groups.contains { g in (try? TariffCode(g.measure.name)).map(ChapterNinetyNineScope.decidesByCountry) == true })
     }
 
+    @Test func theSection232HeadingsThatSingleOutOriginsAreDifferences() throws {
+        let tarif = try RealDatabaseTests.built.get()
+        let r = try tarif.audit(importer: .unitedStates, on: try Day(iso: "2025-10-01"), origins: ["IDN", "GBR", "JPN", "DEU"].map { try! CountryCode($0) })
+        // UK steel at 25% where others pay 50%: an advantage, under the Art. XXI the US invokes.
+        let uk = try #require(r.groups.first { $0.measure.name == "9903.81.94" })
+        #expect(uk.origins == [try CountryCode("GBR")] && uk.direction == .advantage && uk.status == .undetermined && uk.lines > 100)
+        // Japan's and the EU's cars at 15% in all, against 25% on top of column 1.
+        #expect(r.groups.contains { $0.measure.name == "9903.94.41" && $0.origins == [try! CountryCode("JPN")] && $0.direction == .advantage })
+        #expect(r.groups.contains { $0.measure.name == "9903.94.51" && $0.origins == [try! CountryCode("DEU")] })
+        // Indonesia pays what any country pays: no Section 232 group names it.
+        #expect(!r.groups.contains { g in g.measure.name.hasPrefix("9903.8") && g.origins.contains(try! CountryCode("IDN")) })
+    }
+
     @Test func whatTheFirstWeekOfAprilIntroduced() throws {
         let tarif = try RealDatabaseTests.built.get()
         let c = try tarif.auditChanges(

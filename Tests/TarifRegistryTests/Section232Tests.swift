@@ -92,7 +92,7 @@ import Testing
         guard case .undecided = decide(a3, Self.v2026, "IDN", "2026-05-01", mfn: nil) else { Issue.record("decided without a rate"); return }
         // Annex II: out of Section 232.
         let removed = Chapter99Scope(covering: [Self.row("section-232-removed", "2203", "2 aluminum", from: "2026-04-06")])
-        guard case .exempt(let why) = decide(removed, Self.v2026, "IDN", "2026-05-01") else { Issue.record("charged an annex II product"); return }
+        guard case .exempt(let why, _) = decide(removed, Self.v2026, "IDN", "2026-05-01") else { Issue.record("charged an annex II product"); return }
         #expect(why.contains("annex II"))
     }
 

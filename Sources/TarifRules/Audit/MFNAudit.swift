@@ -159,10 +159,16 @@ public struct MFNAudit: Sendable {
             if let c = code.selfOrAncestor(where: { mfn[$0] != nil }) { stagedOnLine[c, default: []] += list }
         }
 
-        let countries = input.countryHeadings.isEmpty ? nil : CountryHeadingAudit(input: input, day: day)
+        let europeanUnion = ((try? registry.institution(named: "EU"))?.members ?? []).filter { $0.tenure.contains(day) }.map(\.member)
+        let countries = input.countryHeadings.isEmpty && input.chapter99Headings.isEmpty
+            ? nil : CountryHeadingAudit(input: input, day: day, europeanUnion: europeanUnion)
         if countries != nil {
             notes.append(
                 "Chapter 99 headings that charge goods of the countries they name (IEEPA orders) are decided on every line by their exceptions and the scope lists (Annex II, Section 232 lists: a third party's reading of the U.S. notes); facts no list holds (donations, goods in transit, U.S. content) are taken as absent. Headings charging any country alike (9903.01.25, 9903.03.01) treat Members alike and are not differences under Art. I:1.")
+            if countries?.section232 != nil {
+                notes.append(
+                    "Section 232: on each listed line, the heading for goods of a country no heading singles out is compared with the heading for each origin one does (the UK's lower rates, Russia's, the vehicle deals' 15% floors); a difference is an advantage or disadvantage under Art. I:1. Duties on a metal content are compared rate to rate.")
+            }
         }
         var decided: [CountryHeadingAudit.Key: Bool?] = [:]
         var acc = Accumulator()
@@ -253,6 +259,38 @@ public struct MFNAudit: Sendable {
                             line: code, origin: o, measure: AuditMeasure(kind: .additionalDuty, name: h.heading.formatted), rate: h.rateText,
                             mfnText: base.text, direction: .disadvantage, verdict: Self.layerVerdict(h, origin: o, day: day, justifier: justifier))
                         if memberSet.contains(o) { keys[o] = (keys[o] ?? 0) &+ h.heading.hashValue }
+                    }
+                }
+            }
+            // The Section 232 duty: the heading the lists assign for goods of a country no heading
+            // singles out, against the heading for each origin that one does (the UK's lower
+            // rates, Russia's 200%, the deals' floors).
+            if let countries, let s232 = countries.section232 {
+                let scope = countries.scope(of: code)
+                let on232 = (scope.covering + scope.partial).contains { $0.list.hasPrefix("section-232") }
+                if on232 {
+                    let mfnPercent = m.adValoremRate?.value
+                    let reference = Section232.decide(
+                        scope: scope, headings: s232.headings, origin: nil, day: day, mfnPercent: mfnPercent, europeanUnion: s232.europeanUnion)
+                    let referenceBurden = Section232.burden(of: reference, mfnPercent: mfnPercent)
+                    for o in s232.singledOut where origins.contains(o) && !withdrawnSet.contains(o) {
+                        let outcome = Section232.decide(
+                            scope: scope, headings: s232.headings, origin: o, day: day, mfnPercent: mfnPercent, europeanUnion: s232.europeanUnion)
+                        guard let h = Section232.heading(of: outcome), h != Section232.heading(of: reference),
+                            let layer = countries.headings.first(where: { $0.heading == h })
+                        else { continue }
+                        let direction: DifferenceDirection
+                        if let a = Section232.burden(of: outcome, mfnPercent: mfnPercent), let b = referenceBurden, a.basis == b.basis {
+                            if a.percent == b.percent { continue }
+                            direction = a.percent < b.percent ? .advantage : .disadvantage
+                        } else {
+                            direction = .different
+                        }
+                        lineHasDifference = true
+                        acc.add(
+                            line: code, origin: o, measure: AuditMeasure(kind: .additionalDuty, name: h.formatted), rate: layer.rateText,
+                            mfnText: base.text, direction: direction, verdict: Self.layerVerdict(layer, origin: o, day: day, justifier: justifier))
+                        if memberSet.contains(o) { keys[o] = (keys[o] ?? 0) &+ h.hashValue }
                     }
                 }
             }
@@ -485,8 +523,10 @@ struct CountryHeadingAudit {
     let prefixes: [String]
     /// The digits of every line of the schedule, sorted, to find a line's children.
     let lineDigits: [String]
+    /// The Section 232 headings prepared, and the origins they single out; nil without the lists.
+    let section232: (headings: Section232.Headings, singledOut: [CountryCode], europeanUnion: [CountryCode])?
 
-    init(input: AuditInput, day: Day) {
+    init(input: AuditInput, day: Day, europeanUnion: [CountryCode] = []) {
         headings = input.chapter99Headings
         charging = input.countryHeadings.filter { h in
             ChapterNinetyNineScope.decidesByCountry(h.heading) && !h.anyCountry && !h.origins.isEmpty && h.effect != .noChange
@@ -497,6 +537,12 @@ struct CountryHeadingAudit {
         byPrefix = Dictionary(grouping: input.scopeRows, by: \.prefix)
         prefixes = byPrefix.keys.sorted()
         lineDigits = Set(input.lines.map(\.code.digits)).sorted()
+        if input.scopeRows.contains(where: { $0.list.hasPrefix("section-232") }) {
+            let prepared = Section232.Headings(input.chapter99Headings)
+            section232 = (prepared, prepared.singledOut(europeanUnion: europeanUnion).sorted { $0.rawValue < $1.rawValue }, europeanUnion)
+        } else {
+            section232 = nil
+        }
     }
 
     /// The scope entries touching `code`, with the lines below it.
