@@ -37,7 +37,8 @@ public struct LineHistory: Sendable, Codable {
 extension Tarif {
     /// The duty on a line for goods of `origin` through every version of `importer`'s
     /// schedule that holds between `from` and `to` (every version when nil), resolved in each
-    /// as `tarif duty` resolves it on the version's first day, then merged where nothing changed.
+    /// as `tarif duty` resolves it on the version's first day (and on the days a measure or a
+    /// scope-list entry touching the line starts or ends inside it), then merged where nothing changed.
     public func lineHistory(
         importer: CountryCode, code: TariffCode, origin: CountryCode?, from: Day? = nil, to: Day? = nil, customsValue: ExactDecimal = 10_000,
         quantities: [Quantity] = []
@@ -57,10 +58,20 @@ extension Tarif {
         // Each version from its first day, cut where a legal instrument ended a measure the
         // version still prints (ChapterNinetyNine.lapse: IEEPA duties, the Section 122 surcharge),
         // and the days the Section 232 regimes and rates changed (Section232).
-        let cuts = [
+        // So are the days an entry of the scope lists touching the line starts or ends (Annex II
+        // took in coffee on 2025-11-13, inside Revision 31).
+        var cutDays: Set<Day> = [
             ChapterNinetyNine.ieepaEnded, ChapterNinetyNine.section122LastDay.adding(days: 1), Section232.regime2025, Section232.fiftyPercentFrom,
             Section232.annexRegime,
-        ].sorted()
+        ]
+        if importer == .unitedStates {
+            let scope = try store.chapter99Scope(for: code)
+            for row in scope.covering + scope.partial + CuratedScopeLists.shared.rows(covering: code) {
+                if let f = row.from { cutDays.insert(f) }
+                if let t = row.through { cutDays.insert(t.adding(days: 1)) }
+            }
+        }
+        let cuts = cutDays.sorted()
         var segments: [(version: StoredSchedule, from: Day, until: Day?)] = []
         for v in versions {
             var start = max(v.validity.start, from ?? v.validity.start)

@@ -37,6 +37,10 @@ struct USChapter99ScopeRealTests {
         #expect(layer(after, "9903.02.27")?.applies == false)
         #expect(layer(after, "9903.02.27")?.reason.contains("9903.01.32") == true)
         #expect(after.dutyWithAdditional == nil || after.dutyWithAdditional == Money(0, .usd))
+        // The history steps on that day too, inside the revision.
+        let history = try RealDatabaseTests.built.get().lineHistory(importer: .unitedStates, code: try TariffCode("0901.21.00"), origin: try CountryCode("IDN"))
+        let annexDay = try #require(history.steps.first { $0.from == Day(year: 2025, month: 11, day: 13) })
+        #expect(annexDay.layers.isEmpty && annexDay.percentOfValue == 0)
         // IEEPA duties end on 24 February 2026, though the HTSUS still prints them; coffee is among
         // the Section 122 exemptions; after 23 July 2026 the surcharge has lapsed.
         let march2026 = try duty("0901.21.00", from: "IDN", on: "2026-03-01")

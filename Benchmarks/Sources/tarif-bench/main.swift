@@ -349,6 +349,49 @@ do {
         + "\(answers.map { JSONWriter.encode($0).count }.reduce(0, +) / answers.count) bytes per answer (\(refused) questions answered with an error drawn again)")
 }
 
+// The US series (issue 23): `changes` between revisions (target: under 300 ms), and resolution
+// with the chapter 99 layers over the whole series, random origin, line and day, on the full path
+// (`Tarif.duty`, explanations included; target: 500,000/s, which the fast path above meets only
+// without the layers).
+do {
+    let series = ScheduleInfo.mfnSeries(for: .unitedStates)
+    let revisions = try database.schedules().filter { $0.info.series == series }.compactMap(\.revision)
+    if revisions.count > 1 {
+        var times: [Duration] = []
+        for _ in 0..<12 {
+            let i = Int.random(in: 0..<(revisions.count - 1), using: &generator)
+            let j = Int.random(in: (i + 1)..<revisions.count, using: &generator)
+            let t0 = ContinuousClock.now
+            _ = try tarif.changes(importer: .unitedStates, from: revisions[i], to: revisions[j])
+            times.append(ContinuousClock.now - t0)
+        }
+        times.sort()
+        print("changes(USA, revision A, revision B), 12 random pairs of \(revisions.count) revisions: median \(times[6]), slowest \(times[11]) (target: under 300 ms)")
+        let first = Day(year: 2025, month: 1, day: 1)!
+        let span = Day(year: 2026, month: 10, day: 31)!.ordinal - first.ordinal
+        let n = Int(ProcessInfo.processInfo.environment["LAYERED"] ?? "") ?? 3_000
+        var withLayers = 0
+        var refused = 0
+        let t0 = ContinuousClock.now
+        for _ in 0..<n {
+            let origin = codes.randomElement(using: &generator)!
+            let code = usLines.randomElement(using: &generator)!
+            let day = first.adding(days: Int.random(in: 0...span, using: &generator))
+            do {
+                let r = try tarif.duty(importer: .unitedStates, origin: origin, code: code, on: day, customsValue: 10_000, registry: registry)
+                if r.additionalDuties.contains(where: { $0.applies == true }) { withLayers += 1 }
+            } catch {
+                refused += 1  // a line the revision of that day does not have
+            }
+        }
+        let per = (ContinuousClock.now - t0) / n
+        let perSecond = 1.0 / (Double(per.components.attoseconds) / 1e18 + Double(per.components.seconds))
+        print(
+            "resolve with chapter 99 layers (full path), \(n) random (origin, US line, day in 2025-01-01…2026-10-31): \(per) per query = \(Int(perSecond))/s, "
+                + "\(withLayers) with a layer applied, \(refused) lines absent that day; target 500,000/s: \(String(format: "%.0f", 500_000 / perSecond))x short")
+    }
+}
+
 if let dir = ProcessInfo.processInfo.environment["BENCH_EXPORT"] {
     // rates: every MFN and special rate of the US rate lines with its ad valorem percent (-1: not ad valorem).
     let (_, rates, _) = try database.allLines(in: try tarif.schedule(for: .unitedStates, on: resolveDay))
