@@ -302,8 +302,11 @@ public struct ChapterNinetyNineScope: Sendable {
             var inner: [String] = []
             for x in excepting(e) {
                 switch covers(x, depth: depth + 1, path: path, assumptions: &inner) {
-                case .yes, .metalContent: return .no
+                case .yes: return .no
                 case .partly(let why): return .partly(why)
+                // A derivative's non-metal content is still the country heading's (from 4 June
+                // 2025; before, the whole article is the Section 232 heading's).
+                case .metalContent: if day < Self.nonMetalContentFrom { return .no }
                 case .no: break
                 }
             }

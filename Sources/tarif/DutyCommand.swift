@@ -37,7 +37,9 @@ struct DutyCommand: ParsableCommand {
     @Option(name: .long, help: "The origin of the goods, ISO alpha-3 (VNM) or name; without it only MFN is resolved.")
     var from: String?
 
-    @Option(name: .long, help: "A measured fact: alcohol=40 (% vol), sucrose=12 (%), polarization=96 (degrees), line=24. Repeatable.")
+    @Option(
+        name: .long,
+        help: "A measured fact: alcohol=40 (% vol), sucrose=12 (%), polarization=96 (degrees), line=24; or the value of a metal content a Section 232 duty is charged on: steel-content=4000 (aluminum-, copper-content). Repeatable.")
     var fact: [String] = []
 
     @Option(name: .long, help: "The value of a component an ad valorem part is charged on: case=120. Repeatable.")
@@ -73,7 +75,7 @@ struct DutyCommand: ParsableCommand {
                 importer: importerCode, origin: try from.map { try registry!.countryCode(named: $0) }, code: try TariffCode(code),
                 on: try options.day(), customsValue: try value.map { try InputLimits.number($0, field: "--value", kind: .amount) },
                 quantities: try quantity.map { try Quantity(parsing: $0) }, facts: try Self.facts(fact),
-                components: try Self.pairs(component, "--component", kind: .amount).reduce(into: [:]) { $0[$1.0] = $1.1 },
+                components: try Self.components(component, facts: fact),
                 exchangeRates: try Self.pairs(fx, "--fx", kind: .exchangeRate).reduce(into: [:]) { $0[try Currency($1.0)] = $1.1 },
                 alternative: alternative.map { $0 - 1 }, registry: registry)
             try print(resolution, format: options.format, rules: Self.originRules(resolution, tarif: tarif))
@@ -199,14 +201,35 @@ struct DutyCommand: ParsableCommand {
         }
     }
 
+    /// The metal contents a Section 232 duty is charged on, as `--fact` takes them
+    /// (`steel-content=4000`, in the importer's currency): components of the goods' value.
+    static let metalContents: [String: String] = [
+        "steel-content": "steel-content", "aluminum-content": "aluminum-content", "aluminium-content": "aluminum-content",
+        "copper-content": "copper-content",
+    ]
+
+    static func isMetalContent(_ item: String) -> Bool {
+        metalContents[String(item.prefix { $0 != "=" }).lowercased().trimmingCharacters(in: .whitespaces)] != nil
+    }
+
+    /// The components: `--component NAME=VALUE`, and the metal contents given as `--fact`.
+    static func components(_ component: [String], facts: [String]) throws -> [String: ExactDecimal] {
+        var out = try pairs(component, "--component", kind: .amount).reduce(into: [String: ExactDecimal]()) { $0[$1.0] = $1.1 }
+        for (name, value) in try pairs(facts.filter(isMetalContent), "--fact", kind: .amount) {
+            out[metalContents[name.lowercased()]!] = value
+        }
+        return out
+    }
+
     static func facts(_ items: [String]) throws -> [RateFact.Kind: ExactDecimal] {
         let names: [String: RateFact.Kind] = [
             "alcohol": .alcoholStrength, "sucrose": .sucroseContent, "polarization": .polarization, "line": .buttonLine,
         ]
         var out: [RateFact.Kind: ExactDecimal] = [:]
-        for (name, value) in try pairs(items, "--fact", kind: .fact) {
+        for (name, value) in try pairs(items.filter { !isMetalContent($0) }, "--fact", kind: .fact) {
             guard let kind = names[name.lowercased()] else {
-                throw TarifError(.badNumber, "--fact '\(InputLimits.echo(name))' is not one of \(names.keys.sorted().joined(separator: ", "))")
+                throw TarifError(
+                    .badNumber, "--fact '\(InputLimits.echo(name))' is not one of \((names.keys.sorted() + metalContents.keys.sorted()).joined(separator: ", "))")
             }
             out[kind] = value
         }

@@ -110,6 +110,9 @@ struct USChapter99ScopeRealTests {
         let boiler = try duty("8403.10.00.00", from: "IDN", on: "2025-09-01", components: ["steel-content": 4_000])
         #expect(layer(boiler, "9903.81.91")?.duty == Money(2_000, .usd))
         #expect(layer(boiler, "9903.02.27")?.duty == Money(1_140, .usd))  // 19% of 6,000
+        // Indonesia's own heading excepts it from the +10% for any country, on the non-metal content too.
+        #expect(layer(boiler, "9903.01.25")?.applies == false)
+        #expect(boiler.dutyWithAdditional == Money(3_140, .usd))
         let unstated = try duty("8403.10.00.00", from: "IDN", on: "2025-09-01")
         #expect(layer(unstated, "9903.81.91")?.reason.contains("--component steel-content=VALUE") == true)
         #expect(unstated.dutyWithAdditional == nil)
