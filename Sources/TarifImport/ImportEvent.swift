@@ -16,6 +16,7 @@ public enum ImportEvent: Sendable {
     case originRuleSet(OriginRuleSet)
     /// A product of a list deciding a US chapter 99 heading's scope.
     case chapter99Scope(Chapter99ScopeRow)
+    case quota(TariffQuota)
     /// An item of a reference publication left out, with where and why (the report lists it).
     case skipped(SourceLocation, String)
 }
@@ -58,7 +59,7 @@ public enum PublicationFormats {
         HSNomenclatureReader.self, HSSectionsReader.self, CountryCodesReader.self, BTKIReader.self,
         UKGlobalTariffReader.self, USHTSReader.self, UKPreferenceSchemesReader.self, JapanTariffReader.self,
         WITSTariffReader.self, WITSBoundReader.self, AustralianTariffReader.self, WTORTAReader.self, UKProductRulesReader.self,
-        USChapter99ScopeReader.self,
+        USChapter99ScopeReader.self, UKQuotaReader.self,
     ]
 
     /// The reader for `format`.

@@ -15,7 +15,7 @@ public import TarifCore
 /// The workbooks are an analyst's working files: they list the lines whose preferential rate
 /// is stated; an absent code is not proof that no preference applies. Fractions are stored as
 /// binary floating point (`4.4999999999999998E-2`); they are read as percentages rounded to four
-/// decimal places (4.5%). Tariff-rate quotas (`trq_data4.xlsx`) are not read.
+/// decimal places (4.5%). The tariff-rate quotas (`trq_data4.xlsx`) are ``UKQuotaReader``'s.
 public struct UKPreferentialRatesReader: StagingReader {
     public static let format = "gbr-fta-pref-xlsx"
     public init() {}
@@ -62,6 +62,25 @@ public struct UKPreferentialRatesReader: StagingReader {
         var scheme: String
     }
 
+    /// The partners of the country workbook (`hs_2022_country_input.xlsx`), by the name the
+    /// rates and quota workbooks use (its column C): ISO code, staging name and scheme.
+    static func partners(path: String, displayName: String) throws -> [String: Partner] {
+        let countryBook = try XLSXWorkbook(path: path, displayName: displayName)
+        var partners: [String: Partner] = [:]
+        for row in try countryBook.rows(of: countryBook.sheetNames.first ?? "Sheet1").dropFirst() {
+            let name = row.cells["C"] ?? ""
+            guard !name.isEmpty else { continue }
+            let agreement = row.cells["F"] ?? ""
+            guard let scheme = schemes[agreement] else {
+                throw TarifError(
+                    .badFile, "agreement '\(InputLimits.echo(agreement))' is not one Tarif maps to a UK scheme",
+                    at: SourceLocation(file: displayName, field: "Sheet1!F\(row.number)"))
+            }
+            partners[name] = Partner(iso2: row.cells["B"] ?? "", stagingName: row.cells["E"] ?? row.cells["A"] ?? "", scheme: scheme)
+        }
+        return partners
+    }
+
     public func read(
         _ source: ByteSource, config: StagingSource, country: (String) -> Country?, emit: (StagedSchedule, StagedRate) throws -> Void
     ) throws {
@@ -75,20 +94,7 @@ public struct UKPreferentialRatesReader: StagingReader {
         unparsed: (UnparsedRate) throws -> Void
     ) throws {
         let siblings = try Self.siblings(of: source.path, displayName: source.displayName)
-        // Partners: the rates workbook's name → code, staging name and scheme.
-        let countryBook = try XLSXWorkbook(path: siblings[0].0, displayName: siblings[0].1)
-        var partners: [String: Partner] = [:]
-        for row in try countryBook.rows(of: countryBook.sheetNames.first ?? "Sheet1").dropFirst() {
-            let name = row.cells["C"] ?? ""
-            guard !name.isEmpty else { continue }
-            let agreement = row.cells["F"] ?? ""
-            guard let scheme = Self.schemes[agreement] else {
-                throw TarifError(
-                    .badFile, "agreement '\(InputLimits.echo(agreement))' is not one Tarif maps to a UK scheme",
-                    at: SourceLocation(file: siblings[0].1, field: "Sheet1!F\(row.number)"))
-            }
-            partners[name] = Partner(iso2: row.cells["B"] ?? "", stagingName: row.cells["E"] ?? row.cells["A"] ?? "", scheme: scheme)
-        }
+        let partners = try Self.partners(path: siblings[0].0, displayName: siblings[0].1)
         // Staging: (staging name, 10-digit code) → the rate text of each year.
         let stagingBook = try XLSXWorkbook(path: siblings[1].0, displayName: siblings[1].1)
         let stagingRows = try stagingBook.rows(of: stagingBook.sheetNames.first ?? "Sheet1")

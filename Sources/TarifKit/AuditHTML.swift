@@ -35,6 +35,7 @@ public enum AuditHTML {
 
             """
         for n in r.notes + r.unused.map({ "Not applied: \($0)" }) { h += "<p><small>\(e(n))</small></p>\n" }
+        if let b = r.bindings { h += bindingSection(b, maxRows: maxFindings) }
         if !r.whatIf.isEmpty {
             h += "<h2>What if</h2>\n"
             for a in r.whatIf {
@@ -101,6 +102,42 @@ public enum AuditHTML {
             if undetermined.count > shown { h += "<p><small>\(undetermined.count - shown) more are in the JSON output (--format json).</small></p>\n" }
         }
         h += "<footer><small>Tarif MFN audit. Verdicts rest on the registry's curated facts (agreements, parties and dates, WTO membership, development status, waivers), each with its source; “undetermined” says which fact is missing.</small></footer>\n</body></html>\n"
+        return h
+    }
+
+    /// GATT 1994 Art. II:1(b): the applied MFN rates against the bindings. The lines above their
+    /// ceiling first (findings), then those apparently above it where the nomenclatures differ
+    /// (undetermined, with the reason), then the counts of what cannot be compared.
+    static func bindingSection(_ b: BindingReport, maxRows: Int) -> String {
+        let e = SVGBarChart.escape
+        var h = "<h2 id=\"bindings\">GATT 1994 Art. II:1(b): applied MFN rates against the WTO bindings</h2>\n"
+        h += "<dl><dt>Applied</dt><dd>\(e(b.appliedSchedule))</dd><dt>Bound</dt><dd>\(e(b.boundSchedule)) (\(e(b.legalSource)))</dd>"
+        h += "<dt>Lines</dt><dd>" + BindingVerdict.Status.allCases.map { s in
+            let n = b.counts[s] ?? 0
+            let style = s == .exceeds ? " class=\"unjustified\"" : s == .undetermined ? " class=\"undetermined\"" : ""
+            return "<span\(style)>\(s.rawValue) \(n)</span>"
+        }.joined(separator: ", ") + "</dd></dl>\n"
+        if !b.sameNomenclature {
+            h += "<p>The applied schedule and the bindings are codes of different HS versions: lines are compared under the same HS subheading, and no verdict is a finding (each is undetermined, with what it suggests).</p>\n"
+            h += "<table><thead><tr><th>undetermined, by what it suggests</th><th class=\"num\">lines</th></tr></thead><tbody>\n"
+            for (kind, n) in b.undeterminedByKind.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
+                h += "<tr><td>\(e(kind))</td><td class=\"num\">\(n)</td></tr>\n"
+            }
+            h += "</tbody></table>\n"
+        }
+        let shown = b.verdicts.filter { $0.status == .exceeds } + b.verdicts.filter { $0.status != .exceeds && $0.kind == "apparently above the binding" }
+        if shown.isEmpty {
+            h += "<p>No applied rate is above its binding.</p>\n"
+        } else {
+            h += "<table><thead><tr><th>line</th><th>applied</th><th>bound line(s)</th><th>bound</th><th>verdict</th><th>why</th></tr></thead><tbody>\n"
+            for v in shown.prefix(maxRows) {
+                let verdict = v.status == .exceeds ? "finding" : v.status.rawValue
+                let style = v.status == .exceeds ? "unjustified" : v.status.rawValue
+                h += "<tr><td>\(e(v.code.formatted))</td><td>\(e(v.appliedText))</td><td>\(e(v.boundCodes.prefix(3).map(\.formatted).joined(separator: " ")))</td><td>\(e(v.boundText.prefix(3).joined(separator: " ")))</td><td class=\"\(style)\">\(verdict)</td><td>\(e(v.reason))</td></tr>\n"
+            }
+            h += "</tbody></table>\n"
+            if shown.count > maxRows { h += "<p><small>\(shown.count - maxRows) more are in the JSON output (--format json).</small></p>\n" }
+        }
         return h
     }
 }

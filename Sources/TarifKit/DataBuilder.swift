@@ -144,6 +144,7 @@ public struct DataBuilder: Sendable {
                 case .rtaRecord(let r): try sink.addRTARecord(r)
                 case .originRuleSet(let r): try sink.addOriginRuleSet(r)
                 case .chapter99Scope(let r): try sink.addChapter99Scope(r)
+                case .quota(let q): try sink.addQuota(q)
                 case .skipped(let at, let why): sink.skip(at, why)
             }
         }

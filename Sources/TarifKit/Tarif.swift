@@ -171,6 +171,7 @@ public struct Tarif: Sendable {
         var tariff = LineTariff(
             schedule: answer.schedule, line: answer.line, publishedOn: answer.publishedOn, rates: answer.rates,
             staged: try store.stagedRates(importer: importer, code: code, on: day), layers: layers)
+        if importer == .unitedKingdom { tariff.quotas = try store.quotas(importer: importer, code: code) }
         let headings = try chapter99Headings(in: answer.schedule, lookup: lookup, europeanUnion: europeanUnion)
         tariff.chapter99Headings = headings.all
         tariff.countryHeadings = headings.charging

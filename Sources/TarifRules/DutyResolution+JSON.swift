@@ -21,6 +21,7 @@ extension DutyResolution: JSONWritable {
         json.field("origin", origin)
         json.field("originStatus", originStatus)
         json.field("quantities", quantities)
+        json.field("quotas", quotas)
         json.field("schedule", schedule)
         json.field("scheduleValidity", scheduleValidity)
         json.field("treatments", treatments)

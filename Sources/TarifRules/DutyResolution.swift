@@ -29,6 +29,9 @@ public struct DutyResolution: Sendable, Hashable, Codable {
     public var dutyWithAdditional: Money?
     /// How the origin stands toward the importer: WTO Member, MFN withdrawn, not stated.
     public var originStatus: String
+    /// The tariff-rate quotas open to the goods on the line (or on lines under it): their
+    /// in-quota rate holds within the volume, which the customs count.
+    public var quotas: [TariffQuota] = []
     public var notes: [String]
     public var explanation: Explanation
 
@@ -90,6 +93,8 @@ public struct LineTariff: Sendable {
     public var chapter99Headings: [AdditionalDuty] = []
     /// The scope-list entries touching the line.
     public var chapter99Scope = Chapter99Scope()
+    /// The tariff-rate quotas written on the line, a code above it or below it.
+    public var quotas: [TariffQuota] = []
 
     public init(
         schedule: StoredSchedule, line: TariffLine, publishedOn: TariffCode, rates: [LineRate], staged: [StagedRateFound] = [],

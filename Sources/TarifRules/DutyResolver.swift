@@ -373,12 +373,29 @@ public struct DutyResolver: Sendable {
         }
         if section232Undecided { total = nil }
 
+        // The tariff-rate quotas of the agreements open to the goods (of their partner).
+        var quotas: [TariffQuota] = []
+        if let origin, !t.quotas.isEmpty {
+            let alpha2 = registry.countries[origin]?.alpha2
+            quotas = t.quotas.filter { q in
+                (q.partnerAlpha2 == nil || q.partnerAlpha2 == alpha2) && !(alpha2.map(q.exceptAlpha2.contains) ?? false)
+                    && treatments.contains { $0.agreement == q.agreement && $0.isAvailable }
+            }
+            for q in quotas.prefix(20) {
+                let on = q.code == t.line.code || q.code.contains(t.line.code) ? "" : " on \(q.code.formatted)"
+                notes.append(
+                    "Tariff-rate quota \(q.orderNumber) (\(q.agreement))\(on): \(q.inQuotaText) within \(q.volumeText)\(q.ratePeriod.map { ", \($0)" } ?? ""); "
+                        + "the rate above applies beyond it. Claim it with the order number; whether volume is left is the customs' count (\(q.source)).")
+            }
+            if quotas.count > 20 { notes.append("\(quotas.count - 20) more tariff-rate quotas cover lines under this one (see the JSON quotas).") }
+        }
         var resolution = DutyResolution(
             importer: importer, origin: origin, code: t.line.code, line: t.line, day: day, schedule: info,
             scheduleValidity: t.schedule.validity, customsValue: context.customsValue, quantities: context.quantities,
             treatments: treatments, applied: choice.applied, fallback: choice.applied == [floor] ? nil : floor,
             additionalDuties: layers, dutyWithAdditional: total, originStatus: originStatus, notes: notes,
             explanation: .init(english: "", indonesian: ""))
+        resolution.quotas = quotas
         resolution.explanation = Explainer.explain(resolution)
         return resolution
     }

@@ -205,12 +205,24 @@ public enum Section232 {
     /// A version's chapter 99 headings prepared for many questions: by number, with the headings
     /// each one's exceptions name.
     public struct Headings: Sendable {
+        let all: [AdditionalDuty]
         let byCode: [String: AdditionalDuty]
-        let excepting: [TariffCode: [AdditionalDuty]]
+        /// Each heading's excepting headings, when prepared for many questions (the audit).
+        let exceptingMap: [TariffCode: [AdditionalDuty]]?
 
-        public init(_ headings: [AdditionalDuty]) {
+        /// - Parameter prepared: whether to index every heading's exceptions at once (worth it
+        ///   for many questions; one question looks up the exceptions of one heading).
+        public init(_ headings: [AdditionalDuty], prepared: Bool = false) {
+            all = headings
             byCode = Dictionary(headings.map { ($0.heading.formatted, $0) }, uniquingKeysWith: { a, _ in a })
-            excepting = ChapterNinetyNineScope.exceptingMap(headings)
+            exceptingMap = prepared ? ChapterNinetyNineScope.exceptingMap(headings) : nil
+        }
+
+        /// The headings in force that `h`'s exceptions name.
+        func excepting(_ h: AdditionalDuty) -> [AdditionalDuty] {
+            guard !h.exceptions.isEmpty else { return [] }
+            if let exceptingMap { return exceptingMap[h.heading] ?? [] }
+            return all.filter { e in e.heading != h.heading && h.exceptions.contains { $0.contains(e.heading) } }
         }
 
         /// The origins some Section 232 heading or deal singles out (the UK, Russia, the deals'
@@ -230,7 +242,14 @@ public enum Section232 {
         scope: Chapter99Scope, headings: [AdditionalDuty], origin: CountryCode, day: Day, mfnPercent: ExactDecimal?,
         europeanUnion: [CountryCode] = []
     ) -> Outcome {
-        decide(scope: scope, headings: Headings(headings), origin: origin, day: day, mfnPercent: mfnPercent, europeanUnion: europeanUnion)
+        // Most lines are on no list: answered before the headings are indexed.
+        guard onAList(scope) else { return .none }
+        return decide(scope: scope, headings: Headings(headings), origin: origin, day: day, mfnPercent: mfnPercent, europeanUnion: europeanUnion)
+    }
+
+    /// Whether any Section 232 list entry touches the line (on any day).
+    public static func onAList(_ scope: Chapter99Scope) -> Bool {
+        scope.covering.contains { $0.list.hasPrefix("section-232") } || scope.partial.contains { $0.list.hasPrefix("section-232") }
     }
 
     /// The same against prepared headings; a nil `origin` stands for goods of a country no
@@ -295,7 +314,7 @@ public enum Section232 {
         // An exception of the heading that names the origin charges in its place (or, when it
         // turns on a fact of the goods, is an assumption); one that turns on a fact for all
         // origins is an assumption too.
-        for e in headings.excepting[h.heading] ?? [] {
+        for e in headings.excepting(h) {
             if let from = e.effectiveFrom, day < from { continue }
             if let through = e.effectiveThrough, day > through { continue }
             if let origin, e.origins.contains(origin) {

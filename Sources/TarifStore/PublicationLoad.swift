@@ -289,6 +289,15 @@ public struct LoadSink {
         report.referenceRows += 1
     }
 
+    /// One tariff-rate quota. The publication holds every quota of its importer, so its first
+    /// row replaces all loaded before (refused if it would hold far fewer).
+    public mutating func addQuota(_ q: TariffQuota) throws {
+        try clearOnce("tariff_quota")
+        try db.cachedStatement(sql: "INSERT INTO tariff_quota (importer, agreement, prefix, document) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [q.importer.rawValue, q.agreement, q.code.digits, String(decoding: try encoder.encode(q), as: UTF8.self)])
+        report.referenceRows += 1
+    }
+
     public mutating func addRTARecord(_ r: RTARecord) throws {
         try db.execute(sql: "DELETE FROM rta_record WHERE id = ?", arguments: [r.id])
         try db.cachedStatement(sql: "INSERT INTO rta_record (id, name, document) VALUES (?, ?, ?)")

@@ -286,6 +286,15 @@ public struct TarifDatabase: Sendable {
                     DELETE FROM source_file WHERE format = 'us-ch99-scope-csv';
                     """)
         }
+        migrator.registerMigration("v11: tariff-rate quotas") { db in
+            // The quotas of a preference (the UK's FTA quotas): found by importer and the code
+            // they are written on (every line under it).
+            try db.execute(
+                sql: """
+                    CREATE TABLE tariff_quota (importer TEXT NOT NULL, agreement TEXT NOT NULL, prefix TEXT NOT NULL, document TEXT NOT NULL);
+                    CREATE INDEX tariff_quota_prefix ON tariff_quota (importer, prefix);
+                    """)
+        }
         return migrator
     }
 }

@@ -231,6 +231,24 @@ extension TariffStore {
         return Chapter99Scope(covering: covering, partial: partial)
     }
 
+    /// The tariff-rate quotas of `importer` written on `code`, a code above it, or (at most 200) below it.
+    public func quotas(importer: CountryCode, code: TariffCode) throws -> [TariffQuota] {
+        let digits = code.digits
+        let above = (2...max(2, digits.count)).map { String(digits.prefix($0)) }
+        let marks = above.map { _ in "?" }.joined(separator: ", ")
+        let covering = try fetch(
+            "SELECT document FROM tariff_quota WHERE importer = ? AND prefix IN (\(marks)) ORDER BY agreement, prefix", [.text(importer.rawValue)] + above.map { .text($0) })
+        let below = try fetch(
+            "SELECT document FROM tariff_quota WHERE importer = ? AND prefix > ? AND prefix < ? ORDER BY agreement, prefix LIMIT 200",
+            [.text(importer.rawValue), .text(digits), .text(digits + ":")])
+        return try (covering + below).map { try StoreDecoding.json(TariffQuota.self, try $0.text("document")) }
+    }
+
+    /// How many tariff-rate quotas are loaded for `importer`.
+    public func quotaCount(importer: CountryCode) throws -> Int {
+        Int(try fetch("SELECT count(*) AS n FROM tariff_quota WHERE importer = ?", [.text(importer.rawValue)]).first?.integer("n") ?? 0)
+    }
+
     /// Every chapter 99 scope list entry loaded.
     public func allChapter99Scope() throws -> [Chapter99ScopeRow] {
         try fetch("SELECT list, prefix, valid_from, valid_through, source, detail FROM chapter99_scope ORDER BY list, prefix", []).map(Self.scopeRow)

@@ -20,7 +20,7 @@ struct RealPublicationTests {
             case .rate(let role, _): rates[role, default: 0] += 1
             case .unparsed(let role, let u): unparsed[role, default: []].append(u)
             case .note: notes += 1
-            case .hsEntry, .hsSection, .country, .preferenceScheme, .rtaRecord, .originRuleSet, .chapter99Scope, .skipped: entries += 1
+            case .hsEntry, .hsSection, .country, .preferenceScheme, .rtaRecord, .originRuleSet, .chapter99Scope, .quota, .skipped: entries += 1
             }
         }
 

@@ -209,5 +209,8 @@ struct IndonesiaBindingsRealTests {
         #expect(b.counts[.exceeds] == nil)  // HS 2022 against HS96/HS02: indicative only
         #expect((b.undeterminedByKind["apparently above the binding"] ?? 0) > 0)
         #expect((b.undeterminedByKind["apparently within the binding"] ?? 0) > 7_000)
+        // The audit page shows the check, the indicative rows and no finding.
+        let html = AuditHTML.render(report)
+        #expect(html.contains("id=\"bindings\"") && html.contains("apparently above the binding") && !html.contains(">finding</td>"))
     }
 }

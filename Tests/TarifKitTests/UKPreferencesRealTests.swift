@@ -21,6 +21,25 @@ struct UKPreferencesRealTests {
         #expect(japan.schedule.agreement == "GBR-japan")
     }
 
+    /// The FTA tariff-rate quotas (`trq_data4.xlsx`): every row of the TRQs sheet, less those printed twice alike.
+    @Test func theQuotasAreLoadedAndShownBesideThePreference() throws {
+        let count = try tarif().store.quotaCount(importer: .unitedKingdom)
+        #expect(count > 3_500 && count <= 3_620)
+        // Albania, quota 05.1500: fish of 0301.91 free within 7 tonnes a calendar year, on a line under 0301.91.90.
+        let r = try tarif().duty(
+            importer: .unitedKingdom, origin: try CountryCode("ALB"), code: try TariffCode("0301.91.90"), on: try Day(iso: "2022-06-01"),
+            customsValue: 1_000)
+        let q = try #require(r.quotas.first { $0.orderNumber == "05.1500" })
+        #expect(q.agreement == "GBR-albania" && q.volumeText == "7 tonnes a calendar year" && q.inQuotaText == "0%")
+        #expect(r.notes.contains { $0.contains("Tariff-rate quota 05.1500") && $0.contains("7 tonnes a calendar year") })
+        // Not open to goods of a country outside the agreement.
+        let japan = try tarif().duty(
+            importer: .unitedKingdom, origin: try CountryCode("JPN"), code: try TariffCode("0301.91.90"), on: try Day(iso: "2022-06-01"),
+            customsValue: 1_000)
+        #expect(!japan.quotas.contains { $0.orderNumber == "05.1500" })
+        #expect(String(decoding: JSONWriter.encode(r), as: UTF8.self).contains("\"orderNumber\":\"05.1500\""))
+    }
+
     /// Live ornamental fish from Japan in June 2022: 4.7% under the UK–Japan CEPA against 6% MFN.
     @Test func japaneseFishIn2022() throws {
         let r = try tarif().duty(

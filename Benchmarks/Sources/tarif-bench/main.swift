@@ -350,8 +350,9 @@ do {
 }
 
 // The US series (issue 23): `changes` between revisions (target: under 300 ms), and resolution
-// with the chapter 99 layers over the whole series, random origin, line and day, on the full path
-// (`Tarif.duty`, explanations included; target: 500,000/s, which the fast path above meets only
+// with the chapter 99 layers over the whole series, random origin, line and day, as the service
+// answers it (`DutyService.duty`: the line read for its version and day, every treatment and
+// layer decided, explanations included; target: 500,000/s, which the fast path above meets only
 // without the layers).
 do {
     let series = ScheduleInfo.mfnSeries(for: .unitedStates)
@@ -372,13 +373,14 @@ do {
         let n = Int(ProcessInfo.processInfo.environment["LAYERED"] ?? "") ?? 3_000
         var withLayers = 0
         var refused = 0
+        let service = try DutyService(tarif: tarif)
         let t0 = ContinuousClock.now
         for _ in 0..<n {
             let origin = codes.randomElement(using: &generator)!
             let code = usLines.randomElement(using: &generator)!
             let day = first.adding(days: Int.random(in: 0...span, using: &generator))
             do {
-                let r = try tarif.duty(importer: .unitedStates, origin: origin, code: code, on: day, customsValue: 10_000, registry: registry)
+                let r = try service.duty(importer: .unitedStates, origin: origin, code: code, on: day, customsValue: 10_000)
                 if r.additionalDuties.contains(where: { $0.applies == true }) { withLayers += 1 }
             } catch {
                 refused += 1  // a line the revision of that day does not have
@@ -387,7 +389,7 @@ do {
         let per = (ContinuousClock.now - t0) / n
         let perSecond = 1.0 / (Double(per.components.attoseconds) / 1e18 + Double(per.components.seconds))
         print(
-            "resolve with chapter 99 layers (full path), \(n) random (origin, US line, day in 2025-01-01…2026-10-31): \(per) per query = \(Int(perSecond))/s, "
+            "resolve with chapter 99 layers (DutyService), \(n) random (origin, US line, day in 2025-01-01…2026-10-31): \(per) per query = \(Int(perSecond))/s, "
                 + "\(withLayers) with a layer applied, \(refused) lines absent that day; target 500,000/s: \(String(format: "%.0f", 500_000 / perSecond))x short")
     }
 }

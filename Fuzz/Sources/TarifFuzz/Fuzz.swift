@@ -3,6 +3,7 @@ import TarifCore
 import TarifImport
 import TarifOrigin
 import TarifSimulation
+import ZIPFoundation
 
 /// The fuzz target chosen by `TARIF_FUZZ_TARGET` (see ``FuzzTarget``); libFuzzer calls
 /// ``fuzz(_:_:)`` with each input. A thrown error is a correct answer to bad input; only a
@@ -18,6 +19,8 @@ enum FuzzTarget: String, CaseIterable {
     case japaneseRate = "japanese-rate"
     case australianRate = "australian-rate"
     case psrText = "psr-text"
+    case wits
+    case insw
 
     static let current: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["TARIF_FUZZ_TARGET"] ?? ""
@@ -60,6 +63,8 @@ func fuzz(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case .japaneseRate: Targets.japaneseRate(bytes)
     case .australianRate: Targets.australianRate(bytes)
     case .psrText: Targets.psrText(bytes)
+    case .wits: Targets.wits(bytes)
+    case .insw: Targets.insw(bytes)
     }
     return 0
 }
@@ -192,6 +197,47 @@ enum Targets {
             var n = 0
             while n < 10_000, (try? csv.next()) != nil { n += 1 }
         }
+    }
+
+    static let zipPath = path + ".zip"
+
+    /// The WITS readers (national tariff lines, `wits-trains-zip`; WTO bound duties,
+    /// `wits-cts-zip`): the input as the CSV inside a zip, as WITS delivers it, or, when it is
+    /// itself a zip (`PK\u{3}\u{4}`), as the archive.
+    static func wits(_ bytes: UnsafeRawBufferPointer) {
+        try? FileManager.default.removeItem(atPath: zipPath)
+        if bytes.count >= 4, bytes[0] == 0x50, bytes[1] == 0x4B, bytes[2] == 3, bytes[3] == 4 {
+            guard FileManager.default.createFile(atPath: zipPath, contents: Data(bytes)) else { return }
+        } else {
+            guard let archive = try? Archive(url: URL(fileURLWithPath: zipPath), accessMode: .create) else { return }
+            let data = Data(bytes)
+            try? archive.addEntry(with: "DataJobID-1_1_2012.csv", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                data.subdata(in: Int(position)..<(Int(position) + size))
+            }
+        }
+        if let source = try? ByteSource(path: zipPath, displayName: "fuzz.zip") {
+            var n = 0
+            _ = try? WITSTariffReader().read(source) { _ in n += 1 }
+            source.close()
+        }
+        if let source = try? ByteSource(path: zipPath, displayName: "fuzz.zip") {
+            _ = try? WITSBoundReader().read(source) { _ in }
+            source.close()
+        }
+    }
+
+    static let indonesia = Country(
+        code: try! CountryCode("IDN"), alpha2: "ID", numeric: "360", name: "Indonesia", officialName: "Republic of Indonesia", region: "Asia",
+        subregion: "South-eastern Asia", isLeastDeveloped: false, isLandlockedDeveloping: false, isSmallIslandDeveloping: false, currency: "IDR",
+        independence: "1945-08-17")
+
+    /// Indonesia's INSW commodity look-up (`insw-commodity-json`): staged preferences by year.
+    static func insw(_ bytes: UnsafeRawBufferPointer) {
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
+        guard let source = try? ByteSource(path: path, displayName: "fuzz.json", maxBytes: 1 << 20) else { return }
+        defer { source.close() }
+        let config = StagingSource(agreement: "*", importer: .indonesia, title: "fuzz", legalSource: "fuzz", sourceFile: "fuzz.json")
+        _ = try? INSWCommodityReader().read(source, config: config, country: { name in name == "IDN" || name == "Indonesia" ? indonesia : nil }) { _, _ in }
     }
 
     static func numbers(_ bytes: UnsafeRawBufferPointer) {

@@ -267,8 +267,7 @@ public struct MFNAudit: Sendable {
             // rates, Russia's 200%, the deals' floors).
             if let countries, let s232 = countries.section232 {
                 let scope = countries.scope(of: code)
-                let on232 = (scope.covering + scope.partial).contains { $0.list.hasPrefix("section-232") }
-                if on232 {
+                if Section232.onAList(scope) {
                     let mfnPercent = m.adValoremRate?.value
                     let reference = Section232.decide(
                         scope: scope, headings: s232.headings, origin: nil, day: day, mfnPercent: mfnPercent, europeanUnion: s232.europeanUnion)
@@ -538,7 +537,7 @@ struct CountryHeadingAudit {
         prefixes = byPrefix.keys.sorted()
         lineDigits = Set(input.lines.map(\.code.digits)).sorted()
         if input.scopeRows.contains(where: { $0.list.hasPrefix("section-232") }) {
-            let prepared = Section232.Headings(input.chapter99Headings)
+            let prepared = Section232.Headings(input.chapter99Headings, prepared: true)
             section232 = (prepared, prepared.singledOut(europeanUnion: europeanUnion).sorted { $0.rawValue < $1.rawValue }, europeanUnion)
         } else {
             section232 = nil

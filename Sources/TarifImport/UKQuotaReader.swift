@@ -1,0 +1,144 @@
+import Foundation
+public import TarifCore
+
+/// The UK's tariff-rate quotas under its trade agreements in 2022, from the Department for
+/// International Trade's working workbook (`trq_data4.xlsx`, sheet `TRQs`: FTA country, quota
+/// order number, origin quota, commodity code, in-quota rate, its validity, volume, quota
+/// period, units, yearly increase, note letter), with the partner list beside it
+/// (`hs_2022_country_input.xlsx`, as for ``UKPreferentialRatesReader``).
+///
+/// Each row is a ``TariffQuota`` of the partner's scheme (`GBR-albania`…) on one code (every
+/// line under it). The in-quota rate is a fraction (`0`, `5.5E-2`: 5.5%) or UK Global Tariff
+/// text (`2.00% + 15.00 GBP / 100 kg`); text that is not a rate is kept as text, with no
+/// expression, and listed. A row printed twice alike is one quota. A workbook without the
+/// columns, a partner not in the country list, a code or an order number that is not one is an
+/// error naming the sheet and cell, and nothing is loaded.
+public struct UKQuotaReader: PublicationReader {
+    public static let format = "gbr-fta-trq-xlsx"
+    public static let scheduleRoles: [String] = []
+    public init() {}
+    static let maxRows = 100_000
+
+    public static func contentHash(of path: String, displayName: String) throws -> String {
+        var hasher = SHA256()
+        let country = ByteSource.beside(UKPreferentialRatesReader.countryFile, of: path, displayName: displayName)
+        for (p, d) in [(path, displayName), country] { hasher.update(Array(try ByteSource.contentHash(of: p, displayName: d).utf8)) }
+        return hasher.finalizeHex()
+    }
+
+    /// Partners the quota workbook names that the country list does not (the members of Central
+    /// America and SACUM with quotas of their own, a spelling): scheme, ISO alpha-2 code (none
+    /// for a group), and the members a group leaves out.
+    static let aliases: [String: (scheme: String, iso2: String?, except: [String])] = [
+        "Central America - Costa Rica": ("central-america", "CR", []), "Central America - El Salvador": ("central-america", "SV", []),
+        "Central America - Guatemala": ("central-america", "GT", []), "Central America - Honduras": ("central-america", "HN", []),
+        "Central America - Nicuragua": ("central-america", "NI", []), "Central America - Panama": ("central-america", "PA", []),
+        "Central America ex Panama": ("central-america", nil, ["PA"]), "SACUM - Namibia": ("sacum", "NA", []),
+        "Viet Nam": ("vietnam", "VN", []),
+    ]
+
+    /// The columns by their header (the workbook's headers end in a no-break space).
+    static let columns = [
+        "FTA country", "Quota number", "Origin Quota", "Commodity code", "Quota duty rate", "Validity of duty rate", "Quota volume",
+        "Quota period", "Units", "Quota increase",
+    ]
+
+    public func read(_ source: ByteSource, emit: (ImportEvent) throws -> Void) throws {
+        let country = ByteSource.beside(UKPreferentialRatesReader.countryFile, of: source.path, displayName: source.displayName)
+        guard FileManager.default.fileExists(atPath: country.path) else {
+            throw TarifError(.io, "'\(UKPreferentialRatesReader.countryFile)' is not beside the quota workbook", at: SourceLocation(file: source.displayName))
+        }
+        let partners = try UKPreferentialRatesReader.partners(path: country.path, displayName: country.display)
+        let book = try XLSXWorkbook(path: source.path, displayName: source.displayName)
+        let sheet = book.sheetNames.contains("TRQs") ? "TRQs" : (book.sheetNames.first ?? "Sheet1")
+        let rows = try book.rows(of: sheet)
+        guard rows.count <= Self.maxRows + 1 else {
+            throw TarifError(.tooLarge, "\(rows.count - 1) rows; at most \(Self.maxRows) are read", at: SourceLocation(file: source.displayName, field: sheet))
+        }
+        guard let header = rows.first else {
+            throw TarifError(.badFile, "the sheet is empty", at: SourceLocation(file: source.displayName, field: "\(sheet)!A1"))
+        }
+        var letter: [String: String] = [:]
+        for (l, title) in header.cells {
+            let name = DutyExpressionParser.fold(title).trimming(" ")
+            if Self.columns.contains(name) { letter[name] = l }
+        }
+        for c in Self.columns where letter[c] == nil {
+            throw TarifError(
+                .badFile, "the sheet has no column '\(c)'; a quota workbook has \(Self.columns.joined(separator: ", "))",
+                at: SourceLocation(file: source.displayName, field: "\(sheet)!1"))
+        }
+        let parser = DutyExpressionParser(dialect: .ukGlobalTariff)
+        var seen: Set<String> = []
+        for row in rows.dropFirst() {
+            func cell(_ c: String) -> String { DutyExpressionParser.fold(row.cells[letter[c]!] ?? "").trimming(" ") }
+            func at(_ c: String) -> SourceLocation { SourceLocation(file: source.displayName, field: "\(sheet)!\(letter[c]!)\(row.number)") }
+            let name = cell("FTA country")
+            if name.isEmpty { continue }
+            let scheme: String
+            let iso2: String?
+            var except: [String] = []
+            if let partner = partners[name] {
+                scheme = partner.scheme
+                iso2 = partner.iso2.count == 2 ? partner.iso2 : nil
+            } else if let alias = Self.aliases[name] {
+                (scheme, iso2, except) = alias
+            } else {
+                throw TarifError(.notFound, "partner '\(InputLimits.echo(name))' is not in \(UKPreferentialRatesReader.countryFile)", at: at("FTA country"))
+            }
+            let order = cell("Quota number")
+            guard order.count == 7, order.hasPrefix("05."), order.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw TarifError(.badFile, "'\(InputLimits.echo(order))' is not a quota order number (05.nnnn)", at: at("Quota number"))
+            }
+            // A code the workbook stored as a number lost its leading zero (`204.42` is 0204.42).
+            var codeText = cell("Commodity code")
+            if let dot = codeText.firstIndex(of: "."), codeText.distance(from: codeText.startIndex, to: dot) == 3 { codeText = "0" + codeText }
+            var code: TariffCode
+            do { code = try TariffCode(codeText) } catch let e as TarifError { throw e.located(at("Commodity code")) }
+            // Trailing zero pairs name the code above as a whole (0301.91.00.00 is all of 0301.91).
+            var digits = code.digits
+            while digits.count > 6, digits.hasSuffix("00") { digits.removeLast(2) }
+            if digits != code.digits { code = try TariffCode(digits) }
+            let rateCell = cell("Quota duty rate")
+            let validity = cell("Validity of duty rate")
+            let key = [name, order, code.digits, rateCell, validity].joined(separator: "|")
+            guard seen.insert(key).inserted else { continue }
+            var text = rateCell
+            var expression: DutyExpression?
+            do {
+                let r = try UKPreferentialRatesReader.rate(rateCell, parser: parser, at: at("Quota duty rate"))
+                text = r.text
+                if case .reference = r.expression.core {
+                    // Words pointing elsewhere ("see note") are no rate.
+                    try emit(.skipped(at("Quota duty rate"), "in-quota rate '\(InputLimits.echo(rateCell))' kept as text: it states no rate"))
+                } else {
+                    expression = r.expression
+                }
+            } catch let e as TarifError where e.code == .badRate {
+                try emit(.skipped(at("Quota duty rate"), "in-quota rate '\(InputLimits.echo(rateCell))' kept as text: \(e.message)"))
+            }
+            var volume = cell("Quota volume")
+            guard !volume.isEmpty, volume.utf8.count <= 200 else {
+                throw TarifError(.badFile, "the quota states no volume (or one of \(volume.utf8.count) bytes)", at: at("Quota volume"))
+            }
+            // A volume stored as binary floating point (`2082.8000000000002`): to four decimal places.
+            if volume.contains("."), volume.allSatisfy({ $0.isNumber || $0 == "." }), let v = Double(volume), v.isFinite, v >= 0, v < 1e15 {
+                volume = ExactDecimal(significand: Int128((v * 10_000).rounded()), scale: 4).normalized.description
+            }
+            func optional(_ c: String) -> String? {
+                let v = cell(c)
+                return v.isEmpty || v == "-" ? nil : String(v.prefix(200))
+            }
+            try emit(
+                .quota(
+                    TariffQuota(
+                        importer: .unitedKingdom, agreement: "GBR-\(scheme)", partnerName: name, partnerAlpha2: iso2, exceptAlpha2: except,
+                        orderNumber: order, code: code, inQuotaText: text,
+                        inQuota: expression, ratePeriod: optional("Validity of duty rate"), volume: volume,
+                        unit: String(cell("Units").lowercased().prefix(60)), quotaPeriod: String(cell("Quota period").prefix(60)),
+                        increase: optional("Quota increase"), originQuota: cell("Origin Quota").lowercased() == "yes",
+                        source: "\(source.displayName) \(sheet)!A\(row.number)")))
+        }
+        _ = try source.finishHash()
+    }
+}
