@@ -32,7 +32,10 @@ struct CountryLookup: Sendable {
         ("Saint Kitts and Nevis", "KNA"), ("Saint Lucia", "LCA"), ("Saint Vincent and the Grenadines", "VCT"), ("The Gambia", "GMB"),
         ("Gambia, The", "GMB"), ("Kingdom of Bahrain", "BHR"), ("Kingdom of Saudi Arabia", "SAU"), ("State of Kuwait", "KWT"),
         ("State of Qatar", "QAT"), ("Côte d'Ivoire", "CIV"), ("North Macedonia", "MKD"), ("Eswatini", "SWZ"), ("Cabo Verde", "CPV"),
-        ("Syrian Arab Republic", "SYR"),
+        ("Syrian Arab Republic", "SYR"), ("Lebanese Republic", "LBN"), ("Bahrain, Kingdom of", "BHR"), ("Kuwait, the State of", "KWT"),
+        ("Saudi Arabia, Kingdom of", "SAU"), ("Sao Tomé and Principe", "STP"), ("Korea, Democratic People's Republic of", "PRK"),
+        ("Virgin Islands, British", "VGB"), ("Falkland Islands (Islas Malvinas)", "FLK"), ("Netherlands, Kingdom of, with respect to Aruba", "ABW"),
+        ("British Overseas Territory of Saint Helena, Ascension and Tristan da Cunha", "SHN"),
     ]
 
     func find(_ text: String) -> Country? {

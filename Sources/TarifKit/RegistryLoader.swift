@@ -111,7 +111,9 @@ public enum RegistryLoader {
     /// `WTO-<RTA ID>`, with each party the export names as a country or as a bloc Tarif curates.
     ///
     /// What the registry cannot take is left out and counted: a record with fewer than two such
-    /// parties, a party's date before the agreement's, a signature after the entry into force.
+    /// parties, a party's date before the agreement's, a signature after the entry into force. An
+    /// inactive record (no current signatories) enters with its original signatories, ended on
+    /// its inactive date.
     public static func agreementsFrom(rtas: [RTARecord], countries: [Country], existing: [Agreement]) -> (agreements: [Agreement], skipped: Int) {
         guard !rtas.isEmpty else { return ([], 0) }
         let lookup = CountryLookup(countries)
@@ -120,7 +122,7 @@ public enum RegistryLoader {
         let blocs: [String: String] = [
             "European Union": "EU", "European Communities": "EU", "ASEAN Free Trade Area (AFTA)": "ASEAN",
             "European Free Trade Association (EFTA)": "EFTA", "Southern Common Market (MERCOSUR)": "MERCOSUR",
-            "Gulf Cooperation Council (GCC)": "GCC", "Southern African Customs Union (SACU)": "SACU",
+            "Gulf Cooperation Council (GCC)": "GCC", "Southern African Customs Union (SACU)": "SACU", "Eurasian Economic Union (EAEU)": "EAEU",
         ]
         var out: [Agreement] = []
         var skipped = 0
@@ -128,7 +130,10 @@ public enum RegistryLoader {
             let inForce = (r.inForceGoods ?? r.inForceServices).map { FactDate($0) }
             var parties: [Party] = []
             var unnamed: [String] = []
-            for name in r.currentSignatories {
+            // An inactive agreement has no current signatories: its parties are the original ones,
+            // to the day it ended.
+            let signatories = r.currentSignatories.isEmpty ? r.originalSignatories : r.currentSignatories
+            for name in signatories {
                 let ref: PartyRef
                 if let c = lookup.find(name)?.code {
                     ref = .country(c)

@@ -48,6 +48,12 @@ struct RTARegistryTests {
         let (agreements, skipped) = RegistryLoader.agreementsFrom(rtas: records, countries: Self.countries, existing: existing)
         #expect(agreements.map(\.id) == ["WTO-2", "WTO-5"])
         #expect(skipped == 2)
+        // An inactive record lists no current signatories: it enters with its original ones, ended.
+        var inactive = Self.record(6, ["Indonesia", "Korea, Republic of"], status: "Inactive")
+        inactive.currentSignatories = []
+        inactive.inactive = try Day(iso: "2022-01-01")
+        let (ended, none) = RegistryLoader.agreementsFrom(rtas: [inactive], countries: Self.countries, existing: existing)
+        #expect(none == 0 && ended.first?.parties.count == 2 && ended.first?.ended?.description == "2022-01-01")
         let two = agreements[0]
         #expect(two.signed == nil)
         #expect(two.inForce?.description == "2019-08-10")
