@@ -20,10 +20,8 @@ public struct UKQuotaReader: PublicationReader {
     static let maxRows = 100_000
 
     public static func contentHash(of path: String, displayName: String) throws -> String {
-        var hasher = SHA256()
         let country = ByteSource.beside(UKPreferentialRatesReader.countryFile, of: path, displayName: displayName)
-        for (p, d) in [(path, displayName), country] { hasher.update(Array(try ByteSource.contentHash(of: p, displayName: d).utf8)) }
-        return hasher.finalizeHex()
+        return try ByteSource.contentHash(ofFiles: [("trq", path, displayName), (UKPreferentialRatesReader.countryFile, country.path, country.display)])
     }
 
     /// Partners the quota workbook names that the country list does not (the members of Central

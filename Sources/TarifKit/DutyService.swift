@@ -65,7 +65,7 @@ public final class DutyService: Sendable {
     public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff {
         if let kept = try keptLineTariff(importer: importer, code: code, on: day) { return kept }
         let schedule = try schedule(for: importer, on: day)
-        let tariff = try checkingFreshness { try tarif.lineTariff(code: code, in: schedule, on: day, lookup: lookup, europeanUnion: Tarif.members(of: "EU", on: day, in: registry)) }
+        let tariff = try checkingFreshness { try tarif.lineTariff(code: code, in: schedule, on: day, lookup: lookup, europeanUnion: registry.members(of: "EU", on: day)) }
         cache.withLock { $0.insert(tariff, for: LineCache.Key(schedule: schedule.id, code: code, day: day)) }
         return tariff
     }

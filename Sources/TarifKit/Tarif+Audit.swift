@@ -38,7 +38,7 @@ extension Tarif {
             info: s.info, lines: lines, rates: rates, staged: try store.allStagedRates(importer: importer), layers: layers)
         if importer == .unitedStates {
             // The headings charging goods of named countries, decided on every line (MFNAudit).
-            let headings = try chapter99Headings(in: s, lookup: lookup, europeanUnion: Self.members(of: "EU", on: day, in: registry))
+            let headings = try chapter99Headings(in: s, lookup: lookup, europeanUnion: registry.members(of: "EU", on: day))
             input.chapter99Headings = headings.all
             input.countryHeadings = headings.charging
             input.scopeRows = try store.allChapter99Scope() + CuratedScopeLists.shared.allRows()

@@ -152,7 +152,7 @@ public struct Tarif: Sendable {
     public func lineTariff(importer: CountryCode, code: TariffCode, on day: Day, registry: Registry) throws -> LineTariff {
         try lineTariff(
             code: code, in: try schedule(for: importer, on: day), on: day, lookup: CountryLookup(Array(registry.countries.values)),
-            europeanUnion: Self.members(of: "EU", on: day, in: registry))
+            europeanUnion: registry.members(of: "EU", on: day))
     }
 
     /// The same, in the schedule version `schedule`, naming countries through `lookup`.
@@ -231,12 +231,6 @@ public struct Tarif: Sendable {
         let found = CountryHeadingMemo.Headings(all: all, charging: charging)
         CountryHeadingMemo.shared.keep(found, for: key)
         return found
-    }
-
-    /// The members of an institution on `day` (none when the registry lacks it).
-    static func members(of institution: String, on day: Day, in registry: Registry) -> [CountryCode] {
-        guard let i = try? registry.institution(named: institution) else { return [] }
-        return i.members.filter { $0.tenure.contains(day) }.map(\.member).sorted { $0.rawValue < $1.rawValue }
     }
 
     /// The loaded scope list a heading's text points to: a list named by the heading itself, Annex

@@ -264,6 +264,12 @@ extension Registry {
         throw TarifError(.notFound, "unknown agreement '\(InputLimits.echo(text))'" + Suggest.phrase(for: text, among: names))
     }
 
+    /// The members of an institution on `day`, by code (none when the registry lacks it).
+    public func members(of institution: String, on day: Day) -> [CountryCode] {
+        guard let i = try? self.institution(named: institution) else { return [] }
+        return i.members.filter { $0.tenure.contains(day) }.map(\.member).sorted { $0.rawValue < $1.rawValue }
+    }
+
     public func institution(named text: String) throws -> Institution {
         try InputLimits.checkName(text, field: "institution")
         let k = Self.key(text)

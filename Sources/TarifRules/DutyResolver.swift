@@ -271,11 +271,11 @@ public struct DutyResolver: Sendable {
             decider.mfnPercent = treatments.first { $0.kind == .mfn }?.rate?.adValoremRate?.value
             // The Section 232 duty, from the lists: it decides the Section 232 headings that name
             // countries too (the UK's, Russia's), unless Tarif cannot compute it for this line.
-            let section232 = t.chapter99Headings.isEmpty
+            let section232 = t.chapter99Headings.isEmpty || !Section232.onAList(t.chapter99Scope)
                 ? Section232.Outcome.none
                 : Section232.decide(
                     scope: t.chapter99Scope, headings: t.chapter99Headings, origin: origin, day: day, mfnPercent: decider.mfnPercent,
-                    europeanUnion: ((try? registry.institution(named: "EU"))?.members ?? []).filter { $0.tenure.contains(day) }.map(\.member))
+                    europeanUnion: registry.members(of: "EU", on: day))
             let section232Decides: Bool
             switch section232 {
             case .undecided, .notComputed: section232Decides = false
@@ -316,31 +316,29 @@ public struct DutyResolver: Sendable {
                 if d.applies != false { assumed.append(contentsOf: outcome.assumptions.filter { !assumed.contains($0) }) }
                 layers.append(d)
             }
-            do {
-                switch section232 {
-                case .none: break
-                case .charged(var d, let assumptions):
-                    guard !referenced.contains(d.heading) else { break }
-                    switch try d.rate?.evaluate(in: context) {
-                    case .amount(let m, _)?: d.duty = m
-                    case .needs(let missing)?:
-                        d.reason += "; the amount needs " + missing.map(\.description).joined(separator: ", ")
-                        if case .adValorem(_, .component(let name))? = d.rate { d.reason += " (--component \(name)=VALUE)" }
-                    default: break
-                    }
-                    assumed.append(contentsOf: assumptions.filter { !assumed.contains($0) })
-                    // A rate in place of the applied one (annex III's 15% in all) comes first;
-                    // the other layers add to it.
-                    if d.effect == .inLieu { layers.insert(d, at: 0) } else { layers.append(d) }
-                case .undecided(let why):
-                    section232Undecided = true
-                    notes.append("Section 232: \(why).")
-                case .notComputed(let why):
-                    section232Undecided = true
-                    notes.append("Section 232 applies to this line but Tarif does not compute it: \(why).")
-                case .exempt(let why, _):
-                    notes.append("No Section 232 duty: \(why).")
+            switch section232 {
+            case .none: break
+            case .charged(var d, let assumptions):
+                guard !referenced.contains(d.heading) else { break }
+                switch try d.rate?.evaluate(in: context) {
+                case .amount(let m, _)?: d.duty = m
+                case .needs(let missing)?:
+                    d.reason += "; the amount needs " + missing.map(\.description).joined(separator: ", ")
+                    if case .adValorem(_, .component(let name))? = d.rate { d.reason += " (--component \(name)=VALUE)" }
+                default: break
                 }
+                assumed.append(contentsOf: assumptions.filter { !assumed.contains($0) })
+                // A rate in place of the applied one (annex III's 15% in all) comes first;
+                // the other layers add to it.
+                if d.effect == .inLieu { layers.insert(d, at: 0) } else { layers.append(d) }
+            case .undecided(let why):
+                section232Undecided = true
+                notes.append("Section 232: \(why).")
+            case .notComputed(let why):
+                section232Undecided = true
+                notes.append("Section 232 applies to this line but Tarif does not compute it: \(why).")
+            case .exempt(let why, _):
+                notes.append("No Section 232 duty: \(why).")
             }
         }
         if !unread.isEmpty {

@@ -15,6 +15,17 @@ public struct HeadingRange: Sendable, Hashable, Codable, CustomStringConvertible
 }
 
 extension AdditionalDuty {
+    /// Whether this heading's text names `e` among its exceptions.
+    func excepts(_ e: AdditionalDuty) -> Bool {
+        e.heading != heading && exceptions.contains { $0.contains(e.heading) }
+    }
+
+    /// Whether a line whose column 1 rate is `percent` is within the bounds the heading's text
+    /// sets ("less than 15 percent", "equal to or greater than"); true when it sets none.
+    func admitsColumnOne(_ percent: ExactDecimal) -> Bool {
+        (columnOneBelow.map { percent < $0 } ?? true) && (columnOneAtLeast.map { percent >= $0 } ?? true)
+    }
+
     /// Every heading named after the text's first "except" ("except for products described in
     /// headings A–B, C, and except as provided for in heading D"): single headings and runs
     /// written with a dash or "through". At most 64.
@@ -138,7 +149,7 @@ public struct ChapterNinetyNineScope: Sendable {
         let sorted = headings.sorted { $0.heading < $1.heading }
         var out: [TariffCode: [AdditionalDuty]] = [:]
         for h in sorted where !h.exceptions.isEmpty {
-            out[h.heading] = sorted.filter { e in e.heading != h.heading && h.exceptions.contains { $0.contains(e.heading) } }
+            out[h.heading] = sorted.filter(h.excepts)
         }
         return out
     }
@@ -245,7 +256,7 @@ public struct ChapterNinetyNineScope: Sendable {
     func excepting(_ h: AdditionalDuty) -> [AdditionalDuty] {
         guard !h.exceptions.isEmpty else { return [] }
         if let exceptingMap { return exceptingMap[h.heading] ?? [] }
-        return headings.filter { e in e.heading != h.heading && h.exceptions.contains { $0.contains(e.heading) } }
+        return headings.filter(h.excepts)
     }
 
     /// Whether `e` covers the goods; `path` holds the headings above it in this question (a cycle

@@ -222,7 +222,7 @@ public enum Section232 {
         func excepting(_ h: AdditionalDuty) -> [AdditionalDuty] {
             guard !h.exceptions.isEmpty else { return [] }
             if let exceptingMap { return exceptingMap[h.heading] ?? [] }
-            return all.filter { e in e.heading != h.heading && h.exceptions.contains { $0.contains(e.heading) } }
+            return all.filter(h.excepts)
         }
 
         /// The origins some Section 232 heading or deal singles out (the UK, Russia, the deals'
@@ -302,8 +302,7 @@ public enum Section232 {
                 guard let p = mfnPercent else {
                     return .undecided("\(entry); \(h.heading.formatted) turns on the line's column 1 rate, which is not ad valorem here: its ad valorem equivalent decides")
                 }
-                if let below = h.columnOneBelow, p >= below { continue }
-                if let atLeast = h.columnOneAtLeast, p < atLeast { continue }
+                if !h.admitsColumnOne(p) { continue }
             }
             chosen = h
             break

@@ -159,7 +159,7 @@ public struct MFNAudit: Sendable {
             if let c = code.selfOrAncestor(where: { mfn[$0] != nil }) { stagedOnLine[c, default: []] += list }
         }
 
-        let europeanUnion = ((try? registry.institution(named: "EU"))?.members ?? []).filter { $0.tenure.contains(day) }.map(\.member)
+        let europeanUnion = registry.members(of: "EU", on: day)
         let countries = input.countryHeadings.isEmpty && input.chapter99Headings.isEmpty
             ? nil : CountryHeadingAudit(input: input, day: day, europeanUnion: europeanUnion)
         if countries != nil {
@@ -276,7 +276,7 @@ public struct MFNAudit: Sendable {
                         let outcome = Section232.decide(
                             scope: scope, headings: s232.headings, origin: o, day: day, mfnPercent: mfnPercent, europeanUnion: s232.europeanUnion)
                         guard let h = Section232.heading(of: outcome), h != Section232.heading(of: reference),
-                            let layer = countries.headings.first(where: { $0.heading == h })
+                            let layer = s232.headings.byCode[h.formatted]
                         else { continue }
                         let direction: DifferenceDirection
                         if let a = Section232.burden(of: outcome, mfnPercent: mfnPercent), let b = referenceBurden, a.basis == b.basis {
