@@ -68,6 +68,7 @@ public struct UKQuotaReader: PublicationReader {
         }
         let parser = DutyExpressionParser(dialect: .ukGlobalTariff)
         var seen: Set<String> = []
+        var emitted = 0
         for row in rows.dropFirst() {
             func cell(_ c: String) -> String { DutyExpressionParser.fold(row.cells[letter[c]!] ?? "").trimming(" ") }
             func at(_ c: String) -> SourceLocation { SourceLocation(file: source.displayName, field: "\(sheet)!\(letter[c]!)\(row.number)") }
@@ -136,6 +137,11 @@ public struct UKQuotaReader: PublicationReader {
                         unit: String(cell("Units").lowercased().prefix(60)), quotaPeriod: String(cell("Quota period").prefix(60)),
                         increase: optional("Quota increase"), originQuota: cell("Origin Quota").lowercased() == "yes",
                         source: "\(source.displayName) \(sheet)!A\(row.number)")))
+            emitted += 1
+        }
+        // An empty workbook would leave the quotas loaded before in place under a new file's name.
+        guard emitted > 0 else {
+            throw TarifError(.badFile, "the sheet holds no quota (only its header)", at: SourceLocation(file: source.displayName, field: "\(sheet)!A2"))
         }
         _ = try source.finishHash()
     }

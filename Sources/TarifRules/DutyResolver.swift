@@ -255,7 +255,12 @@ public struct DutyResolver: Sendable {
             let metals = ["steel", "aluminum", "copper"].compactMap { m in context.componentValues[Section232.contentComponent(m)].map { (m, $0) } }
             if !metals.isEmpty {
                 var metal = ExactDecimal.zero
-                for (_, v) in metals { metal = try metal + v.amount }
+                for (m, v) in metals {
+                    guard v.amount >= .zero else {
+                        throw TarifError(.badNumber, "the \(Section232.contentComponent(m)) stated (\(v.amount.normalized)) is negative; a metal content is zero or more")
+                    }
+                    metal = try metal + v.amount
+                }
                 guard metal <= value.amount else {
                     throw TarifError(
                         .badNumber,

@@ -63,14 +63,25 @@ struct UKQuotaReaderTests {
         (["Albania", "05.1500", "No", "03X1", "0", "-", "7", "CY", "tonnes", "-", "-", ""], "tariff code", "!D2"),
         (["Albania", "05.1500", "No", "0301", "0", "-", "", "CY", "tonnes", "-", "-", ""], "no volume", "!G2"),
         (["Albania", "05.1500", "No", "0301", "0", "-", String(repeating: "9", count: 300), "CY", "tonnes", "-", "-", ""], "300 bytes", "!G2"),
+        // A 100 KB name or order number: beyond what a spreadsheet cell holds, refused at its cell.
+        ([String(repeating: "A", count: 100_000), "05.1500", "No", "0301", "0", "-", "7", "CY", "tonnes", "-", "-", ""], "at most 32767", "!A2"),
+        (["Albania", String(repeating: "5", count: 100_000), "No", "0301", "0", "-", "7", "CY", "tonnes", "-", "-", ""], "at most 32767", "!B2"),
+        // 30,000 characters, within a cell: refused by the reader, the echo bounded.
+        ([String(repeating: "A", count: 30_000), "05.1500", "No", "0301", "0", "-", "7", "CY", "tonnes", "-", "-", ""], "partner", "!A2"),
+        (["Albania", String(repeating: "5", count: 30_000), "No", "0301", "0", "-", "7", "CY", "tonnes", "-", "-", ""], "order number", "!B2"),
     ])
     func badRowsAreErrorsNamingTheCell(row: [String], words: String, cell: String) throws {
         #expect {
             try read([["Albania", "05.1500", "No", "0301.91.00.00", "0", "-", "7", "CY", "tonnes", "-", "-", ""], row.map { $0 }])
         } throws: { e in
             let d = (e as? TarifError)?.description ?? ""
-            return d.contains(words) && d.contains(cell.replacingOccurrences(of: "2", with: "3"))
+            return d.contains(words) && d.contains(cell.replacingOccurrences(of: "2", with: "3")) && d.utf8.count < 2_000
         }
+    }
+
+    @Test func aWorkbookWithoutQuotasIsRefused() throws {
+        #expect { try read([]) } throws: { ($0 as? TarifError)?.description.contains("holds no quota") == true }
+        #expect { try read([["", "", "", "", "", "", "", "", "", "", "", ""]]) } throws: { ($0 as? TarifError)?.description.contains("holds no quota") == true }
     }
 
     @Test func aWorkbookWithoutTheColumnsOrTheCountryListIsRefused() throws {

@@ -117,6 +117,10 @@ struct USChapter99ScopeRealTests {
         #expect(layer(unstated, "9903.81.91")?.reason.contains("--component steel-content=VALUE") == true)
         #expect(unstated.dutyWithAdditional == nil)
         #expect(throws: TarifError.self) { try duty("8403.10.00.00", from: "IDN", on: "2025-09-01", components: ["steel-content": 12_000]) }
+        // A negative content would make the non-metal part larger than the goods: refused, named.
+        #expect { try duty("8403.10.00.00", from: "IDN", on: "2025-09-01", components: ["steel-content": -4_000]) } throws: {
+            ($0 as? TarifError)?.description.contains("steel-content") == true
+        }
         // Copper: 50% of the copper content (9903.78.01, from 1 August 2025), on top of the FTA's Free.
         let copper = try duty("7408.11.30.00", from: "CHL", on: "2025-09-01", components: ["copper-content": 8_000])
         #expect(layer(copper, "9903.78.01")?.duty == Money(4_000, .usd))
