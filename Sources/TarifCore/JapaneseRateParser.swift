@@ -33,11 +33,7 @@ public struct JapaneseRateParser: Sendable {
         }
         let text = Self.normalize(cell)
         if text.isEmpty { return nil }
-        var rows: [String] = []
-        for row in text.split(separator: "\n").map({ $0.trimming(" ") }) where !row.isEmpty {
-            // A proviso (`ただし…`) on its own line belongs to the rate above it.
-            if row.hasPrefix("ただし"), let last = rows.popLast() { rows.append(last + row) } else { rows.append(row) }
-        }
+        let rows = Self.rows(ofNormalized: text)
         if rows.count > 1 || rows.first.map({ Self.conditionSplit($0) != nil }) == true {
             var options: [DutyExpression] = []
             for row in rows {
@@ -49,6 +45,44 @@ public struct JapaneseRateParser: Sendable {
             return Reading(expression: .alternatives(options), bracketed: false)
         }
         return try single(rows.first ?? text, whole: cell)
+    }
+
+    /// The cell's rows as ``parse(_:)`` reads them: one per option of an `.alternatives`
+    /// reading, in order (a proviso row `ただし…` joined to the row above it).
+    public static func rows(of cell: String) -> [String] {
+        rows(ofNormalized: normalize(cell))
+    }
+
+    static func rows(ofNormalized text: String) -> [String] {
+        var rows: [String] = []
+        for row in text.split(separator: "\n").map({ $0.trimming(" ") }) where !row.isEmpty {
+            // A proviso (`ただし…`) on its own line belongs to the rate above it.
+            if row.hasPrefix("ただし"), let last = rows.popLast() { rows.append(last + row) } else { rows.append(row) }
+        }
+        return rows
+    }
+
+    /// The parties an option's condition names (`(マレーシアに対する待遇)`,
+    /// `(オーストラリア、カナダ及びニュージーランドに対する待遇)`), by their Japanese names as
+    /// printed, and whether it names "the other parties" (`(他の締約国に対する待遇)`). A
+    /// condition may name parties more than once (one quota each). Empty when it names none.
+    public static func partyDesignations(in condition: String) -> (names: [String], others: Bool) {
+        var names: [String] = []
+        var others = false
+        let marker = "に対する待遇)"
+        var rest = Substring(normalize(condition))
+        while let end = rest.firstRange(of: marker) {
+            let before = rest[..<end.lowerBound]
+            if let open = before.lastIndex(of: "(") {
+                let group = before[before.index(after: open)...]
+                for piece in group.replacing("及び", with: "、").split(separator: "、") {
+                    let name = piece.trimming(" \u{3000}")
+                    if name == "他の締約国" { others = true } else if !name.isEmpty { names.append(name) }
+                }
+            }
+            rest = rest[end.upperBound...]
+        }
+        return (names, others)
     }
 
     func fail(_ whole: String, _ reason: String) -> TarifError {
@@ -68,6 +102,8 @@ public struct JapaneseRateParser: Sendable {
             case "％": out.append("%")
             case "−", "－": out.append("-")
             case "，": out.append(",")
+            // CR LF is one Character in Swift: it must become LF, not pass as it is.
+            case "\r\n": out.append("\n")
             case "\r": continue
             case "\t": out.append(" ")
             default: out.append(ch)

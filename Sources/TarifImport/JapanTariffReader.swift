@@ -39,8 +39,13 @@ public struct JapanTariffReader: PublicationReader {
     /// The most chapter files an index may name (the schedule has 96).
     static let maxChapters = 100
 
+    /// Changes when the reader reads the same bytes into different rows, so that a database
+    /// built before loads the schedule again (2: CPTPP rates for named parties, CR LF rows).
+    static let revision = "jpn-tariff-json reader 2"
+
     public static func contentHash(of path: String, displayName: String) throws -> String {
         var hasher = SHA256()
+        hasher.update(Array(revision.utf8))
         hasher.update(Array(try ByteSource.contentHash(of: path, displayName: displayName).utf8))
         for chapter in try chapterFiles(index: path, displayName: displayName) {
             hasher.update(Array(try ByteSource.contentHash(of: chapter.path, displayName: chapter.display).utf8))
@@ -168,7 +173,8 @@ public struct JapanTariffReader: PublicationReader {
             // Per node: the MFN rate (WTO or national) and each preferential column.
             var mfn: [(condition: String, text: String, expression: DutyExpression)] = []
             var mfnColumns: Set<String> = []
-            var preferences: [String: [(condition: String, text: String, expression: DutyExpression)]] = [:]
+            var perNode: [[String: (condition: String, text: String, expression: DutyExpression)]] = []
+            var partyPrograms: [String: String] = [:]  // party program → the column's program
             var failures: [(key: String, text: String, reason: String)] = []
             for node in r.nodes {
                 func read(_ key: String) -> JapaneseRateParser.Reading? {
@@ -197,10 +203,27 @@ public struct JapanTariffReader: PublicationReader {
                     mfn.append((node.condition, node.rates["WTO協定"]!, wto.expression))
                     mfnColumns.insert("WTO")
                 }
+                var here: [String: (condition: String, text: String, expression: DutyExpression)] = [:]
                 for (key, program) in Self.columns {
                     guard let program, let reading = read(key) else { continue }
-                    preferences[program, default: []].append((node.condition, node.rates[key]!, reading.expression))
+                    let text = node.rates[key]!
+                    do {
+                        if let split = try Self.splitByParty(reading.expression, cell: text) {
+                            if let common = split.common { here[program] = (node.condition, common.text, common.expression) }
+                            for (party, rate) in split.parties {
+                                let code = "\(program)-\(party.rawValue)"
+                                partyPrograms[code] = program
+                                here[code] = (node.condition, rate.text, rate.expression)
+                            }
+                            continue
+                        }
+                    } catch let e as TarifError {
+                        failures.append((key, text, e.message))
+                        continue
+                    }
+                    here[program] = (node.condition, text, reading.expression)
                 }
+                perNode.append(here)
                 for (key, label) in [("基本", "general"), ("暫定", "temporary"), ("WTO協定", "wto")] {
                     if let text = node.rates[key] {
                         let prefix = r.nodes.count > 1 ? "\(node.condition): " : ""
@@ -217,12 +240,73 @@ public struct JapanTariffReader: PublicationReader {
                 let column = mfnColumns.sorted().joined(separator: "/")
                 try emit(.rate(schedule: "mfn", LineRate(code: r.code, kind: .mfn, program: column, text: rate.text, expression: rate.expression)))
             }
-            for (_, program) in Self.columns {
-                guard let program, let options = preferences[program], let rate = Self.combine(options, nodes: r.nodes.count) else { continue }
+            // A party's rate on a node that names no party is the column's common rate there.
+            let programs = Self.columns.compactMap(\.program) + partyPrograms.keys.sorted()
+            for program in programs {
+                let options = perNode.compactMap { node in node[program] ?? partyPrograms[program].flatMap { node[$0] } }
+                guard let rate = Self.combine(options, nodes: r.nodes.count) else { continue }
                 try emit(.rate(schedule: "mfn", LineRate(code: r.code, kind: .preferential, program: program, text: rate.text, expression: rate.expression)))
             }
         }
         state = ChapterState()
+    }
+
+    /// The Japanese names of the CPTPP parties a column may name (`（マレーシアに対する待遇）`).
+    static let partyNames: [String: CountryCode] = [
+        "マレーシア": "MYS", "ベトナム": "VNM", "カナダ": "CAN", "ニュージーランド": "NZL", "オーストラリア": "AUS", "チリ": "CHL",
+        "メキシコ": "MEX", "ペルー": "PER", "シンガポール": "SGP", "ブルネイ": "BRN", "英国": "GBR", "連合王国": "GBR",
+    ].mapValues { try! CountryCode($0) }
+
+    /// A cell whose options name the parties they are for, read as the other parties' rate
+    /// (`common`: the options that name no party, or "the other parties") and each named
+    /// party's rate (its own options and those that name no party, in the cell's order).
+    /// - Returns: `nil` when no option names a party (the cell is one rate for all).
+    /// - Throws: ``TarifError`` `.badRate` when an option names a party the reader does not know.
+    static func splitByParty(_ expression: DutyExpression, cell: String) throws -> (
+        common: (text: String, expression: DutyExpression)?, parties: [(CountryCode, (text: String, expression: DutyExpression))]
+    )? {
+        guard case .alternatives(let options) = expression else { return nil }
+        let rows = JapaneseRateParser.rows(of: cell)
+        guard rows.count == options.count else { return nil }
+        struct Option {
+            var row: String
+            /// The rate alone when the condition is only the designation.
+            var expression: DutyExpression
+            var annotated: DutyExpression
+            var parties: [CountryCode]
+            var others: Bool
+        }
+        var read: [Option] = []
+        var named = false
+        for (row, option) in zip(rows, options) {
+            guard case .annotated(let inner, let condition) = option else { return nil }
+            let designation = JapaneseRateParser.partyDesignations(in: condition)
+            var parties: [CountryCode] = []
+            for name in designation.names {
+                guard let party = partyNames[name] else {
+                    throw TarifError(.badRate, "cannot read rate '\(InputLimits.echo(cell))': it names a party, '\(InputLimits.echo(name))', that is not one of the agreement's")
+                }
+                if !parties.contains(party) { parties.append(party) }
+            }
+            named = named || !parties.isEmpty || designation.others
+            // A condition that is only the designation leaves the rate unconditional.
+            let rest = condition.replacing(#/\([^()]*に対する待遇\)/#, with: "").trimming(" \u{3000}")
+            read.append(Option(row: row, expression: rest.isEmpty ? inner : option, annotated: option, parties: parties, others: designation.others))
+        }
+        guard named else { return nil }
+        func rate(_ chosen: [Option]) -> (text: String, expression: DutyExpression)? {
+            guard let first = chosen.first else { return nil }
+            let text = chosen.map { DutyExpressionParser.fold($0.row.replacing("\u{3000}", with: " ")) }.joined(separator: " | ")
+            if chosen.count == 1 { return (text, first.expression) }
+            return (text, .alternatives(chosen.map(\.annotated)))
+        }
+        let common = rate(read.filter { $0.parties.isEmpty })
+        var order: [CountryCode] = []
+        for o in read { for p in o.parties where !order.contains(p) { order.append(p) } }
+        let parties = order.compactMap { party in
+            rate(read.filter { ($0.parties.isEmpty && !$0.others) || $0.parties.contains(party) }).map { (party, $0) }
+        }
+        return (common, parties)
     }
 
     /// One node's rate as it is; several nodes' rates as alternatives named by their conditions.

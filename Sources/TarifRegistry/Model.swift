@@ -432,10 +432,17 @@ public struct PreferenceProgram: Sendable, Hashable, Codable {
     /// The days the importer applies the code under its own law, where they differ from
     /// the agreement's (a code kept in use after the scheme ended). Absent: the agreement's dates.
     public var applied: Tenure?
+    /// The program whose rates this one sets aside, line by line, for the origins it covers:
+    /// a column that prints a rate for some parties on some lines (Japan's CPTPP column,
+    /// `（マレーシアに対する待遇）　3%` beside `（他の締約国に対する待遇）　1%`) is read as the
+    /// parent program (the other parties' rate) and one program per named party. On a line
+    /// where this program has a rate, its origins do not get the parent's rate there.
+    public var partyRatesOf: String?
 
     public init(
         importer: CountryCode, code: String, agreement: String, name: String, beneficiaries: BeneficiaryRule, provision: String,
-        only: [CountryCode]? = nil, note: String? = nil, grantedTo: [CountryCode]? = nil, applied: Tenure? = nil
+        only: [CountryCode]? = nil, note: String? = nil, grantedTo: [CountryCode]? = nil, applied: Tenure? = nil,
+        partyRatesOf: String? = nil
     ) {
         self.importer = importer
         self.code = code
@@ -447,6 +454,7 @@ public struct PreferenceProgram: Sendable, Hashable, Codable {
         self.note = note
         self.grantedTo = grantedTo
         self.applied = applied
+        self.partyRatesOf = partyRatesOf
     }
 }
 

@@ -256,6 +256,20 @@ public struct Registry: Sendable {
                 programAgreement.append(-1)
             }
         }
+        for p in input.programs {
+            guard let parent = p.partyRatesOf else { continue }
+            if let i = programIndex[p.importer]?[parent] {
+                if input.programs[i].agreement != p.agreement {
+                    problems.append("program \(p.importer) \(p.code) sets aside \(parent)'s rates but is under another agreement")
+                }
+                if input.programs[i].partyRatesOf != nil {
+                    problems.append("program \(p.importer) \(p.code) sets aside \(parent), which itself sets aside another program")
+                }
+            } else {
+                problems.append("program \(p.importer) \(p.code) sets aside the rates of \(parent), which is not one of \(p.importer)'s programs")
+            }
+            if (p.only ?? []).isEmpty { problems.append("program \(p.importer) \(p.code) holds party rates but names no party ('only')") }
+        }
         self.programs = input.programs
         self.programIndex = programIndex
         programsByAgreement = Dictionary(grouping: input.programs, by: \.importer).mapValues { Dictionary(grouping: $0, by: \.agreement) }

@@ -84,6 +84,14 @@ public struct DutyResolver: Sendable {
         var notOpen: [String] = []
         var covered: Set<String> = []
         if let origin {
+            // A column's rate for some parties on this line sets aside its rate for the others (Japan's CPTPP column).
+            var setAside: [String: String] = [:]
+            for r in t.rates where r.kind == .preferential {
+                guard let code = r.program, let (pi, _) = registry.programAndAgreement(importer: importer, code: code),
+                    let parent = registry.programs[pi].partyRatesOf, registry.programs[pi].only?.contains(origin) == true
+                else { continue }
+                setAside[parent] = code
+            }
             for k in t.rates.indices where t.rates[k].kind == .preferential {
                 guard let code = t.rates[k].program else { continue }
                 // The program and its agreement are read in place in the registry (they are large values).
@@ -102,7 +110,13 @@ public struct DutyResolver: Sendable {
                             publishedOn: t.publishedOn, conditions: w.conditions))
                     covered.insert(id)
                 }
-                if registry.isEligible(origin: origin, importer: importer, programAt: pi, on: day) {
+                if let party = setAside[code] {
+                    if registry.isEligible(origin: origin, importer: importer, programAt: pi, on: day) || originAgreements.contains(id) {
+                        appendPreference()
+                        treatments[treatments.count - 1].excludedBecause =
+                            "the schedule sets a rate of its own for goods of \(origin) on this line (\(party)); \(code)'s rate here is the other parties'"
+                    }
+                } else if registry.isEligible(origin: origin, importer: importer, programAt: pi, on: day) {
                     appendPreference()
                     if code.hasSuffix("*") {
                         if let x = registry.lineExclusion(importer: importer, program: code, code: t.line.code, origin: origin, on: day) {
@@ -112,7 +126,9 @@ public struct DutyResolver: Sendable {
                                 "\(code): some beneficiaries are excluded on this line; the list (\(registry.programs[pi].provision)) is not loaded, so \(origin) is assumed not to be one")
                         }
                     }
-                } else if registry.programs[pi].beneficiaries == .allOrigins || originAgreements.contains(id) {
+                } else if registry.programs[pi].beneficiaries == .allOrigins
+                    || (originAgreements.contains(id) && registry.programs[pi].partyRatesOf == nil)
+                {
                     let e = try registry.eligibility(origin: origin, importer: importer, program: code, on: day)
                     appendPreference()
                     treatments[treatments.count - 1].excludedBecause = e.failures.joined(separator: "; ")

@@ -71,6 +71,8 @@ public struct ResolutionIndex: Sendable {
         var bits: [String]
         var agreements: [String?]
         var starred: UInt64
+        /// Per bit: the bit of the program whose rate it sets aside on a line where it has one (-1: none).
+        var setsAside: [Int8]
         var timelines: [CountryCode: [(start: Int32, mask: UInt64)]]
     }
 
@@ -132,6 +134,10 @@ public struct ResolutionIndex: Sendable {
             let bitOf = Dictionary(bits.enumerated().map { ($1, UInt8($0)) }, uniquingKeysWith: { a, _ in a })
             var starred: UInt64 = 0
             for (i, b) in bits.enumerated() where b.hasSuffix("*") { starred |= 1 << UInt64(i) }
+            let setsAside: [Int8] = bits.map { b in
+                guard let parent = registry.program(importer: importer, code: b)?.partyRatesOf, let p = bitOf[parent] else { return -1 }
+                return Int8(p)
+            }
 
             // Staged stages by line code (with the agreement's bit and partner), sorted by day.
             var stagedByCode: [TariffCode: [(bit: UInt8, partner: CountryCode?, stages: [(from: Int32, expression: Int32)])]] = [:]
@@ -198,7 +204,7 @@ public struct ResolutionIndex: Sendable {
             }
             result[importer] = ImporterIndex(
                 currency: versions.first { $0.importer == importer }!.currency,
-                versions: built, bits: bits, agreements: agreements, starred: starred, timelines: timelines)
+                versions: built, bits: bits, agreements: agreements, starred: starred, setsAside: setsAside, timelines: timelines)
         }
         self.importers = result
         self.expressions = expressions
@@ -307,6 +313,10 @@ public struct ResolutionIndex: Sendable {
         var exprs: [Int32] = [floorExpression]
         var bits: [UInt8] = [255]
         if origin != nil && mask & ~Self.withdrawnBit != 0 {
+            var mask = mask
+            for g in entry.grants where mask & (1 << UInt64(g.bit)) != 0 && imp.setsAside[Int(g.bit)] >= 0 {
+                mask &= ~(1 << UInt64(imp.setsAside[Int(g.bit)]))
+            }
             for g in entry.grants where mask & (1 << UInt64(g.bit)) != 0 {
                 if imp.starred & (1 << UInt64(g.bit)) != 0,
                     registry.lineExclusion(importer: importer, program: imp.bits[Int(g.bit)], code: code, origin: origin!, on: day) != nil

@@ -62,6 +62,22 @@ struct JapaneseRateParserTests {
         if case .alternatives(let o) = one.expression { #expect(o.count == 1) } else { Issue.record("a lone condition was applied unconditionally") }
     }
 
+    /// CR LF is one Character in Swift; a cell written with it (7202.11's CPTPP cell) has two rows, not one.
+    @Test func rowsSeparatedByCRLFAreTwoRows() throws {
+        let cell = "（オーストラリア、カナダ及びニュージーランドに対する待遇）\u{3000}1.1%\r\n（他の締約国に対する待遇）\u{3000}無税"
+        #expect(JapaneseRateParser.rows(of: cell).count == 2)
+        let reading = try #require(try parser.parse(cell))
+        guard case .alternatives(let options) = reading.expression else { Issue.record("not alternatives"); return }
+        #expect(options.count == 2)
+        let first = JapaneseRateParser.partyDesignations(in: "(オーストラリア、カナダ及びニュージーランドに対する待遇)")
+        #expect(first.names == ["オーストラリア", "カナダ", "ニュージーランド"])
+        #expect(!first.others)
+        #expect(JapaneseRateParser.partyDesignations(in: "（他の締約国に対する待遇）") == ([], true))
+        // One condition naming two parties, one quota each.
+        let two = JapaneseRateParser.partyDesignations(in: "その他のもので、CSQ-JP6に定める関税割当数量以内のもの（オーストラリアに対する待遇）及びCSQ-JP7に定める関税割当数量以内のもの（カナダに対する待遇）")
+        #expect(two.names == ["オーストラリア", "カナダ"])
+    }
+
     @Test func gatePriceFormsAreReferences() throws {
         let reading = try #require(try parser.parse("(73.70円−課税価格)/kg"))
         guard case .reference(let r) = reading.expression else { Issue.record("not a reference"); return }

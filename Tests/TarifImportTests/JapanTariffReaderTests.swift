@@ -89,4 +89,57 @@ struct JapanTariffReaderTests {
             return (e.message + " " + (e.location?.description ?? "")).contains(words) && e.location != nil
         }
     }
+
+    /// CPTPP cells that set a rate for some parties (the schedule's own forms, from 4412.31,
+    /// 7202.11, 0404.10 and 1108.20 of the 2026-07-09 edition) become one program per party
+    /// beside the other parties' rate.
+    @Test func cptppRatesForNamedPartiesBecomeTheirOwnPrograms() throws {
+        let plywood = Self.node(
+            "0901.21", "000", "合板",
+            ["基本": "10%", "EPA_CPTPP": #"（マレーシアに対する待遇）\u30003%\n（ベトナムに対する待遇）\u30002.6%\n（他の締約国に対する待遇）\u30001%"#])
+        let ferro = Self.node(
+            "0901.22", "000", "フェロマンガン",
+            ["基本": "7.7%", "EPA_CPTPP": #"（オーストラリア、カナダ及びニュージーランドに対する待遇）\u30001.1%\r\n（他の締約国に対する待遇）\u3000無税"#])
+        let whey = Self.node("0901.90", "100", "ホエイ", ["基本": "10%", "EPA_CPTPP": #"（オーストラリア及びニュージーランドに対する待遇）\u3000無税"#])
+        let starch = Self.node(
+            "0901.90", "200", "でん粉",
+            ["基本": "119円/kg", "EPA_CPTPP": #"関税割当数量以内のもの\u300025%\n関税割当数量以内のもの（チリに対する待遇）\u3000無税\n関税割当数量以外のもの\u3000119円/kg"#])
+        let events = try events(try directory(chapter: "[\(plywood), \(ferro), \(whey), \(starch)]"))
+        let rates = events.compactMap { if case .rate(_, let r) = $0 { r } else { nil } }
+        func cptpp(_ code: String) throws -> [String: LineRate] {
+            let c = try TariffCode(code)
+            return Dictionary(uniqueKeysWithValues: rates.filter { $0.code == c && $0.program?.hasPrefix("TPP") == true }.map { ($0.program!, $0) })
+        }
+        let p = try cptpp("0901.21.000")
+        #expect(p.keys.sorted() == ["TPP", "TPP-MYS", "TPP-VNM"])
+        #expect(p["TPP"]?.expression?.adValoremRate?.value == ExactDecimal("1"))
+        #expect(p["TPP-MYS"]?.expression?.adValoremRate?.value == ExactDecimal("3"))
+        #expect(p["TPP-VNM"]?.expression?.adValoremRate?.value == ExactDecimal("2.6"))
+        #expect(p["TPP-MYS"]?.text == "(マレーシアに対する待遇) 3%")
+        let f = try cptpp("0901.22.000")
+        #expect(f.keys.sorted() == ["TPP", "TPP-AUS", "TPP-CAN", "TPP-NZL"])
+        #expect(f["TPP"]?.expression == .free(condition: nil))
+        #expect(f["TPP-NZL"]?.expression?.adValoremRate?.value == ExactDecimal("1.1"))
+        // Only two parties named and no rate for the others: the others have no CPTPP rate on the line.
+        #expect(try cptpp("0901.90.100").keys.sorted() == ["TPP-AUS", "TPP-NZL"])
+        // Chile's quota beside the quota and the out-of-quota rate every party has.
+        let s = try cptpp("0901.90.200")
+        #expect(s.keys.sorted() == ["TPP", "TPP-CHL"])
+        guard case .alternatives(let common)? = s["TPP"]?.expression, case .alternatives(let chile)? = s["TPP-CHL"]?.expression else {
+            Issue.record("expected alternatives")
+            return
+        }
+        #expect(common.count == 2)
+        #expect(chile.count == 3)
+    }
+
+    @Test func aCPTPPCellNamingAnUnknownPartyIsListedUnparsed() throws {
+        let odd = Self.node("0901.21", "000", "合板", ["基本": "10%", "EPA_CPTPP": #"（アトランティスに対する待遇）\u30003%\n（他の締約国に対する待遇）\u30001%"#])
+        let events = try events(try directory(chapter: "[\(odd)]"))
+        let unparsed = events.compactMap { if case .unparsed(_, let u) = $0 { u } else { nil } }
+        #expect(unparsed.count == 1)
+        #expect(unparsed.first?.reason.contains("アトランティス") == true)
+        #expect(unparsed.first?.location.field == "rate.EPA_CPTPP")
+        #expect(!events.contains { if case .rate(_, let r) = $0 { r.program?.hasPrefix("TPP") == true } else { false } })
+    }
 }

@@ -84,6 +84,42 @@ struct JapanRealTests {
         #expect(try row("KHM")?.rate == "Free")  // least developed: 特別特恵
     }
 
+    /// CPTPP's tariff differentials (TPP Annex 2-D, Japan, Appendix C): plywood 4412.31.118
+    /// prints 3% for Malaysia, 2.6% for Viet Nam and 1% for the other parties. Each origin gets
+    /// its own row, the other parties' rate is set aside for the named ones, and the quick
+    /// resolution (rankings, batches) agrees with the full one.
+    @Test func cptppRatesForNamedPartiesGoToThoseParties() throws {
+        let jpn = try CountryCode("JPN")
+        let plywood = try TariffCode("4412.31.118")
+        let index = try tarif().resolutionIndex(importers: [jpn], origins: [try CountryCode("MYS"), try CountryCode("MEX"), try CountryCode("NZL")])
+        func cptpp(_ origin: String) throws -> (full: [Treatment], quick: QuickDuty?) {
+            let o = try CountryCode(origin)
+            let r = try tarif().duty(importer: jpn, origin: o, code: plywood, on: day, customsValue: 10_000)
+            let quick = try index.resolve(
+                importer: jpn, origin: o, code: plywood, day: day, context: DutyContext(currency: .jpy, customsValue: Money(10_000, .jpy), day: day))
+            return (r.treatments.filter { $0.agreement == "CPTPP" }, quick)
+        }
+        let malaysia = try cptpp("MYS")
+        #expect(malaysia.full.first { $0.program == "TPP-MYS" }?.isAvailable == true)
+        #expect(malaysia.full.first { $0.program == "TPP-MYS" }?.rateText == "(マレーシアに対する待遇) 3%")
+        #expect(malaysia.full.first { $0.program == "TPP" }?.excludedBecause?.contains("TPP-MYS") == true)
+        #expect(!malaysia.full.contains { $0.program == "TPP-VNM" })
+        #expect(malaysia.quick?.program == "TPP-MYS")
+        #expect(malaysia.quick?.duty == Money(300, .jpy))
+        // Mexico is one of "the other parties": 1%.
+        let mexico = try cptpp("MEX")
+        #expect(mexico.full.map(\.program) == ["TPP"])
+        #expect(mexico.full.first?.isAvailable == true)
+        #expect(mexico.quick?.program == "TPP")
+        #expect(mexico.quick?.duty == Money(100, .jpy))
+        // Ferro-manganese 7202.11.000, a cell written with CR LF: Free for the others, 1.1% for New Zealand.
+        let ferro = try tarif().duty(importer: jpn, origin: try CountryCode("NZL"), code: try TariffCode("7202.11.000"), on: day, customsValue: 10_000)
+        #expect(ferro.treatments.first { $0.program == "TPP-NZL" }?.rate?.adValoremRate?.value == ExactDecimal("1.1"))
+        #expect(ferro.treatments.first { $0.program == "TPP" }?.isAvailable == false)
+        let others = try tarif().rate(importer: jpn, code: try TariffCode("7202.11.000"), on: day)
+        #expect(others.rates.first { $0.program == "TPP" }?.text == "(他の締約国に対する待遇) 無税")
+    }
+
     @Test func rice1006IsAQuotaLineWithAlternatives() throws {
         // Japan's rice: the schedule states the tariff-quota and out-of-quota rates as conditions.
         let answer = try tarif().rate(importer: try CountryCode("JPN"), code: try TariffCode("1006.30.090"), on: day)
