@@ -31,6 +31,31 @@ public struct TariffQuota: Sendable, Hashable, Codable {
     public var originQuota: Bool
     /// Where the row is (`trq_data4.xlsx TRQs!A2`).
     public var source: String
+    /// The in-quota rate year by year where the publication stages it (calendar years, in
+    /// order); the last stage holds for the years after it. `nil`: the in-quota rate above
+    /// holds every year.
+    public var stages: [Stage]?
+
+    /// One year's in-quota rate.
+    public struct Stage: Sendable, Hashable, Codable {
+        public var year: Int
+        public var text: String
+        public var expression: DutyExpression?
+
+        public init(year: Int, text: String, expression: DutyExpression?) {
+            self.year = year
+            self.text = text
+            self.expression = expression
+        }
+    }
+
+    /// The in-quota rate on `day`: the stage of its calendar year (the last stage after the
+    /// last year), or the rate of the quota row when it is not staged or `day` is before the
+    /// first stage. `year` is the stage's year when a stage applies.
+    public func inQuota(on day: Day) -> (text: String, expression: DutyExpression?, year: Int?) {
+        guard let stages, let stage = stages.last(where: { $0.year <= day.year }) else { return (inQuotaText, inQuota, nil) }
+        return (stage.text, stage.expression, stage.year)
+    }
 
     public init(
         importer: CountryCode, agreement: String, partnerName: String, partnerAlpha2: String?, exceptAlpha2: [String] = [], orderNumber: String,
@@ -80,8 +105,19 @@ extension TariffQuota: JSONWritable {
         json.field("quotaPeriod", quotaPeriod)
         json.field("ratePeriod", ratePeriod)
         json.field("source", source)
+        json.field("stages", stages)
         json.field("unit", unit)
         json.field("volume", volume)
+        json.endObject()
+    }
+}
+
+extension TariffQuota.Stage: JSONWritable {
+    public func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.field("expression", expression)
+        json.field("text", text)
+        json.field("year", year)
         json.endObject()
     }
 }

@@ -398,12 +398,21 @@ public struct DutyResolver: Sendable {
             let alpha2 = registry.countries[origin]?.alpha2
             quotas = t.quotas.filter { q in
                 (q.partnerAlpha2 == nil || q.partnerAlpha2 == alpha2) && !(alpha2.map(q.exceptAlpha2.contains) ?? false)
-                    && treatments.contains { $0.agreement == q.agreement && $0.isAvailable }
+                    // Open, or in force with no preferential rate of the line loaded (the quota is the agreement's still).
+                    && treatments.contains { $0.agreement == q.agreement && ($0.isAvailable || $0.rate == nil) }
             }
             for q in quotas.prefix(20) {
                 let on = q.code == t.line.code || q.code.contains(t.line.code) ? "" : " on \(q.code.formatted)"
+                let rate = q.inQuota(on: day)
+                var staged = ""
+                if let year = rate.year, let stages = q.stages {
+                    staged = year == stages.last?.year && day.year > year
+                        ? " (the \(year) stage, the last published: it continues)" : " (the in-quota rate staged for \(year))"
+                } else if let first = q.stages?.first {
+                    staged = " (staged from \(first.year): \(first.text))"
+                }
                 notes.append(
-                    "Tariff-rate quota \(q.orderNumber) (\(q.agreement))\(on): \(q.inQuotaText) within \(q.volumeText)\(q.ratePeriod.map { ", \($0)" } ?? ""); "
+                    "Tariff-rate quota \(q.orderNumber) (\(q.agreement))\(on): \(rate.text)\(staged) within \(q.volumeText)\(q.ratePeriod.map { ", \($0)" } ?? ""); "
                         + "the rate above applies beyond it. Claim it with the order number; whether volume is left is the customs' count (\(q.source)).")
             }
             if quotas.count > 20 { notes.append("\(quotas.count - 20) more tariff-rate quotas cover lines under this one (see the JSON quotas).") }

@@ -1,5 +1,6 @@
 import Foundation
 import TarifCore
+import TarifRules
 import TarifTesting
 import Testing
 
@@ -38,6 +39,23 @@ struct UKPreferencesRealTests {
             customsValue: 1_000)
         #expect(!japan.quotas.contains { $0.orderNumber == "05.1500" })
         #expect(String(decoding: JSONWriter.encode(r), as: UTF8.self).contains("\"orderNumber\":\"05.1500\""))
+    }
+
+    /// The workbook's TRQ_staging sheet: the UK–SACUM EPA's quota 05.1822 stages its in-quota
+    /// rate 2022–2026 on 72 codes (all of them quota rows). Pears 2008.40.51 from South Africa:
+    /// 3.10% in 2022, 1.50% in 2024, 0.00% from 2026; the SACUM preference has no rate of the
+    /// line loaded, and the quota is still shown.
+    @Test func stagedInQuotaRatesFollowTheYear() throws {
+        func pears(_ day: String) throws -> DutyResolution {
+            try tarif().duty(
+                importer: .unitedKingdom, origin: try CountryCode("ZAF"), code: try TariffCode("2008.40.51"), on: try Day(iso: day), customsValue: 1_000)
+        }
+        let q = try #require(try pears("2024-06-01").quotas.first { $0.orderNumber == "05.1822" })
+        #expect(q.stages?.map(\.year) == [2022, 2023, 2024, 2025, 2026])
+        #expect(try pears("2024-06-01").notes.contains { $0.contains("05.1822") && $0.contains("1.50% (the in-quota rate staged for 2024)") })
+        #expect(try pears("2022-06-01").notes.contains { $0.contains("05.1822") && $0.contains("3.10%") })
+        #expect(try pears("2027-06-01").notes.contains { $0.contains("05.1822") && $0.contains("0.00% (the 2026 stage, the last published: it continues)") })
+        #expect(String(decoding: JSONWriter.encode(try pears("2024-06-01")), as: UTF8.self).contains("\"stages\":[{"))
     }
 
     /// Live ornamental fish from Japan in June 2022: 4.7% under the UK–Japan CEPA against 6% MFN.
