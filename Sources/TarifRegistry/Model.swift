@@ -356,6 +356,13 @@ public struct Agreement: Sendable, Hashable, Codable {
     public var waivers: [Waiver]?
     public var sources: [SourceRef]
     public var notes: [String]?
+    /// Set when the parties recorded are only part of the agreement's or scheme's own list (a
+    /// GSP whose full list is in a gazette Tarif does not read): what is missing and where the
+    /// full list is. An answer for an origin not recorded then says it may still be one.
+    public var partiesIncomplete: String?
+    /// With ``partiesIncomplete``: origins the sources say are not among them (graduated from a
+    /// GSP), for which the answer gives no such caution.
+    public var knownNonParties: [CountryCode]?
     /// Which file or publication the record came from (set when loading).
     public var origin: String?
 

@@ -82,6 +82,7 @@ public struct DutyResolver: Sendable {
 
         // Preferences the schedule publishes by program code.
         var notOpen: [String] = []
+        var incomplete: [String] = []
         var covered: Set<String> = []
         if let origin {
             // A column's rate for some parties on this line sets aside its rate for the others (Japan's CPTPP column).
@@ -134,12 +135,19 @@ public struct DutyResolver: Sendable {
                     treatments[treatments.count - 1].excludedBecause = e.failures.joined(separator: "; ")
                 } else {
                     notOpen.append(code)
+                    if let missing = registry.agreements[ai].partiesIncomplete, registry.agreements[ai].knownNonParties?.contains(origin) != true,
+                        !incomplete.contains(where: { $0.hasPrefix(registry.agreements[ai].shortName) })
+                    {
+                        incomplete.append(
+                            "\(registry.agreements[ai].shortName): \(origin) is not among the beneficiaries Tarif records, which are only part of the list (\(missing)); it may be one")
+                    }
                 }
             }
         }
         if !notOpen.isEmpty, let origin {
             notes.append("Preferences on this line not open to goods of \(origin): \(notOpen.joined(separator: ", ")).")
         }
+        notes += incomplete
 
         // Staged preferential schedules.
         if let origin {

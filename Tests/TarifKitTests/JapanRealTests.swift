@@ -82,6 +82,14 @@ struct JapanRealTests {
         #expect(try row("BRA")?.kind == .mfn)  // graduated from Japan's GSP in 2019; no agreement
         #expect(try row("COL")?.kind == .mfn)
         #expect(try row("KHM")?.rate == "Free")  // least developed: 特別特恵
+        // Japan's GSP list is recorded in part: an origin not on it is told it may still be a beneficiary,
+        // unless the sources say it was graduated.
+        func notes(_ origin: String) throws -> [String] {
+            try tarif().duty(importer: jpn, origin: try CountryCode(origin), code: try TariffCode("0901.21.000"), on: day, customsValue: 1_000).notes
+        }
+        #expect(try notes("COL").contains { $0.hasPrefix("Japan GSP: COL is not among the beneficiaries Tarif records") && $0.contains("Official Gazette") })
+        #expect(try !notes("BRA").contains { $0.contains("Official Gazette") })
+        #expect(try !notes("IDN").contains { $0.contains("Official Gazette") })
     }
 
     /// CPTPP's tariff differentials (TPP Annex 2-D, Japan, Appendix C): plywood 4412.31.118
