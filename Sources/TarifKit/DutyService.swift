@@ -27,6 +27,10 @@ public final class DutyService: Sendable {
     /// ``Tarif/schedule(for:on:among:)`` chooses among): the version in force is found per
     /// question without filtering or copying the schedule records.
     private let mfnVersions: [CountryCode: [Int]]
+    /// The importers with staged preferential schedules: their line's tariff depends on the
+    /// day (the stage in force); every other importer's is the same on every day of a version,
+    /// so it is kept once per version and line.
+    private let stagedImporters: Set<CountryCode>
 
     /// - Parameter capacity: lines kept in memory (two generations of `capacity / 2`; a line
     ///   used in either generation stays).
@@ -45,6 +49,7 @@ public final class DutyService: Sendable {
         wording = PreferenceWording(registry)
         let memo = ParticipationMemo(registry)
         resolver = DutyResolver(registry: registry, wording: wording) { memo.agreements(of: $0, on: $1) }
+        stagedImporters = Set(try tarif.store.fetch("SELECT DISTINCT importer FROM staged_schedule", []).map { try CountryCode(try $0.text("importer")) })
         dataTag = try Self.dataTag(of: tarif.store)
         cache = Mutex(LineCache(generation: max(1, capacity / 2)))
     }
@@ -66,15 +71,20 @@ public final class DutyService: Sendable {
         if let kept = try keptLineTariff(importer: importer, code: code, on: day) { return kept }
         let schedule = try schedule(for: importer, on: day)
         let tariff = try checkingFreshness { try tarif.lineTariff(code: code, in: schedule, on: day, lookup: lookup, europeanUnion: registry.members(of: "EU", on: day)) }
-        cache.withLock { $0.insert(tariff, for: LineCache.Key(schedule: schedule.id, code: code, day: day)) }
+        cache.withLock { $0.insert(tariff, for: cacheKey(schedule: schedule.id, importer: importer, code: code, day: day)) }
         return tariff
+    }
+
+    /// A line's tariff is kept per version and line, and per day only where staged schedules make it depend on the day.
+    private func cacheKey(schedule: Int64, importer: CountryCode, code: TariffCode, day: Day) -> LineCache.Key {
+        LineCache.Key(schedule: schedule, code: code, day: stagedImporters.contains(importer) ? day : Day(ordinal: 0))
     }
 
     /// ``lineTariff(importer:code:on:)`` when the line is in memory already; nil when it would
     /// have to be read from the store.
     public func keptLineTariff(importer: CountryCode, code: TariffCode, on day: Day) throws -> LineTariff? {
         let id = try versionInForce(for: importer, on: day).map { schedules[$0].id } ?? schedule(for: importer, on: day).id
-        return cache.withLock { $0.find(LineCache.Key(schedule: id, code: code, day: day)) }
+        return cache.withLock { $0.find(cacheKey(schedule: id, importer: importer, code: code, day: day)) }
     }
 
     /// A line's published rates and notes (as ``Tarif/rate(importer:code:on:)``).

@@ -42,13 +42,16 @@ extension Tarif {
         let between = try store.schedules().filter {
             $0.info.series == a.info.series && $0.validity.start > a.validity.start && $0.validity.start <= b.validity.start
         }
+        // Two versions of one history: only the lines whose rows changed between them are read.
+        let codes = try store.changedCodes(from: a, to: b)
         return ScheduleComparison(
-            importer: importer, from: a, to: b, between: between, changes: ScheduleChanges(before: try states(of: a), after: try states(of: b)))
+            importer: importer, from: a, to: b, between: between,
+            changes: ScheduleChanges(before: try states(of: a, codes: codes), after: try states(of: b, codes: codes)))
     }
 
-    /// Every line of a version with its rates and notes.
-    func states(of schedule: StoredSchedule) throws -> [LineState] {
-        let (lines, rates, notes) = try store.allLines(in: schedule)
+    /// Every line of a version with its rates and notes (only those of `codes` when given).
+    func states(of schedule: StoredSchedule, codes: [String]? = nil) throws -> [LineState] {
+        let (lines, rates, notes) = try codes.map { try store.lines(in: schedule, codes: $0) } ?? store.allLines(in: schedule)
         var states = lines.map { LineState(line: $0) }
         let index = Dictionary(states.indices.map { (states[$0].line.code, $0) }, uniquingKeysWith: { a, _ in a })
         for r in rates { if let i = index[r.code] { states[i].rates.append(r) } }

@@ -407,6 +407,56 @@ extension TariffStore {
     }
 }
 
+extension TariffStore {
+    /// The codes whose rows differ between two versions of one history: a row live on one
+    /// version's first day and not on the other's (rows hold from `valid_from` until
+    /// `valid_until`, and a history writes a row only where something changed). Only these
+    /// lines can differ, so a comparison reads them alone. `nil` when the two versions do not
+    /// share their rows (schedules loaded alone): compare them whole.
+    public func changedCodes(from a: StoredSchedule, to b: StoredSchedule) throws -> [String]? {
+        guard a.rowsOwner == b.rowsOwner, a.rowsOf != nil || b.rowsOf != nil || a.id == b.id else { return nil }
+        let (x, y) = a.info.validFrom <= b.info.validFrom ? (a.info.validFrom.description, b.info.validFrom.description)
+            : (b.info.validFrom.description, a.info.validFrom.description)
+        if x == y { return [] }
+        // Live on x and ended by y, or started after x and live on y.
+        let condition = """
+            schedule_id = ? AND ((valid_from <= ? AND valid_until > ? AND valid_until <= ?) \
+            OR (valid_from > ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)))
+            """
+        let arguments: [SQLValue] = [.integer(a.rowsOwner), .text(x), .text(x), .text(y), .text(x), .text(y), .text(y)]
+        var codes: Set<String> = []
+        for table in ["tariff_line", "rate", "line_note"] {
+            for row in try fetch("SELECT DISTINCT code FROM \(table) WHERE \(condition)", arguments) { codes.insert(try row.text("code")) }
+        }
+        return codes.sorted()
+    }
+
+    /// ``allLines(in:)`` for the lines `codes` names only (digits, as stored), read in chunks.
+    public func lines(in schedule: StoredSchedule, codes: [String]) throws -> (lines: [TariffLine], rates: [LineRate], notes: [LineNote]) {
+        let rows = schedule.rowFilter()
+        var lines: [TariffLine] = []
+        var rates: [LineRate] = []
+        var notes: [LineNote] = []
+        var expressions = StoreDecoding.Expressions()
+        var start = 0
+        while start < codes.count {
+            let chunk = Array(codes[start..<min(codes.count, start + 400)])
+            start += chunk.count
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let arguments = rows.arguments + chunk.map { SQLValue.text($0) }
+            lines += try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code", arguments)
+                .map(StoreDecoding.line(from:))
+            rates += try fetch(
+                "SELECT code, kind, program, text, expression FROM rate WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code, kind, program NULLS FIRST, id",
+                arguments
+            ).map { row in try StoreDecoding.rate(from: row, code: try TariffCode(try row.text("code")), expressions: &expressions) }
+            notes += try fetch("SELECT * FROM line_note WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code, rowid", arguments)
+                .map(StoreDecoding.note(from:))
+        }
+        return (lines, rates, notes)
+    }
+}
+
 extension StoredSchedule {
     /// The condition that selects this version's rows of a line table (aliased `alias`),
     /// with its arguments: the rows it owns, or those of its history live on its first day.

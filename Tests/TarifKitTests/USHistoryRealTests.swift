@@ -60,6 +60,20 @@ struct USHistoryRealTests {
         #expect(c.changes.byChapter.map(\.chapter) == ["99"])
     }
 
+    /// `changes` reads only the lines whose interval rows start or end between the two
+    /// revisions; the answer is the same as comparing the two versions whole.
+    @Test(arguments: [("2025_basic", "2026_rev_10"), ("2025_rev_7", "2025_rev_8"), ("2026_rev_10", "2025_rev_2"), ("2025_rev_18", "2026_basic")])
+    func changesReadOnlyTheChangedLinesAndAgreeWithTheWholeComparison(from: String, to: String) throws {
+        let t = try tarif()
+        let fast = try t.changes(importer: .unitedStates, from: from, to: to)
+        let whole = ScheduleChanges(before: try t.states(of: fast.from), after: try t.states(of: fast.to))
+        #expect(fast.changes == whole)
+        #expect(try t.store.changedCodes(from: fast.from, to: fast.to) != nil)
+        // Schedules loaded alone share no rows: they are compared whole.
+        let uk = try t.schedule(for: .unitedKingdom, on: try Day(iso: "2022-06-01"))
+        #expect(try t.store.changedCodes(from: uk, to: fast.to) == nil)
+    }
+
     @Test func aLinesDutyThroughTheRevisions() throws {
         // Chinese rubber gloves (4015.12.10): Free MFN; the Section 301 layer its footnote names rose
         // from 50% (9903.91.05, from 2025 Revision 2) to 100% (9903.91.08, from 2026).
