@@ -51,7 +51,7 @@ extension Tarif {
 
     /// Every line of a version with its rates and notes (only those of `codes` when given).
     func states(of schedule: StoredSchedule, codes: [String]? = nil) throws -> [LineState] {
-        let (lines, rates, notes) = try codes.map { try store.lines(in: schedule, codes: $0) } ?? store.allLines(in: schedule)
+        let (lines, rates, notes) = try codes.map { try store.lines(in: schedule, codes: $0, expressions: false) } ?? store.allLines(in: schedule)
         var states = lines.map { LineState(line: $0) }
         let index = Dictionary(states.indices.map { (states[$0].line.code, $0) }, uniquingKeysWith: { a, _ in a })
         for r in rates { if let i = index[r.code] { states[i].rates.append(r) } }

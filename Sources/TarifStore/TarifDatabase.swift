@@ -295,6 +295,20 @@ public struct TarifDatabase: Sendable {
                     CREATE INDEX tariff_quota_prefix ON tariff_quota (importer, prefix);
                     """)
         }
+        migrator.registerMigration("v12: where a history's rows start and end") { db in
+            // `changes` between two revisions reads the rows that start or end between them;
+            // partial indexes hold only a history's rows (a schedule loaded alone has none), and
+            // cover the query, so the rows themselves are not read.
+            try db.execute(
+                sql: """
+                    CREATE INDEX tariff_line_from ON tariff_line (schedule_id, valid_from, valid_until, code) WHERE valid_from <> '';
+                    CREATE INDEX tariff_line_until ON tariff_line (schedule_id, valid_until, valid_from, code) WHERE valid_until IS NOT NULL;
+                    CREATE INDEX rate_from ON rate (schedule_id, valid_from, valid_until, code) WHERE valid_from <> '';
+                    CREATE INDEX rate_until ON rate (schedule_id, valid_until, valid_from, code) WHERE valid_until IS NOT NULL;
+                    CREATE INDEX line_note_from ON line_note (schedule_id, valid_from, valid_until, code) WHERE valid_from <> '';
+                    CREATE INDEX line_note_until ON line_note (schedule_id, valid_until, valid_from, code) WHERE valid_until IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

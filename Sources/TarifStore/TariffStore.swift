@@ -418,21 +418,25 @@ extension TariffStore {
         let (x, y) = a.info.validFrom <= b.info.validFrom ? (a.info.validFrom.description, b.info.validFrom.description)
             : (b.info.validFrom.description, a.info.validFrom.description)
         if x == y { return [] }
-        // Live on x and ended by y, or started after x and live on y.
-        let condition = """
-            schedule_id = ? AND ((valid_from <= ? AND valid_until > ? AND valid_until <= ?) \
-            OR (valid_from > ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)))
-            """
-        let arguments: [SQLValue] = [.integer(a.rowsOwner), .text(x), .text(x), .text(y), .text(x), .text(y), .text(y)]
+        // Live on x and ended by y, or started after x and live on y (each through its partial index).
+        let ended = "schedule_id = ? AND valid_until IS NOT NULL AND valid_until > ? AND valid_until <= ? AND valid_from <= ?"
+        let started = "schedule_id = ? AND valid_from <> '' AND valid_from > ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)"
         var codes: Set<String> = []
         for table in ["tariff_line", "rate", "line_note"] {
-            for row in try fetch("SELECT DISTINCT code FROM \(table) WHERE \(condition)", arguments) { codes.insert(try row.text("code")) }
+            for (condition, last) in [(ended, x), (started, y)] {
+                let arguments: [SQLValue] = [.integer(a.rowsOwner), .text(x), .text(y), .text(last)]
+                for row in try fetch("SELECT DISTINCT code FROM \(table) WHERE \(condition)", arguments) { codes.insert(try row.text("code")) }
+            }
         }
         return codes.sorted()
     }
 
     /// ``allLines(in:)`` for the lines `codes` names only (digits, as stored), read in chunks.
-    public func lines(in schedule: StoredSchedule, codes: [String]) throws -> (lines: [TariffLine], rates: [LineRate], notes: [LineNote]) {
+    /// - Parameter expressions: false to leave each rate's expression out (a comparison of
+    ///   published texts needs none, and decoding them is most of the read).
+    public func lines(in schedule: StoredSchedule, codes: [String], expressions decodeExpressions: Bool = true) throws -> (
+        lines: [TariffLine], rates: [LineRate], notes: [LineNote]
+    ) {
         let rows = schedule.rowFilter()
         var lines: [TariffLine] = []
         var rates: [LineRate] = []
@@ -447,9 +451,15 @@ extension TariffStore {
             lines += try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code", arguments)
                 .map(StoreDecoding.line(from:))
             rates += try fetch(
-                "SELECT code, kind, program, text, expression FROM rate WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code, kind, program NULLS FIRST, id",
+                "SELECT code, kind, program, text\(decodeExpressions ? ", expression" : "") FROM rate WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code, kind, program NULLS FIRST, id",
                 arguments
-            ).map { row in try StoreDecoding.rate(from: row, code: try TariffCode(try row.text("code")), expressions: &expressions) }
+            ).map { row in
+                let code = try TariffCode(try row.text("code"))
+                if decodeExpressions { return try StoreDecoding.rate(from: row, code: code, expressions: &expressions) }
+                return LineRate(
+                    code: code, kind: RateKind(rawValue: try row.text("kind")) ?? .mfn, program: try row.optionalText("program"), text: try row.text("text"),
+                    expression: nil)
+            }
             notes += try fetch("SELECT * FROM line_note WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code, rowid", arguments)
                 .map(StoreDecoding.note(from:))
         }

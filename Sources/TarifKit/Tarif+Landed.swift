@@ -1,0 +1,107 @@
+public import TarifCore
+public import TarifRegistry
+public import TarifRules
+
+/// Everything a consignment pays at the border: the valuation, each item with its base, rate,
+/// amount and legal basis, and the total in the importer's currency.
+public struct LandedCostAnswer: Sendable, Codable {
+    public var importer: CountryCode
+    public var origin: CountryCode?
+    public var code: TariffCode
+    public var day: Day
+    public var valuation: Valuation
+    /// The customs duty's answer: its treatment and rate.
+    public var treatment: String
+    public var dutyRate: String
+    public var items: [LandedItem]
+    /// The sum of the items; `nil` when an item's amount is not known (its note says what is missing).
+    public var total: Money?
+    /// The total as a share of the customs value, in percent (two places).
+    public var shareOfValue: ExactDecimal?
+    public var notes: [String]
+    public var english: String
+    public var indonesian: String
+}
+
+extension Tarif {
+    /// The landed cost of a consignment: its customs value as the importer's law takes it,
+    /// the duty (with the additional duties that apply), and the taxes and charges of the border.
+    /// - Throws: ``TarifError`` naming the field that is missing or wrong (`--freight` for a CIF
+    ///   basis, `--fx` for a foreign currency, `--quantity` for a specific duty, …).
+    public func landed(
+        importer: CountryCode, origin: CountryCode?, code: TariffCode, on day: Day, price: ConsignmentPrice, quantities: [Quantity] = [],
+        facts: [RateFact.Kind: ExactDecimal] = [:], components: [String: ExactDecimal] = [:], alternative: Int? = nil,
+        inputs: BorderTaxInputs = BorderTaxInputs(), registry: Registry? = nil
+    ) throws -> LandedCostAnswer {
+        let registry = try registry ?? self.registry()
+        let currency = try schedule(for: importer, on: day).info.currency
+        let valuation = try CustomsValuation.value(of: price, importer: importer, currency: currency)
+        var exchangeRates: [Currency: ExactDecimal] = [:]
+        if price.currency != currency, let fx = price.exchangeRate { exchangeRates[price.currency] = fx }
+        let r = try duty(
+            importer: importer, origin: origin, code: code, on: day, customsValue: valuation.customsValue.amount, quantities: quantities, facts: facts,
+            components: components, exchangeRates: exchangeRates, alternative: alternative, registry: registry)
+        guard let applied = r.appliedTreatment else {
+            throw TarifError(.notFound, "no treatment applies to \(code.formatted) into \(importer) on \(day)")
+        }
+        guard let duty = applied.duty else {
+            let missing = applied.missing.map(\.description)
+            let what = missing.isEmpty ? "the duty of \(applied.label) (\(applied.rateText ?? "?"))" : missing.joined(separator: ", ")
+            throw TarifError(
+                .badInput,
+                "the duty cannot be computed without \(what)\(applied.missing.contains { $0.kind == .quantity } ? ": give --quantity" : "")")
+        }
+        var items = [
+            LandedItem(
+                key: "duty", name: "Customs duty", nameIndonesian: "Bea masuk", base: valuation.customsValue, rate: applied.rateText ?? "—", amount: duty,
+                legalBasis: "\(applied.label): \(applied.legalBasis)")
+        ]
+        var additional: Money?
+        if let total = r.dutyWithAdditional, total != duty {
+            let extra = Money(try total.amount - duty.amount, total.currency)
+            additional = extra
+            let headings = r.additionalDuties.filter { $0.applies == true }.map(\.heading.formatted).joined(separator: ", ")
+            items.append(
+                LandedItem(
+                    key: "additional-duties", name: "Additional duties (\(headings))", nameIndonesian: "Bea masuk tambahan (\(headings))",
+                    base: valuation.customsValue, rate: r.additionalDuties.filter { $0.applies == true }.map(\.rateText).joined(separator: " + "),
+                    amount: extra, legalBasis: r.additionalDuties.filter { $0.applies == true }.map { "HTSUS \($0.heading.formatted): \($0.reason)" }.joined(separator: "; ")))
+        }
+        let published = importer == .indonesia ? try rate(importer: importer, code: code, on: day).rates : []
+        items += try BorderTaxes.items(
+            importer: importer, day: day, code: r.code, valuation: valuation, duty: duty, additional: additional, scheduleRates: published, inputs: inputs)
+        var total: Money? = Money(0, currency)
+        for item in items {
+            guard let t = total else { break }
+            total = try item.amount.map { Money(try t.amount + $0.amount, currency) }
+        }
+        let value = valuation.customsValue.amount
+        let share = try total.flatMap { t in value.isZero ? nil : try (t.amount * 100).divided(by: value, scale: 2, rule: .halfUp) }
+        var notes = r.notes
+        if r.dutyWithAdditional == nil, r.additionalDuties.contains(where: { $0.applies == nil }) {
+            notes.append("an additional duty could not be decided (see `tarif duty`): the total leaves it out")
+        }
+        let (english, indonesian) = Self.landedWords(importer: importer, code: r.code, day: day, items: items, total: total, share: share, valuation: valuation)
+        return LandedCostAnswer(
+            importer: importer, origin: origin, code: r.code, day: day, valuation: valuation, treatment: applied.label, dutyRate: applied.rateText ?? "—",
+            items: items, total: total, shareOfValue: share, notes: notes, english: english, indonesian: indonesian)
+    }
+
+    static func landedWords(
+        importer: CountryCode, code: TariffCode, day: Day, items: [LandedItem], total: Money?, share: ExactDecimal?, valuation: Valuation
+    ) -> (String, String) {
+        let listEN = items.map { "\($0.name) \($0.amount?.grouped ?? "not known")" }.joined(separator: "; ")
+        let listID = items.map { "\($0.nameIndonesian) \($0.amount?.grouped ?? "belum diketahui")" }.joined(separator: "; ")
+        let value = valuation.customsValue.grouped
+        let english: String
+        let indonesian: String
+        if let total {
+            english = "On \(day), a consignment of \(code.formatted) entering \(importer) with a customs value (\(valuation.basis)) of \(value) pays: \(listEN). In all \(total.grouped)\(share.map { ", \($0.normalized)% of the customs value" } ?? "")."
+            indonesian = "Pada \(day), kiriman \(code.formatted) yang masuk ke \(importer) dengan nilai pabean (\(valuation.basis)) \(value) membayar: \(listID). Seluruhnya \(total.grouped)\(share.map { ", \($0.normalized)% dari nilai pabean" } ?? "")."
+        } else {
+            english = "On \(day), a consignment of \(code.formatted) entering \(importer) with a customs value (\(valuation.basis)) of \(value) pays: \(listEN). The total is not known until the missing amounts are."
+            indonesian = "Pada \(day), kiriman \(code.formatted) yang masuk ke \(importer) dengan nilai pabean (\(valuation.basis)) \(value) membayar: \(listID). Jumlah seluruhnya belum dapat dihitung sampai semua pos diketahui."
+        }
+        return (english, indonesian)
+    }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import TarifCore
+import TarifRules
+import TarifTesting
+import Testing
+
+@testable import TarifKit
+
+/// The valuation and the border taxes (TarifRules, no I/O), each case worked by hand.
+struct LandedCostTests {
+    let idn = CountryCode.indonesia
+    let day = Day(year: 2026, month: 3, day: 1)!
+
+    func price(_ amount: ExactDecimal, _ currency: Currency = .idr, _ term: Incoterm, freight: ExactDecimal? = nil, insurance: ExactDecimal? = nil, fx: ExactDecimal? = nil)
+        -> ConsignmentPrice
+    {
+        ConsignmentPrice(amount: amount, currency: currency, incoterm: term, freight: freight, insurance: insurance, exchangeRate: fx)
+    }
+
+    @Test func fobIntoACIFImporterAddsFreightAndInsuranceAfterConversion() throws {
+        // (500,000 + 20,000 + 1,500) USD × 16,250 = 8,474,375,000 IDR.
+        let v = try CustomsValuation.value(of: price(500_000, .usd, .fob, freight: 20_000, insurance: 1_500, fx: 16_250), importer: idn, currency: .idr)
+        #expect(v.basis == "CIF")
+        #expect(v.customsValue == Money(8_474_375_000, .idr))
+        #expect(v.freight == Money(325_000_000, .idr) && v.insurance == Money(24_375_000, .idr))
+        #expect(v.steps.contains { $0.contains("Kurs Menteri Keuangan") })
+    }
+
+    @Test func cifIntoAFOBImporterTakesCarriageAway() throws {
+        // 10,000 CIF − 800 freight − 50 insurance = 9,150 USD.
+        let v = try CustomsValuation.value(of: price(10_000, .usd, .cif, freight: 800, insurance: 50), importer: .unitedStates, currency: .usd)
+        #expect(v.basis == "FOB" && v.customsValue == Money(9_150, .usd))
+        // CFR takes away freight only.
+        let cfr = try CustomsValuation.value(of: price(10_000, .usd, .cfr, freight: 800), importer: .unitedStates, currency: .usd)
+        #expect(cfr.customsValue == Money(9_200, .usd))
+    }
+
+    @Test(arguments: [
+        (Incoterm.fob, nil as ExactDecimal?, ExactDecimal(10) as ExactDecimal?, Currency.idr, nil as ExactDecimal?, "--freight is needed"),
+        (Incoterm.fob, ExactDecimal(10), nil, Currency.idr, nil, "--insurance is needed"),
+        (Incoterm.cfr, ExactDecimal(10), nil, Currency.idr, nil, "--insurance is needed"),
+        (Incoterm.cif, nil, nil, Currency.usd, nil, "--fx USD=RATE is needed"),
+        (Incoterm.ddp, nil, nil, Currency.idr, nil, "delivered price"),
+        (Incoterm.dap, nil, nil, Currency.idr, nil, "delivered price"),
+        (Incoterm.cif, ExactDecimal(-5), nil, Currency.idr, nil, "--freight is negative"),
+        (Incoterm.cif, nil, nil, Currency.usd, ExactDecimal(-1), "--fx is negative"),
+        (Incoterm.cif, nil, nil, Currency.usd, ExactDecimal(0), "--fx USD=RATE is needed"),
+    ])
+    func badValuationInputsNameTheField(term: Incoterm, freight: ExactDecimal?, insurance: ExactDecimal?, currency: Currency, fx: ExactDecimal?, words: String) {
+        #expect {
+            _ = try CustomsValuation.value(of: price(1_000, currency, term, freight: freight, insurance: insurance, fx: fx), importer: idn, currency: .idr)
+        } throws: { ($0 as? TarifError)?.message.contains(words) == true }
+    }
+
+    @Test func carriageLargerThanTheCIFPriceIsRefused() throws {
+        #expect {
+            _ = try CustomsValuation.value(of: price(100, .usd, .cif, freight: 90, insurance: 20), importer: .unitedStates, currency: .usd)
+        } throws: { ($0 as? TarifError)?.message.contains("exceed") == true }
+        #expect(throws: TarifError.self) { _ = try Incoterm(parsing: "FOO") }
+        let cif = try Incoterm(parsing: "cif")
+        #expect(cif == .cif)
+    }
+
+    func valuation(_ importer: CountryCode, _ value: ExactDecimal, _ currency: Currency, freight: ExactDecimal? = nil, insurance: ExactDecimal? = nil) throws -> Valuation {
+        let basis = CustomsValuation.basis(of: importer)!.basis
+        return try CustomsValuation.value(
+            of: price(value, currency, basis == "FOB" ? .fob : .cif, freight: freight, insurance: insurance), importer: importer, currency: currency)
+    }
+
+    func rate(_ kind: RateKind, _ text: String) throws -> LineRate {
+        LineRate(code: try TariffCode("0901.21"), kind: kind, program: nil, text: text, expression: nil)
+    }
+
+    /// Indonesia on 2026-03-01: import value = CIF 100,000,000 + duty 5,000,000 = 105,000,000;
+    /// PPN 12% × 11/12 × 105,000,000 = 11,550,000 (PMK 131/2024 Art. 3); PPh 22 with API 2.5% = 2,625,000.
+    @Test func indonesiaChargesPPNOnElevenTwelfthsAndPPh22() throws {
+        let items = try BorderTaxes.items(
+            importer: idn, day: day, code: try TariffCode("0901.21"), valuation: try valuation(idn, 100_000_000, .idr), duty: Money(5_000_000, .idr),
+            additional: nil, scheduleRates: [try rate(.vat, "11")], inputs: BorderTaxInputs())
+        #expect(items.map(\.key) == ["ppn", "pph22"])
+        #expect(items[0].base == Money(96_250_000, .idr) && items[0].amount == Money(11_550_000, .idr))
+        #expect(items[1].base == Money(105_000_000, .idr) && items[1].amount == Money(2_625_000, .idr))
+        // Without an API: 7.5% = 7,875,000. In 2024: PPN 11% of the whole import value = 11,550,000 too.
+        var noAPI = BorderTaxInputs()
+        noAPI.importerIdentification = false
+        let without = try BorderTaxes.items(
+            importer: idn, day: day, code: try TariffCode("0901.21"), valuation: try valuation(idn, 100_000_000, .idr), duty: Money(5_000_000, .idr),
+            additional: nil, scheduleRates: [try rate(.vat, "11")], inputs: noAPI)
+        #expect(without[1].amount == Money(7_875_000, .idr))
+        let in2024 = try BorderTaxes.items(
+            importer: idn, day: Day(year: 2024, month: 6, day: 1)!, code: try TariffCode("0901.21"), valuation: try valuation(idn, 100_000_000, .idr),
+            duty: Money(5_000_000, .idr), additional: nil, scheduleRates: [try rate(.vat, "11")], inputs: BorderTaxInputs())
+        #expect(in2024[0].base == Money(105_000_000, .idr) && in2024[0].rate == "11%" && in2024[0].amount == Money(11_550_000, .idr))
+    }
+
+    /// A luxury good: PPN 12% of the full import value and the PPnBM the user picks among those printed.
+    /// Import value 210,000,000: PPN 25,200,000; PPnBM 20% = 42,000,000.
+    @Test func aLuxuryGoodPaysPPnBMAtTheRateChosenAndPPNOnTheFullValue() throws {
+        var inputs = BorderTaxInputs()
+        inputs.ppnbmRate = 20
+        let items = try BorderTaxes.items(
+            importer: idn, day: day, code: try TariffCode("8703.23"), valuation: try valuation(idn, 200_000_000, .idr), duty: Money(10_000_000, .idr),
+            additional: nil, scheduleRates: [try rate(.vat, "11"), try rate(.luxuryTax, "15*); 20*); 25*); 40*)")], inputs: inputs)
+        #expect(items.map(\.key) == ["ppn", "ppnbm", "pph22"])
+        #expect(items[0].amount == Money(25_200_000, .idr))
+        #expect(items[1].amount == Money(42_000_000, .idr))
+        // Not choosing leaves the PPnBM unknown, and a rate the schedule does not print is refused.
+        let open = try BorderTaxes.items(
+            importer: idn, day: day, code: try TariffCode("8703.23"), valuation: try valuation(idn, 200_000_000, .idr), duty: Money(10_000_000, .idr),
+            additional: nil, scheduleRates: [try rate(.vat, "11"), try rate(.luxuryTax, "15*); 20*); 25*); 40*)")], inputs: BorderTaxInputs())
+        #expect(open[1].amount == nil && open[1].notes.contains { $0.contains("--ppnbm") })
+        inputs.ppnbmRate = 33
+        #expect(throws: TarifError.self) {
+            _ = try BorderTaxes.items(
+                importer: idn, day: day, code: try TariffCode("8703.23"), valuation: try valuation(idn, 200_000_000, .idr), duty: Money(10_000_000, .idr),
+                additional: nil, scheduleRates: [try rate(.luxuryTax, "15*); 20*); 25*); 40*)")], inputs: inputs)
+        }
+    }
+
+    /// The US on 2026-03-01 (fiscal year 2026): 0.3464% of 5,000 = 17.32, so the floor 33.58;
+    /// of 500,000 = 1,732, so the cap 651.50; HMF 0.125% = 6.25 and 625; an air shipment pays no HMF;
+    /// 2,000 is an informal entry at 2.69. On 2025-06-01 (fiscal year 2025) the floor is 32.71.
+    @Test func theUSMerchandiseProcessingFeeHasItsFloorAndCapAndHMFIsForSeaShipments() throws {
+        func items(_ value: ExactDecimal, _ day: Day, transport: BorderTaxInputs.Transport = .sea) throws -> [String: Money?] {
+            var inputs = BorderTaxInputs()
+            inputs.transport = transport
+            let list = try BorderTaxes.items(
+                importer: .unitedStates, day: day, code: try TariffCode("6109.10.00"), valuation: try valuation(.unitedStates, value, .usd),
+                duty: Money(0, .usd), additional: nil, scheduleRates: [], inputs: inputs)
+            return Dictionary(uniqueKeysWithValues: list.map { ($0.key, $0.amount) })
+        }
+        #expect(try items(5_000, day) == ["mpf": Money(ExactDecimal(significand: 3358, scale: 2), .usd), "hmf": Money(ExactDecimal(significand: 625, scale: 2), .usd)])
+        #expect(try items(500_000, day) == ["mpf": Money(ExactDecimal(significand: 65150, scale: 2), .usd), "hmf": Money(625, .usd)])
+        #expect(try items(100_000, day)["mpf"] == Money(ExactDecimal(significand: 34640, scale: 2), .usd))
+        #expect(try items(5_000, day, transport: .air).keys.sorted() == ["mpf"])
+        #expect(try items(2_000, day, transport: .air)["mpf"] == Money(ExactDecimal(significand: 269, scale: 2), .usd))
+        #expect(try items(5_000, Day(year: 2025, month: 6, day: 1)!)["mpf"] == Money(ExactDecimal(significand: 3271, scale: 2), .usd))
+    }
+
+    /// Japan, food: base 1,075,000 yen; national 6.24% = 67,080, down to 67,000; local 22/78 of it
+    /// = 18,897.4, down to 18,800. Not food (10%): 7.8% of 1,075,000 = 83,850 → 83,800; local 23,635.8 → 23,600.
+    @Test func japanChargesTheReducedRateOnFoodWithItsRounding() throws {
+        func items(_ code: String, food: Bool? = nil) throws -> [LandedItem] {
+            var inputs = BorderTaxInputs()
+            inputs.food = food
+            return try BorderTaxes.items(
+                importer: try CountryCode("JPN"), day: Day(year: 2026, month: 8, day: 1)!, code: try TariffCode(code),
+                valuation: try valuation(try CountryCode("JPN"), 1_000_000, .jpy), duty: Money(75_000, .jpy), additional: nil, scheduleRates: [], inputs: inputs)
+        }
+        let coffee = try items("0901.21.000")
+        #expect(coffee.map(\.amount) == [Money(67_000, .jpy), Money(18_800, .jpy)])
+        let whisky = try items("2208.30.000")
+        #expect(whisky.map(\.amount) == [Money(83_800, .jpy), Money(23_600, .jpy)])
+        #expect(try items("0901.21.000", food: false).map(\.amount) == whisky.map(\.amount))
+        let (water, cattle, beer) = (try TariffCode("2202.10"), try TariffCode("0102.21"), try TariffCode("2203.00"))
+        #expect(BorderTaxes.isFood(water) && !BorderTaxes.isFood(cattle) && !BorderTaxes.isFood(beer))
+    }
+
+    /// Australia: GST 10% of the value of the taxable importation = 20,000 + 1,500 + 100 + duty 800 = 22,400 → 2,240.
+    @Test func australiaChargesGSTOnTheValueOfTheTaxableImportation() throws {
+        let aus = try CountryCode("AUS")
+        let items = try BorderTaxes.items(
+            importer: aus, day: Day(year: 2026, month: 8, day: 1)!, code: try TariffCode("0403.20.10"),
+            valuation: try valuation(aus, 20_000, .aud, freight: 1_500, insurance: 100), duty: Money(800, .aud), additional: nil, scheduleRates: [],
+            inputs: BorderTaxInputs())
+        #expect(items.count == 1 && items[0].base == Money(22_400, .aud) && items[0].amount == Money(2_240, .aud))
+        #expect {
+            _ = try BorderTaxes.items(
+                importer: aus, day: Day(year: 2026, month: 8, day: 1)!, code: try TariffCode("0403.20.10"), valuation: try valuation(aus, 20_000, .aud),
+                duty: Money(800, .aud), additional: nil, scheduleRates: [], inputs: BorderTaxInputs())
+        } throws: { ($0 as? TarifError)?.message.contains("--freight and --insurance are needed") == true }
+    }
+
+    /// The UK: VAT 20% of customs value + duty (+ incidental costs when given): (10,000 + 1,200 + 300) × 20% = 2,300;
+    /// a zero-rated good (--vat-rate 0) pays none.
+    @Test func theUKChargesVATOnValuePlusDuty() throws {
+        var inputs = BorderTaxInputs()
+        inputs.incidentalCosts = 300
+        let items = try BorderTaxes.items(
+            importer: .unitedKingdom, day: day, code: try TariffCode("6109.10.00"), valuation: try valuation(.unitedKingdom, 10_000, .gbp),
+            duty: Money(1_200, .gbp), additional: nil, scheduleRates: [], inputs: inputs)
+        #expect(items.count == 1 && items[0].base == Money(11_500, .gbp) && items[0].amount == Money(2_300, .gbp))
+        inputs.vatRate = 0
+        let zero = try BorderTaxes.items(
+            importer: .unitedKingdom, day: day, code: try TariffCode("1905.90"), valuation: try valuation(.unitedKingdom, 10_000, .gbp),
+            duty: Money(1_200, .gbp), additional: nil, scheduleRates: [], inputs: inputs)
+        #expect(zero[0].amount == Money(0, .gbp))
+    }
+}
+
+/// The worked examples of the issue over the real schedules, as `tarif landed` answers them.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct LandedCostRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+
+    /// Rice from Viet Nam into Indonesia, FOB USD 500,000 + freight 20,000 + insurance 1,500 at 16,250:
+    /// CIF 8,474,375,000 IDR; duty 450 × 2,000,000 kg = 900,000,000; import value 9,374,375,000;
+    /// the schedule prints no PPN for rice (0); PPh 22 2.5% = 234,359,375; total 1,134,359,375 (13.39%).
+    @Test func riceFromVietNamIntoIndonesia() throws {
+        let a = try tarif().landed(
+            importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("1006.30.99"), on: Day(year: 2026, month: 3, day: 1)!,
+            price: ConsignmentPrice(amount: 500_000, currency: .usd, incoterm: .fob, freight: 20_000, insurance: 1_500, exchangeRate: 16_250),
+            quantities: [try Quantity(parsing: "2000000kg")])
+        #expect(a.valuation.customsValue == Money(8_474_375_000, .idr))
+        #expect(a.items.map(\.key) == ["duty", "ppn", "pph22"])
+        #expect(a.items[0].amount == Money(900_000_000, .idr))
+        #expect(a.items[1].amount == Money(0, .idr))
+        #expect(a.items[2].amount == Money(234_359_375, .idr))
+        #expect(a.total == Money(1_134_359_375, .idr))
+        #expect(a.shareOfValue == ExactDecimal(significand: 1339, scale: 2))
+        #expect(a.indonesian.contains("Bea masuk") && a.indonesian.contains("PPh Pasal 22") && !a.indonesian.contains("the "))
+        // Without the quantity the per-kilogram duty cannot be computed: the error says what to give.
+        #expect {
+            _ = try tarif().landed(
+                importer: .indonesia, origin: try CountryCode("VNM"), code: try TariffCode("1006.30.99"), on: Day(year: 2026, month: 3, day: 1)!,
+                price: ConsignmentPrice(amount: 500_000, currency: .usd, incoterm: .cif, exchangeRate: 16_250))
+        } throws: { ($0 as? TarifError)?.message.contains("--quantity") == true }
+    }
+
+    /// T-shirts from the US into the UK, CIF 10,000 GBP: duty 12% = 1,200; VAT 20% of 11,200 = 2,240; total 3,440.
+    @Test func aUKImportWithVAT() throws {
+        let a = try tarif().landed(
+            importer: .unitedKingdom, origin: .unitedStates, code: try TariffCode("6109.10.00"), on: Day(year: 2026, month: 3, day: 1)!,
+            price: ConsignmentPrice(amount: 10_000, currency: .gbp, incoterm: .cif))
+        #expect(a.items.map(\.amount) == [Money(1_200, .gbp), Money(2_240, .gbp)])
+        #expect(a.total == Money(3_440, .gbp))
+    }
+
+    /// Coffee from Indonesia into Japan, CIF 1,000,000 yen: RCEP 7.5% = 75,000; the reduced consumption
+    /// tax 67,000 + 18,800 (see LandedCostTests); total 160,800.
+    @Test func aJapaneseFoodImportAtTheReducedRate() throws {
+        let a = try tarif().landed(
+            importer: try CountryCode("JPN"), origin: .indonesia, code: try TariffCode("0901.21.000"), on: Day(year: 2026, month: 8, day: 1)!,
+            price: ConsignmentPrice(amount: 1_000_000, currency: .jpy, incoterm: .cif))
+        #expect(a.items.map(\.amount) == [Money(75_000, .jpy), Money(67_000, .jpy), Money(18_800, .jpy)])
+        #expect(a.total == Money(160_800, .jpy))
+    }
+
+    /// Yogurt from Brazil into Australia, FOB 20,000 + freight 1,500 + insurance 100: duty 4% = 800;
+    /// GST 10% of 22,400 = 2,240; total 3,040.
+    @Test func anAustralianImportWithGSTOnTheValueOfTheTaxableImportation() throws {
+        let a = try tarif().landed(
+            importer: try CountryCode("AUS"), origin: try CountryCode("BRA"), code: try TariffCode("0403.20.10"), on: Day(year: 2026, month: 8, day: 1)!,
+            price: ConsignmentPrice(amount: 20_000, currency: .aud, incoterm: .fob, freight: 1_500, insurance: 100))
+        #expect(a.items.map(\.amount) == [Money(800, .aud), Money(2_240, .aud)])
+        #expect(a.total == Money(3_040, .aud))
+    }
+
+    /// A US sea shipment: the items after the duty are the MPF at its floor and the HMF, and the
+    /// total is the sum of every item, the chapter 99 layers included.
+    @Test func aUSSeaShipmentWithMPFAndHMF() throws {
+        let a = try tarif().landed(
+            importer: .unitedStates, origin: .unitedKingdom, code: try TariffCode("6109.10.00"), on: Day(year: 2026, month: 3, day: 1)!,
+            price: ConsignmentPrice(amount: 5_000, currency: .usd, incoterm: .fob))
+        let byKey = Dictionary(uniqueKeysWithValues: a.items.map { ($0.key, $0.amount) })
+        #expect(byKey["mpf"] == Money(ExactDecimal(significand: 3358, scale: 2), .usd))
+        #expect(byKey["hmf"] == Money(ExactDecimal(significand: 625, scale: 2), .usd))
+        let sum = try a.items.reduce(ExactDecimal(0)) { (s, i) throws(TarifError) in try s + i.amount!.amount }
+        #expect(a.total == Money(sum, .usd))
+    }
+}
