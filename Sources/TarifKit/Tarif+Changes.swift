@@ -43,15 +43,22 @@ extension Tarif {
             $0.info.series == a.info.series && $0.validity.start > a.validity.start && $0.validity.start <= b.validity.start
         }
         // Two versions of one history: only the lines whose rows changed between them are read.
-        let codes = try store.changedCodes(from: a, to: b)
+        if let codes = try store.changedCodes(from: a, to: b) {
+            let (before, after) = try store.lines(in: a, and: b, codes: codes)
+            return ScheduleComparison(
+                importer: importer, from: a, to: b, between: between, changes: ScheduleChanges(before: Self.states(before), after: Self.states(after)))
+        }
         return ScheduleComparison(
-            importer: importer, from: a, to: b, between: between,
-            changes: ScheduleChanges(before: try states(of: a, codes: codes), after: try states(of: b, codes: codes)))
+            importer: importer, from: a, to: b, between: between, changes: ScheduleChanges(before: try states(of: a), after: try states(of: b)))
     }
 
-    /// Every line of a version with its rates and notes (only those of `codes` when given).
-    func states(of schedule: StoredSchedule, codes: [String]? = nil) throws -> [LineState] {
-        let (lines, rates, notes) = try codes.map { try store.lines(in: schedule, codes: $0, expressions: false) } ?? store.allLines(in: schedule)
+    /// Every line of a version with its rates and notes.
+    func states(of schedule: StoredSchedule) throws -> [LineState] {
+        Self.states(try store.allLines(in: schedule))
+    }
+
+    static func states(_ read: (lines: [TariffLine], rates: [LineRate], notes: [LineNote])) -> [LineState] {
+        let (lines, rates, notes) = read
         var states = lines.map { LineState(line: $0) }
         let index = Dictionary(states.indices.map { (states[$0].line.code, $0) }, uniquingKeysWith: { a, _ in a })
         for r in rates { if let i = index[r.code] { states[i].rates.append(r) } }

@@ -298,7 +298,8 @@ public struct TarifDatabase: Sendable {
         migrator.registerMigration("v12: where a history's rows start and end") { db in
             // `changes` between two revisions reads the rows that start or end between them;
             // partial indexes hold only a history's rows (a schedule loaded alone has none), and
-            // cover the query, so the rows themselves are not read.
+            // cover the query, so the rows themselves are not read. A line's rows are found by code
+            // with their days in the index, so the rows of other days are not read either.
             try db.execute(
                 sql: """
                     CREATE INDEX tariff_line_from ON tariff_line (schedule_id, valid_from, valid_until, code) WHERE valid_from <> '';
@@ -307,6 +308,12 @@ public struct TarifDatabase: Sendable {
                     CREATE INDEX rate_until ON rate (schedule_id, valid_until, valid_from, code) WHERE valid_until IS NOT NULL;
                     CREATE INDEX line_note_from ON line_note (schedule_id, valid_from, valid_until, code) WHERE valid_from <> '';
                     CREATE INDEX line_note_until ON line_note (schedule_id, valid_until, valid_from, code) WHERE valid_until IS NOT NULL;
+                    DROP INDEX tariff_line_code;
+                    CREATE INDEX tariff_line_code ON tariff_line (schedule_id, code, valid_from, valid_until);
+                    DROP INDEX rate_line;
+                    CREATE INDEX rate_line ON rate (schedule_id, code, valid_from, valid_until);
+                    DROP INDEX line_note_line;
+                    CREATE INDEX line_note_line ON line_note (schedule_id, code, valid_from, valid_until);
                     """)
         }
         return migrator

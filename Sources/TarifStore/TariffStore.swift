@@ -408,63 +408,109 @@ extension TariffStore {
 }
 
 extension TariffStore {
-    /// The codes whose rows differ between two versions of one history: a row live on one
-    /// version's first day and not on the other's (rows hold from `valid_from` until
+    /// The codes whose rows differ between two versions of one history, table by table: a row
+    /// live on one version's first day and not on the other's (rows hold from `valid_from` until
     /// `valid_until`, and a history writes a row only where something changed). Only these
     /// lines can differ, so a comparison reads them alone. `nil` when the two versions do not
     /// share their rows (schedules loaded alone): compare them whole.
-    public func changedCodes(from a: StoredSchedule, to b: StoredSchedule) throws -> [String]? {
+    public func changedCodes(from a: StoredSchedule, to b: StoredSchedule) throws -> ChangedCodes? {
         guard a.rowsOwner == b.rowsOwner, a.rowsOf != nil || b.rowsOf != nil || a.id == b.id else { return nil }
         let (x, y) = a.info.validFrom <= b.info.validFrom ? (a.info.validFrom.description, b.info.validFrom.description)
             : (b.info.validFrom.description, a.info.validFrom.description)
-        if x == y { return [] }
+        var found = ChangedCodes()
+        if x == y { return found }
         // Live on x and ended by y, or started after x and live on y (each through its partial index).
         let ended = "schedule_id = ? AND valid_until IS NOT NULL AND valid_until > ? AND valid_until <= ? AND valid_from <= ?"
         let started = "schedule_id = ? AND valid_from <> '' AND valid_from > ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)"
-        var codes: Set<String> = []
         for table in ["tariff_line", "rate", "line_note"] {
+            var codes: Set<String> = []
             for (condition, last) in [(ended, x), (started, y)] {
                 let arguments: [SQLValue] = [.integer(a.rowsOwner), .text(x), .text(y), .text(last)]
                 for row in try fetch("SELECT DISTINCT code FROM \(table) WHERE \(condition)", arguments) { codes.insert(try row.text("code")) }
             }
+            switch table {
+            case "tariff_line": found.lines = codes
+            case "rate": found.rates = codes
+            default: found.notes = codes
+            }
         }
-        return codes.sorted()
+        return found
     }
 
-    /// ``allLines(in:)`` for the lines `codes` names only (digits, as stored), read in chunks.
-    /// - Parameter expressions: false to leave each rate's expression out (a comparison of
-    ///   published texts needs none, and decoding them is most of the read).
-    public func lines(in schedule: StoredSchedule, codes: [String], expressions decodeExpressions: Bool = true) throws -> (
-        lines: [TariffLine], rates: [LineRate], notes: [LineNote]
+    /// The lines with changed rows as two versions of one history hold them (what
+    /// ``changedCodes(from:to:)`` found), read once: a row live on both days is read once and
+    /// given to both. Rates are read where they changed or the line was added or removed, notes
+    /// where they changed (elsewhere both sides are alike, so nothing is lost), and rates come
+    /// without their expressions (a comparison of published texts needs none).
+    public func lines(in a: StoredSchedule, and b: StoredSchedule, codes changed: ChangedCodes) throws -> (
+        before: (lines: [TariffLine], rates: [LineRate], notes: [LineNote]), after: (lines: [TariffLine], rates: [LineRate], notes: [LineNote])
     ) {
-        let rows = schedule.rowFilter()
-        var lines: [TariffLine] = []
-        var rates: [LineRate] = []
-        var notes: [LineNote] = []
-        var expressions = StoreDecoding.Expressions()
-        var start = 0
-        while start < codes.count {
-            let chunk = Array(codes[start..<min(codes.count, start + 400)])
-            start += chunk.count
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            let arguments = rows.arguments + chunk.map { SQLValue.text($0) }
-            lines += try fetch("SELECT \(StoreDecoding.lineColumns) FROM tariff_line WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code", arguments)
-                .map(StoreDecoding.line(from:))
-            rates += try fetch(
-                "SELECT code, kind, program, text\(decodeExpressions ? ", expression" : "") FROM rate WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code, kind, program NULLS FIRST, id",
-                arguments
-            ).map { row in
-                let code = try TariffCode(try row.text("code"))
-                if decodeExpressions { return try StoreDecoding.rate(from: row, code: code, expressions: &expressions) }
-                return LineRate(
-                    code: code, kind: RateKind(rawValue: try row.text("kind")) ?? .mfn, program: try row.optionalText("program"), text: try row.text("text"),
-                    expression: nil)
-            }
-            notes += try fetch("SELECT * FROM line_note WHERE \(rows.sql) AND code IN (\(marks)) ORDER BY code, rowid", arguments)
-                .map(StoreDecoding.note(from:))
+        let (x, y) = (a.info.validFrom.description, b.info.validFrom.description)
+        let (low, high) = x <= y ? (x, y) : (y, x)
+        func live(_ row: StoreRow, _ day: String) throws -> Bool {
+            let until = try row.optionalText("valid_until")
+            return try row.text("valid_from") <= day && (until == nil || until! > day)
         }
-        return (lines, rates, notes)
+        var before: (lines: [TariffLine], rates: [LineRate], notes: [LineNote]) = ([], [], [])
+        var after = before
+        // Each table in chunks of codes, rows live on the one day or on the other (a row live only
+        // between them is not read).
+        func read(_ codes: [String], _ select: (String) -> String, _ each: (StoreRow, Bool, Bool) throws -> Void) throws {
+            var start = 0
+            while start < codes.count {
+                let chunk = codes[start..<min(codes.count, start + 500)]
+                start += chunk.count
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let filter = """
+                    schedule_id = ? AND code IN (\(marks)) AND ((valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)) \
+                    OR (valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)))
+                    """
+                let arguments = [SQLValue.integer(a.rowsOwner)] + chunk.map { SQLValue.text($0) } + [.text(low), .text(low), .text(high), .text(high)]
+                for row in try fetch(select(filter), arguments) {
+                    let (inA, inB) = (try live(row, x), try live(row, y))
+                    if inA || inB { try each(row, inA, inB) }
+                }
+            }
+        }
+        var present: [String: (Bool, Bool)] = [:]
+        try read(changed.all, { "SELECT \(StoreDecoding.lineColumns), valid_from, valid_until FROM tariff_line WHERE \($0) ORDER BY code" }) { row, inA, inB in
+            let line = try StoreDecoding.line(from: row)
+            if inA { before.lines.append(line) }
+            if inB { after.lines.append(line) }
+            let code = try row.text("code")
+            let was = present[code] ?? (false, false)
+            present[code] = (was.0 || inA, was.1 || inB)
+        }
+        // Rates where they changed, and of a line added or removed (its answer prints the MFN rate).
+        var rateCodes = changed.rates
+        for (code, (inA, inB)) in present where inA != inB { rateCodes.insert(code) }
+        try read(rateCodes.sorted(), { "SELECT code, kind, program, text, valid_from, valid_until FROM rate WHERE \($0) ORDER BY code, kind, program NULLS FIRST, id" }) {
+            row, inA, inB in
+            let rate = LineRate(
+                code: try TariffCode(try row.text("code")), kind: RateKind(rawValue: try row.text("kind")) ?? .mfn, program: try row.optionalText("program"),
+                text: try row.text("text"), expression: nil)
+            if inA { before.rates.append(rate) }
+            if inB { after.rates.append(rate) }
+        }
+        try read(changed.notes.sorted(), { "SELECT * FROM line_note WHERE \($0) ORDER BY code, rowid" }) { row, inA, inB in
+            let note = try StoreDecoding.note(from: row)
+            if inA { before.notes.append(note) }
+            if inB { after.notes.append(note) }
+        }
+        return (before, after)
     }
+}
+
+/// The codes whose rows of each table differ between two versions of one history.
+public struct ChangedCodes: Sendable, Hashable {
+    public var lines: Set<String> = []
+    public var rates: Set<String> = []
+    public var notes: Set<String> = []
+
+    public init() {}
+
+    /// Every code with a changed row, in order.
+    public var all: [String] { lines.union(rates).union(notes).sorted() }
 }
 
 extension StoredSchedule {

@@ -88,6 +88,19 @@ struct PostgresTests {
                     }
                 }
             }
+            // `changes` between versions of one history: the changed codes and the lines read for them.
+            let versions = try sqlite.schedules()
+            for (a, b) in zip(versions, versions.dropFirst()) where a.rowsOwner == b.rowsOwner {
+                let mine = try sqlite.changedCodes(from: a, to: b)
+                check(try postgres.changedCodes(from: a, to: b) == mine, "\(a.info.series) changed codes \(a.info.validFrom)→\(b.info.validFrom)")
+                if let mine {
+                    let x = try sqlite.lines(in: a, and: b, codes: mine), y = try postgres.lines(in: a, and: b, codes: mine)
+                    check(
+                        x.before.lines == y.before.lines && x.before.rates == y.before.rates && x.before.notes == y.before.notes
+                            && x.after.lines == y.after.lines && x.after.rates == y.after.rates && x.after.notes == y.after.notes,
+                        "\(a.info.series) changed lines \(a.info.validFrom)→\(b.info.validFrom)")
+                }
+            }
             return problems
         }
         #expect(problems.isEmpty, "differences between SQLite and PostgreSQL: \(problems.prefix(10))")

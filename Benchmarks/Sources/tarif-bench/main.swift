@@ -5,6 +5,7 @@ import TarifRegistry
 import TarifRules
 import TarifOrigin
 import TarifSimulation
+import TarifStore
 
 // Rate look-up and duty evaluation in-process, on one core, with a warm in-memory index.
 // Usage: tarif-bench DATABASE [LOOKUPS]
@@ -17,6 +18,27 @@ guard arguments.count >= 2 else {
 let lookups = arguments.count > 2 ? Int(arguments[2]) ?? 5_000_000 : 5_000_000
 let tarif = try Tarif(path: arguments[1])
 guard let database = tarif.database else { fatalError("\(arguments[1]) is not a SQLite database") }
+// `ONLY=changes`: the `changes` figure alone, pair by pair (the span, the lines compared, the time).
+if ProcessInfo.processInfo.environment["ONLY"] == "changes" {
+    let series = ScheduleInfo.mfnSeries(for: .unitedStates)
+    let versions = try database.schedules().filter { $0.info.series == series }
+    let names = versions.compactMap(\.revision)
+    var times: [Duration] = []
+    for (i, j) in [(0, names.count - 1), (1, names.count - 2), (0, names.count / 2), (names.count / 2, names.count - 1), (10, 30), (20, 21)] {
+        let t0 = ContinuousClock.now
+        let c = try tarif.changes(importer: .unitedStates, from: names[i], to: names[j])
+        let t = ContinuousClock.now - t0
+        times.append(t)
+        let t1 = ContinuousClock.now
+        let found = try database.changedCodes(from: versions[i], to: versions[j]) ?? ChangedCodes()
+        let t2 = ContinuousClock.now
+        let read = try database.lines(in: versions[i], and: versions[j], codes: found)
+        let t3 = ContinuousClock.now
+        print("changes \(names[i]) → \(names[j]): \(found.all.count) lines compared (rates of \(found.rates.count)), \(c.changes.changes.count) changes, \(t) (codes \(t2 - t1), read \(t3 - t2): \(read.before.rates.count + read.after.rates.count) rates)")
+    }
+    print("slowest \(times.max()!)")
+    exit(0)
+}
 let indexStart = ContinuousClock.now
 let index = try database.mfnRateIndex()
 print("index: \(index.count) rates of \(index.importers.map(\.rawValue).joined(separator: ", ")) built in \(ContinuousClock.now - indexStart)")
