@@ -283,6 +283,7 @@ public final class TarifAPI: Sendable {
         }
         addAnalysisRoutes(to: v1)
         addHistoryRoutes(to: v1)
+        addLandedRoutes(to: v1)
         addSimulationRoutes(to: v1)
         v1.post("admin/data/build") { [self] request, _ in
             try authorize(request)

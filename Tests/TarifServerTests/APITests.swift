@@ -74,6 +74,42 @@ struct APITests {
         }
     }
 
+    /// The landed cost (issue 25) over HTTP: the rice consignment of `tarif landed`'s worked
+    /// example gives the same total, and each bad input names its parameter.
+    @Test func landedCostAnswersAndNamesTheBadParameter() async throws {
+        try await live { client in
+            let rice = "/v1/landed?importer=IDN&code=1006.30.99&origin=VNM&on=2026-03-01&value=500000&currency=USD&fx=16250&incoterm=FOB"
+            try await client.execute(uri: rice + "&freight=20000&insurance=1500&quantity=2000000kg", method: .get) { r throws in
+                #expect(r.status == .ok)
+                let body = try Self.json(r)
+                let total = try #require(body["total"] as? [String: Any])
+                #expect("\(total["amount"] ?? "")" == "1134359375")
+                #expect((body["items"] as? [[String: Any]])?.compactMap { $0["key"] as? String } == ["duty", "ppn", "pph22"])
+                #expect((body["indonesian"] as? String)?.contains("PPh Pasal 22") == true)
+            }
+            for (query, field) in [
+                ("&freight=20000&insurance=1500&quantity=2000000kg&incoterm=FOO", "incoterm"),
+                ("&insurance=1500&quantity=2000000kg", "freight"),
+                ("&freight=20000&insurance=1500", "quantity"),
+                ("&freight=-1&insurance=1500&quantity=2000000kg", "freight"),
+            ] {
+                try await client.execute(uri: rice + query, method: .get) { r throws in
+                    #expect(r.status == .badRequest, "\(query)")
+                    #expect(try Self.error(r).field == field, "\(query)")
+                }
+            }
+            try await client.execute(uri: "/v1/landed?importer=IDN&code=1006.30.99&on=2026-03-01&value=500000&currency=USD&quantity=2000000kg", method: .get) {
+                r throws in
+                #expect(r.status == .badRequest)
+                let e = try Self.error(r)
+                #expect(e.field == "fx" && e.message.contains("Kurs Menteri Keuangan"))
+            }
+            try await client.execute(uri: "/v1/landed?importer=IDN&code=1006.30.99&on=2026-03-01", method: .get) { r throws in
+                #expect(try Self.error(r).field == "value")
+            }
+        }
+    }
+
     @Test func errorsHaveTheirStatusCodeAndField() async throws {
         try await live { client in
             try await client.execute(uri: "/v1/rates/USA/0101.99?on=2026-03-01", method: .get) { r throws in
