@@ -69,6 +69,21 @@ public struct MissingInput: Sendable, Hashable, Codable, CustomStringConvertible
         case .alternative: "which of the alternative rates fits the goods (\(detail))"
         }
     }
+
+    /// The same in Indonesian, for the Indonesian explanation (units and the schedule's own
+    /// words in `detail` stay as written).
+    public var indonesian: String {
+        switch kind {
+        case .customsValue: "nilai pabean"
+        case .quantity: "jumlah barang dalam \(detail)"
+        case .componentValue: "nilai \(detail)"
+        case .fact: "nilai ukur \(detail)"
+        case .exchangeRate: "kurs \(detail)"
+        case .day: "tanggal impor (tarifnya musiman)"
+        case .reference: "tarif yang dinyatakan di bagian lain: \(detail)"
+        case .alternative: "tarif alternatif mana yang sesuai dengan barang (\(detail))"
+        }
+    }
 }
 
 /// The duty a rate gives for a consignment, or the inputs it still needs.

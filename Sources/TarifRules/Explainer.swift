@@ -22,9 +22,8 @@ public enum Explainer {
             dutyEN = "The duty payable is \(duty)."
             dutyID = "Bea masuk yang terutang adalah \(duty)."
         } else {
-            let missing = a.missing.map(\.description).joined(separator: ", ")
-            dutyEN = "The duty cannot be computed without \(missing)."
-            dutyID = "Bea masuk belum dapat dihitung tanpa \(missing)."
+            dutyEN = "The duty cannot be computed without \(a.missing.map(\.description).joined(separator: ", "))."
+            dutyID = "Bea masuk belum dapat dihitung tanpa \(a.missing.map(\.indonesian).joined(separator: ", "))."
         }
 
         switch a.kind {
