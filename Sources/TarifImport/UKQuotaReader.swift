@@ -49,6 +49,14 @@ public struct UKQuotaReader: PublicationReader {
     /// The most years a staging row may have (the UK's agreements stage over at most 20).
     static let maxStagingYears = 40
 
+    /// A quota order number (`05.1500`).
+    static func orderNumber(_ text: String, at: SourceLocation) throws -> String {
+        guard text.count == 7, text.hasPrefix("05."), text.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw TarifError(.badFile, "'\(InputLimits.echo(text))' is not a quota order number (05.nnnn)", at: at)
+        }
+        return text
+    }
+
     /// A code as the workbook writes it: one stored as a number lost its leading zero (`204.42`
     /// is 0204.42); trailing zero pairs name the code above as a whole (0301.91.00.00 is all of 0301.91).
     static func code(_ text: String, at: SourceLocation) throws -> TariffCode {
@@ -68,14 +76,14 @@ public struct UKQuotaReader: PublicationReader {
     /// that is not one is kept as text and listed.
     static func stages(
         _ book: XLSXWorkbook, source: ByteSource, parser: DutyExpressionParser, emit: (ImportEvent) throws -> Void
-    ) throws -> (stages: [String: [TariffQuota.Stage]], rows: [String: SourceLocation], used: Set<String>) {
-        guard book.sheetNames.contains(stagingSheet) else { return ([:], [:], []) }
+    ) throws -> (stages: [String: [TariffQuota.Stage]], rows: [String: SourceLocation]) {
+        guard book.sheetNames.contains(stagingSheet) else { return ([:], [:]) }
         let sheet = stagingSheet
         let rows = try book.rows(of: sheet)
         guard rows.count <= maxRows + 1 else {
             throw TarifError(.tooLarge, "\(rows.count - 1) rows; at most \(maxRows) are read", at: SourceLocation(file: source.displayName, field: sheet))
         }
-        guard let header = rows.first else { return ([:], [:], []) }
+        guard let header = rows.first else { return ([:], [:]) }
         var letter: [String: String] = [:]
         var years: [(letter: String, year: Int)] = []
         for (l, title) in header.cells.sorted(by: { ($0.key.count, $0.key) < ($1.key.count, $1.key) }) {
@@ -106,11 +114,8 @@ public struct UKQuotaReader: PublicationReader {
         for row in rows.dropFirst() {
             func cell(_ l: String) -> String { DutyExpressionParser.fold(row.cells[l] ?? "").trimming(" ") }
             func here(_ l: String) -> SourceLocation { SourceLocation(file: source.displayName, field: "\(sheet)!\(l)\(row.number)") }
-            let order = cell(letter["Quota number"]!)
-            if order.isEmpty && cell(letter["Commodity code"]!).isEmpty { continue }
-            guard order.count == 7, order.hasPrefix("05."), order.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw TarifError(.badFile, "'\(InputLimits.echo(order))' is not a quota order number (05.nnnn)", at: here(letter["Quota number"]!))
-            }
+            if cell(letter["Quota number"]!).isEmpty && cell(letter["Commodity code"]!).isEmpty { continue }
+            let order = try Self.orderNumber(cell(letter["Quota number"]!), at: here(letter["Quota number"]!))
             let code = try Self.code(cell(letter["Commodity code"]!), at: here(letter["Commodity code"]!))
             let key = "\(order)|\(code.digits)"
             guard stages[key] == nil else {
@@ -137,7 +142,7 @@ public struct UKQuotaReader: PublicationReader {
             stages[key] = list
             at[key] = here("A")
         }
-        return (stages, at, [])
+        return (stages, at)
     }
 
     /// The columns by their header (the workbook's headers end in a no-break space).
@@ -172,7 +177,8 @@ public struct UKQuotaReader: PublicationReader {
                 at: SourceLocation(file: source.displayName, field: "\(sheet)!1"))
         }
         let parser = DutyExpressionParser(dialect: .ukGlobalTariff)
-        var staging = try Self.stages(book, source: source, parser: parser, emit: emit)
+        let staging = try Self.stages(book, source: source, parser: parser, emit: emit)
+        var stagedUsed: Set<String> = []
         var seen: Set<String> = []
         var emitted = 0
         for row in rows.dropFirst() {
@@ -191,10 +197,7 @@ public struct UKQuotaReader: PublicationReader {
             } else {
                 throw TarifError(.notFound, "partner '\(InputLimits.echo(name))' is not in \(UKPreferentialRatesReader.countryFile)", at: at("FTA country"))
             }
-            let order = cell("Quota number")
-            guard order.count == 7, order.hasPrefix("05."), order.dropFirst(3).allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw TarifError(.badFile, "'\(InputLimits.echo(order))' is not a quota order number (05.nnnn)", at: at("Quota number"))
-            }
+            let order = try Self.orderNumber(cell("Quota number"), at: at("Quota number"))
             let code = try Self.code(cell("Commodity code"), at: at("Commodity code"))
             let rateCell = cell("Quota duty rate")
             let validity = cell("Validity of duty rate")
@@ -227,20 +230,20 @@ public struct UKQuotaReader: PublicationReader {
                 return v.isEmpty || v == "-" ? nil : String(v.prefix(200))
             }
             var quota = TariffQuota(
-                        importer: .unitedKingdom, agreement: "GBR-\(scheme)", partnerName: name, partnerAlpha2: iso2, exceptAlpha2: except,
-                        orderNumber: order, code: code, inQuotaText: text,
-                        inQuota: expression, ratePeriod: optional("Validity of duty rate"), volume: volume,
-                        unit: String(cell("Units").lowercased().prefix(60)), quotaPeriod: String(cell("Quota period").prefix(60)),
-                        increase: optional("Quota increase"), originQuota: cell("Origin Quota").lowercased() == "yes",
-                        source: "\(source.displayName) \(sheet)!A\(row.number)")
+                importer: .unitedKingdom, agreement: "GBR-\(scheme)", partnerName: name, partnerAlpha2: iso2, exceptAlpha2: except,
+                orderNumber: order, code: code, inQuotaText: text,
+                inQuota: expression, ratePeriod: optional("Validity of duty rate"), volume: volume,
+                unit: String(cell("Units").lowercased().prefix(60)), quotaPeriod: String(cell("Quota period").prefix(60)),
+                increase: optional("Quota increase"), originQuota: cell("Origin Quota").lowercased() == "yes",
+                source: "\(source.displayName) \(sheet)!A\(row.number)")
             if let stages = staging.stages["\(order)|\(code.digits)"] {
                 quota.stages = stages
-                staging.used.insert("\(order)|\(code.digits)")
+                stagedUsed.insert("\(order)|\(code.digits)")
             }
             try emit(.quota(quota))
             emitted += 1
         }
-        for (key, at) in staging.rows.sorted(by: { $0.value.description < $1.value.description }) where !staging.used.contains(key) {
+        for (key, at) in staging.rows.sorted(by: { $0.value.description < $1.value.description }) where !stagedUsed.contains(key) {
             try emit(.skipped(at, "staged in-quota rates for quota \(key.replacing("|", with: " on ")): no quota row of TRQs has that order number and code"))
         }
         // An empty workbook would leave the quotas loaded before in place under a new file's name.

@@ -113,6 +113,8 @@ struct UKQuotaReaderTests {
         (stagingHeader, ["Albania", "5.1500", "0301.91", "1%"], "not a quota order number", "TRQ_staging!B2"),
         (stagingHeader, ["Albania", "05.1500", "03x1.91", "1%"], "not a tariff code", "TRQ_staging!C2"),
         (stagingHeader, ["Albania", "05.1500", "0301.91.00.00", "1%"], "staged twice", "TRQ_staging!A3"),
+        // A 30,000-character order number (the XLSX reader refuses cells over 32,767) is refused at its cell, the echo bounded.
+        (stagingHeader, ["Albania", String(repeating: "9", count: 30_000), "0301.91", "1%"], "not a quota order number", "TRQ_staging!B2"),
     ])
     func badStagingSheetsAreErrorsNamingTheCell(header: [String], row: [String], words: String, cell: String) throws {
         let good = ["Albania", "05.1500", "0301.91", "1%"]
@@ -124,6 +126,7 @@ struct UKQuotaReaderTests {
         }
         #expect(error.message.contains(words))
         #expect(error.location?.description.contains(cell) == true)
+        #expect(error.message.utf8.count < 2_000)
     }
 
     @Test(arguments: [
