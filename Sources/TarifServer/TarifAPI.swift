@@ -208,27 +208,18 @@ public final class TarifAPI: Sendable {
             let schedule = try s.schedule(for: importer, on: day)
             let limit = try q.int("limit", default: 50)
             var via: String?
+            var replaced: [LinesAnswer.Replacement]?
             var lines: [TariffLine]
             if let code = try? TariffCode(text) {
                 lines = try s.tarif.store.lines(under: code, in: schedule, limit: limit)
             } else {
-                lines = try s.tarif.store.searchAcrossLevels(text, in: schedule, limit: limit)
-                // Words of another language (Indonesian in a US schedule): find them in a
-                // schedule that has both languages, then this market's lines under the same HS subheadings.
-                if lines.isEmpty {
-                    for other in s.schedules where other.info.importer != importer && other.validity.contains(day) && other.info.series == ScheduleInfo.mfnSeries(for: other.info.importer) {
-                        let found = try s.tarif.store.search(text, in: other, limit: 20)
-                        guard !found.isEmpty else { continue }
-                        var seen = Set<String>()
-                        for hs6 in found.map({ $0.code.length > 6 ? $0.code.prefix(6) : $0.code }) where seen.insert(hs6.digits).inserted && lines.count < limit {
-                            lines += try s.tarif.store.lines(under: hs6, in: schedule, limit: limit - lines.count)
-                        }
-                        if !lines.isEmpty { via = other.info.title; break }
-                    }
-                }
+                let found = try s.tarif.findLines(importer: importer, text, on: day, limit: limit)
+                lines = found.lines
+                via = found.via?.info.title
+                replaced = found.replaced.isEmpty ? nil : found.replaced.map { .init(word: $0.word, by: $0.by) }
             }
             return JSON.response(LinesAnswer(
-                schedule: schedule.info.title, matchedVia: via,
+                schedule: schedule.info.title, matchedVia: via, replaced: replaced,
                 lines: lines.map { .init(code: $0.code.formatted, description: $0.descriptionEnglish, descriptionLocal: $0.descriptionLocal, path: $0.path) }))
         }
         v1.get("rates/:importer/:code") { [self] request, context in
@@ -451,6 +442,12 @@ struct LinesAnswer: Encodable {
     /// When the words were found in another schedule's descriptions (another language) and
     /// this market's lines are those under the same HS subheadings: that schedule's title.
     var matchedVia: String?
+    /// Everyday words replaced by the schedule's words (``SearchVocabulary``) when the words as given found nothing.
+    var replaced: [Replacement]?
+    struct Replacement: Encodable {
+        var word: String
+        var by: String
+    }
     var lines: [Line]
 }
 

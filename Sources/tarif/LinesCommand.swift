@@ -33,8 +33,10 @@ struct LinesCommand: ParsableCommand {
             let importerCode = try CountryCode(importer)
             let day = try options.day()
             var (schedule, lines): (StoredSchedule, [TariffLine])
+            var how: String?
             if let search {
-                (schedule, lines) = try tarif.search(importer: importerCode, search, on: day, limit: limit)
+                let found = try tarif.findLines(importer: importerCode, search, on: day, limit: limit)
+                (schedule, lines, how) = (found.schedule, found.lines, found.how)
                 if let code {
                     let prefix = try TariffCode(code)
                     lines = lines.filter { prefix.contains($0.code) }
@@ -65,7 +67,7 @@ struct LinesCommand: ParsableCommand {
             }
             try Output(format: options.format).emit(
                 header: header, rows: rows, json: lines, title: "\(schedule.info.title) — in force \(schedule.validity.start)",
-                footer: lines.isEmpty ? ["no lines found"] : ["\(lines.count) line(s)\(lines.count == limit ? " (limit reached; raise --limit)" : "")"])
+                footer: lines.isEmpty ? ["no lines found"] : ["\(lines.count) line(s)\(lines.count == limit ? " (limit reached; raise --limit)" : "")"] + (how.map { ["(\($0))"] } ?? []))
         }
     }
 }

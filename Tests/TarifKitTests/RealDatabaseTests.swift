@@ -81,6 +81,23 @@ struct RealDatabaseTests {
         #expect(rice.contains { $0.code.digits.hasPrefix("1006") })
         let us = try t.search(importer: .unitedStates, "basmati", on: try Day(iso: "2026-02-01")).1
         #expect(us.contains { $0.code.digits.hasPrefix("1006") })
+
+        // Everyday words the BTKI writes otherwise: "kaos katun" is its "kaus … dari kapas".
+        let shirts = try t.findLines(importer: .indonesia, "kaos katun", on: day)
+        #expect(shirts.lines.contains { $0.code.formatted == "6109.10" }, "\(shirts.lines.map(\.code))")
+        #expect(shirts.replaced.map(\.by) == ["kaus", "kapas"] && shirts.via == nil)
+        #expect(shirts.how == "read kaos as kaus, katun as kapas")
+        // Words found as given are not rewritten; 2+ Indonesian words on one line.
+        let broken = try t.findLines(importer: .indonesia, "beras pecah", on: day)
+        #expect(broken.lines.map(\.code.formatted) == ["1006.40"] && broken.replaced.isEmpty)
+        // In the US tariff, through the BTKI's Indonesian: the US lines under 6109.10.
+        let usShirts = try t.findLines(importer: .unitedStates, "kaos katun", on: try Day(iso: "2026-03-01"), limit: 100)
+        #expect(usShirts.via?.info.importer == .indonesia)
+        #expect(usShirts.lines.contains { $0.code.digits.hasPrefix("610910") })
+        #expect(usShirts.lines.allSatisfy { $0.code.digits.hasPrefix("61") || $0.code.digits.hasPrefix("62") })
+        // Nothing anywhere: no lines, no rewriting claimed.
+        let none = try t.findLines(importer: .unitedStates, "qqqzzz xxyyz", on: try Day(iso: "2026-03-01"))
+        #expect(none.lines.isEmpty && none.replaced.isEmpty && none.via == nil)
     }
 
     /// SMART's "what an agreement's preference does", rates from the engine: cotton T-shirts

@@ -15,7 +15,7 @@ const TEXT = {
     proof: "Proof of origin", marketsTitle: "Markets where this product pays least",
     footer: "Tarif applies WTO most-favoured-nation treatment (GATT 1994 Art. I:1) and its exceptions to published tariffs. Check with the importing country's customs before you ship.",
     searching: "Searching…", found: (n) => `${n} line(s) found.`, none: "No line matches; try other words or a code.",
-    via: (t) => `Found through the descriptions of ${t}.`, pickFirst: "Search for your product and pick a line first.",
+    via: (t) => `Found through the descriptions of ${t}.`, replaced: (r) => `Read ${r.map((x) => `“${x.word}” as “${x.by}”`).join(", ")}.`, pickFirst: "Search for your product and pick a line first.",
     resolving: "Finding the duty…", done: "Done.", applies: "applies", available: "available",
     appliedLabel: "Applied", fallbackLabel: "If origin is not proved", dutyOn: (v) => `on a customs value of ${v}`,
     noProof: "None: this rate applies to goods of any origin.", points: "points", chooseOrigin: "Choose the origin",
@@ -55,7 +55,7 @@ const TEXT = {
     proof: "Bukti asal barang", marketsTitle: "Pasar dengan bea masuk terendah untuk produk ini",
     footer: "Tarif menerapkan perlakuan negara paling disukai WTO (GATT 1994 Pasal I:1) dan pengecualiannya pada tarif yang diterbitkan. Periksa kembali dengan pabean negara pengimpor sebelum mengirim.",
     searching: "Mencari…", found: (n) => `${n} pos ditemukan.`, none: "Tidak ada pos yang cocok; coba kata lain atau kode.",
-    via: (t) => `Ditemukan melalui uraian ${t}.`, pickFirst: "Cari produk Anda dan pilih satu pos terlebih dahulu.",
+    via: (t) => `Ditemukan melalui uraian ${t}.`, replaced: (r) => `Dibaca ${r.map((x) => `“${x.word}” sebagai “${x.by}”`).join(", ")}.`, pickFirst: "Cari produk Anda dan pilih satu pos terlebih dahulu.",
     resolving: "Menghitung bea masuk…", done: "Selesai.", applies: "berlaku", available: "tersedia",
     appliedLabel: "Yang berlaku", fallbackLabel: "Jika asal barang tidak dapat dibuktikan", dutyOn: (v) => `atas nilai pabean ${v}`,
     noProof: "Tidak perlu: tarif ini berlaku untuk barang dari negara mana pun.", points: "poin", chooseOrigin: "Pilih negara asal",
@@ -159,7 +159,7 @@ function renderLines(answer) {
   const box = $("lines");
   box.replaceChildren();
   $("lines-box").hidden = answer.lines.length === 0;
-  $("lines-note").textContent = answer.matchedVia ? t("via")(answer.matchedVia) : "";
+  $("lines-note").textContent = [answer.replaced ? t("replaced")(answer.replaced) : "", answer.matchedVia ? t("via")(answer.matchedVia) : ""].filter(Boolean).join(" ");
   answer.lines.forEach((line, i) => {
     const label = document.createElement("label");
     const input = document.createElement("input");
