@@ -61,6 +61,14 @@ public struct Money: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 extension Money {
+    /// `900.000.000,00 IDR`: ``grouped`` as Indonesian writes numbers (a point between
+    /// thousands, a comma before the fraction), for the Indonesian texts.
+    public var groupedIndonesian: String { Self.indonesianNumber(grouped) }
+
+    /// A number written `1,234.5` (or a text holding such numbers and no other commas or points) as Indonesian writes it: `1.234,5`.
+    public static func indonesianNumber(_ text: String) -> String {
+        String(text.map { $0 == "," ? "." : $0 == "." ? "," : $0 })
+    }
     /// `900,000,000.00 IDR`: digits grouped by thousands, at the currency's minor unit.
     public var grouped: String {
         var digits = roundedToMinorUnit.amount.description

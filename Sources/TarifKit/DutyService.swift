@@ -118,11 +118,12 @@ public final class DutyService: Sendable {
     /// ``duty(importer:origin:code:on:customsValue:quantities:)`` without the store: nil when
     /// the line is not in memory yet. Cheap enough for a thread that must not wait on I/O.
     public func dutyFromMemory(
-        importer: CountryCode, origin: CountryCode?, code: TariffCode, on day: Day, customsValue: ExactDecimal?
+        importer: CountryCode, origin: CountryCode?, code: TariffCode, on day: Day, customsValue: ExactDecimal?,
+        quantities: [Quantity] = []
     ) throws -> DutyResolution? {
         try checkKnown(origin)
         guard let tariff = try keptLineTariff(importer: importer, code: code, on: day) else { return nil }
-        return try resolve(tariff, origin: origin, on: day, customsValue: customsValue, quantities: [])
+        return try resolve(tariff, origin: origin, on: day, customsValue: customsValue, quantities: quantities)
     }
 
     /// Throws the registry's error (with suggestions) for an origin it does not know.

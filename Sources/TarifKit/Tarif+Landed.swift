@@ -91,16 +91,17 @@ extension Tarif {
         importer: CountryCode, code: TariffCode, day: Day, items: [LandedItem], total: Money?, share: ExactDecimal?, valuation: Valuation
     ) -> (String, String) {
         let listEN = items.map { "\($0.name) \($0.amount?.grouped ?? "not known")" }.joined(separator: "; ")
-        let listID = items.map { "\($0.nameIndonesian) \($0.amount?.grouped ?? "belum diketahui")" }.joined(separator: "; ")
+        let listID = items.map { "\($0.nameIndonesian) \($0.amount?.groupedIndonesian ?? "belum diketahui")" }.joined(separator: "; ")
         let value = valuation.customsValue.grouped
+        let valueID = valuation.customsValue.groupedIndonesian
         let english: String
         let indonesian: String
         if let total {
             english = "On \(day), a consignment of \(code.formatted) entering \(importer) with a customs value (\(valuation.basis)) of \(value) pays: \(listEN). In all \(total.grouped)\(share.map { ", \($0.normalized)% of the customs value" } ?? "")."
-            indonesian = "Pada \(day), kiriman \(code.formatted) yang masuk ke \(importer) dengan nilai pabean (\(valuation.basis)) \(value) membayar: \(listID). Seluruhnya \(total.grouped)\(share.map { ", \($0.normalized)% dari nilai pabean" } ?? "")."
+            indonesian = "Pada \(day), kiriman \(code.formatted) yang masuk ke \(importer) dengan nilai pabean (\(valuation.basis)) \(valueID) membayar: \(listID). Seluruhnya \(total.groupedIndonesian)\(share.map { ", \(Money.indonesianNumber($0.normalized.description))% dari nilai pabean" } ?? "")."
         } else {
             english = "On \(day), a consignment of \(code.formatted) entering \(importer) with a customs value (\(valuation.basis)) of \(value) pays: \(listEN). The total is not known until the missing amounts are."
-            indonesian = "Pada \(day), kiriman \(code.formatted) yang masuk ke \(importer) dengan nilai pabean (\(valuation.basis)) \(value) membayar: \(listID). Jumlah seluruhnya belum dapat dihitung sampai semua pos diketahui."
+            indonesian = "Pada \(day), kiriman \(code.formatted) yang masuk ke \(importer) dengan nilai pabean (\(valuation.basis)) \(valueID) membayar: \(listID). Jumlah seluruhnya belum dapat dihitung sampai semua pos diketahui."
         }
         return (english, indonesian)
     }

@@ -18,9 +18,9 @@ public enum Explainer {
         var id = Sentences()
         let dutyEN: String
         let dutyID: String
-        if let duty = a.duty?.grouped {
-            dutyEN = "The duty payable is \(duty)."
-            dutyID = "Bea masuk yang terutang adalah \(duty)."
+        if let money = a.duty {
+            dutyEN = "The duty payable is \(money.grouped)."
+            dutyID = "Bea masuk yang terutang adalah \(money.groupedIndonesian)."
         } else {
             dutyEN = "The duty cannot be computed without \(a.missing.map(\.description).joined(separator: ", "))."
             dutyID = "Bea masuk belum dapat dihitung tanpa \(a.missing.map(\.indonesian).joined(separator: ", "))."
@@ -81,14 +81,14 @@ public enum Explainer {
                 en.append("Condition: \(a.conditions.joined(separator: "; ")).")
                 id.append("Syarat: barang harus memenuhi ketentuan asal barang \(a.agreement ?? "")\(a.conditions.count > 1 ? "; " + Self.indonesian(a.conditions.dropFirst().joined(separator: "; ")) : "").")
             }
-            if let m = a.marginOfPreference?.grouped {
-                en.append("It saves \(m) against the \(floorLabel) duty.")
-                id.append("Penghematannya \(m) dibanding bea masuk \(floorLabel).")
+            if let margin = a.marginOfPreference {
+                en.append("It saves \(margin.grouped) against the \(floorLabel) duty.")
+                id.append("Penghematannya \(margin.groupedIndonesian) dibanding bea masuk \(floorLabel).")
             }
             if let f = r.fallback {
-                let floorDuty = t[f].duty?.grouped
-                let d = floorDuty.map { " (duty \($0))" } ?? ""
-                let dID = floorDuty.map { " (bea masuk \($0))" } ?? ""
+                let floorDuty = t[f].duty
+                let d = floorDuty.map { " (duty \($0.grouped))" } ?? ""
+                let dID = floorDuty.map { " (bea masuk \($0.groupedIndonesian))" } ?? ""
                 en.append("If origin is not proved, the \(floorLabel) rate of \(floorRate) applies\(d).")
                 id.append("Jika asal barang tidak dapat dibuktikan, berlaku tarif \(floorLabel) sebesar \(floorRate)\(dID).")
             }
@@ -105,9 +105,9 @@ public enum Explainer {
             id.append("Selain itu, pos bab 99 \(l.heading)\(authority) \(whatID) untuk barang asal \(whoseID).")
         }
         if r.additionalDuties.contains(where: { $0.applies == true && $0.effect != .noChange }) {
-            if let total = r.dutyWithAdditional?.grouped {
-                en.append("With it the total is \(total).")
-                id.append("Dengan itu jumlahnya \(total).")
+            if let total = r.dutyWithAdditional {
+                en.append("With it the total is \(total.grouped).")
+                id.append("Dengan itu jumlahnya \(total.groupedIndonesian).")
             }
         }
         return .init(english: en.text, indonesian: id.text)

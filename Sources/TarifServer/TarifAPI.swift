@@ -256,7 +256,7 @@ public final class TarifAPI: Sendable {
         v1.post("duty/batch") { [self] request, _ in
             // Up to 1,000 questions in one body; each answered or given its own error.
             let body = try await request.body.collect(upTo: Self.maxBody)
-            let questions = try Self.decodeBody([DutyQuestion].self, body, expecting: "a JSON array of {importer, code, origin?, on?, value?}")
+            let questions = try Self.decodeBody([DutyQuestion].self, body, expecting: "a JSON array of {importer, code, origin?, on?, value?, quantity?}")
             guard questions.count <= 1_000 else { throw TarifError(.badInput, "at most 1,000 questions per request (got \(questions.count))", at: SourceLocation(file: "body")) }
             let s = service
             let answers = try await withTimeLimit(options.timeLimit) {
@@ -322,7 +322,7 @@ public final class TarifAPI: Sendable {
     /// the parameter and where it came from (`query`, `body[3]`).
     static func duty(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution {
         let a = try DutyArguments(q, from: place, registry: service.registry)
-        return try service.duty(importer: a.importer, origin: a.origin, code: a.code, on: a.day, customsValue: a.value)
+        return try service.duty(importer: a.importer, origin: a.origin, code: a.code, on: a.day, customsValue: a.value, quantities: a.quantities)
     }
 
     func duty(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution {
@@ -332,7 +332,7 @@ public final class TarifAPI: Sendable {
     /// ``duty(_:from:service:)`` when the line is in memory (nil when it must be read from the store).
     static func dutyFromMemory(_ q: DutyQuestion, from place: String, service: DutyService) throws -> DutyResolution? {
         let a = try DutyArguments(q, from: place, registry: service.registry)
-        return try service.dutyFromMemory(importer: a.importer, origin: a.origin, code: a.code, on: a.day, customsValue: a.value)
+        return try service.dutyFromMemory(importer: a.importer, origin: a.origin, code: a.code, on: a.day, customsValue: a.value, quantities: a.quantities)
     }
 
     /// Admin routes need `Authorization: Bearer <token>` matching the server's token.
@@ -391,14 +391,18 @@ struct DutyQuestion: Decodable {
     var origin: String?
     var on: String?
     var value: String?
+    /// The quantities a specific rate is charged on ("2000000kg", "70 l"): up to ``DutyArguments/maxQuantities``.
+    var quantity: [String]?
 
-    /// The question of `GET /v1/duty`'s query string.
+    /// The question of `GET /v1/duty`'s query string (`quantity` may be repeated).
     init(_ q: Query) throws {
         importer = try q.require("importer")
         code = try q.require("code")
         origin = q["origin"]
         on = q["on"]
         value = q["value"]
+        let quantities = q.all("quantity")
+        quantity = quantities.isEmpty ? nil : quantities
     }
 }
 
@@ -409,6 +413,10 @@ struct DutyArguments {
     var code: TariffCode
     var day: Day
     var value: ExactDecimal?
+    var quantities: [Quantity]
+
+    /// At most this many quantities in one question (a line's rates need one or two: mass and volume, say).
+    static let maxQuantities = 8
 
     init(_ q: DutyQuestion, from place: String, registry: borrowing Registry) throws {
         importer = try registry.countryCode(named: q.importer)
@@ -416,6 +424,13 @@ struct DutyArguments {
         code = try Query.code(q.code, field: "code", from: place)
         day = try Query.day(q.on, from: place)
         value = try Query.amount(q.value, field: "value", from: place)
+        let texts = q.quantity ?? []
+        guard texts.count <= Self.maxQuantities else {
+            throw TarifError(.tooLarge, "at most \(Self.maxQuantities) quantities (\(texts.count) given)", at: SourceLocation(file: place, field: "quantity"))
+        }
+        quantities = try texts.map { text in
+            do { return try Quantity(parsing: text) } catch let e as TarifError { throw TarifError(e.code, e.message, at: SourceLocation(file: place, field: "quantity")) }
+        }
     }
 }
 

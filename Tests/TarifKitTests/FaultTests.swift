@@ -10,15 +10,8 @@ import Testing
 /// was or wholly loaded, never half; the next build finishes the work.
 @Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
 struct FaultTests {
-    /// The `tarif` binary of this build (`swift test` builds it beside the tests).
-    static var binary: String {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for configuration in ["debug", "release"] {
-            let path = repository.appendingPathComponent(".build/\(configuration)/tarif").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return repository.appendingPathComponent(".build/debug/tarif").path
-    }
+    /// The `tarif` binary of this build.
+    static var binary: String { TestData.binary }
 
     /// Every schedule in the store is whole: as many lines as the catalog's publication holds.
     static func checkWhole(_ path: String) throws -> (schedules: Int, lines: [String: Int]) {

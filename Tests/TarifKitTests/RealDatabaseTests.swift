@@ -51,7 +51,7 @@ struct RealDatabaseTests {
         #expect(applied.adValoremEquivalent == 90)
         #expect(applied.legalBasis.article.contains("Art. I:1"))
         #expect(applied.legalBasis.instrument.contains("26/PMK.010/2022"))
-        #expect(r.explanation.indonesian.contains("900,000,000.00 IDR"))
+        #expect(r.explanation.indonesian.contains("900.000.000,00 IDR"))
     }
 
     @Test func theUKScheduleInForceDependsOnTheDay() throws {

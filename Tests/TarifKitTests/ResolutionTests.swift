@@ -96,7 +96,7 @@ struct ResolutionTests {
         let labels = Set(r.treatments.map(\.label))
         #expect(labels.isSuperset(of: ["MFN", "ATIGA", "RCEP"]))
         #expect(r.treatments.first { $0.label == "RCEP" }?.rate == nil)
-        #expect(r.explanation.indonesian.contains("Bea masuk yang terutang adalah 900,000,000.00 IDR"))
+        #expect(r.explanation.indonesian.contains("Bea masuk yang terutang adalah 900.000.000,00 IDR"))
         // Without the quantity, the Indonesian text says what is missing in Indonesian (it said "tanpa the quantity in kg").
         let open = try resolve("IDN", "1006.30.99", from: "VNM", on: "2024-01-01", value: 1_000_000_000, quantity: nil)
         #expect(open.explanation.indonesian.contains("Bea masuk belum dapat dihitung tanpa jumlah barang dalam kg"), "\(open.explanation.indonesian)")

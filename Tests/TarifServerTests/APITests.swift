@@ -110,6 +110,48 @@ struct APITests {
         }
     }
 
+    /// A rate charged per kilogram is computed from the quantity the question gives (repeatable,
+    /// bounded), in the query and in a batch; a bad quantity names the parameter.
+    @Test func dutyTakesTheQuantityAPerUnitRateNeeds() async throws {
+        try await live { client in
+            let rice = "/v1/duty?importer=IDN&code=1006.30.99&origin=VNM&on=2026-03-01&value=1000"
+            try await client.execute(uri: rice + "&quantity=2000000kg", method: .get) { r throws in
+                #expect(r.status == .ok)
+                let body = try Self.json(r)
+                let duty = try #require(body["dutyWithAdditional"] as? [String: Any])
+                #expect("\(duty["amount"] ?? "")" == "900000000")  // 450 IDR/kg × 2,000,000 kg
+            }
+            // 2 t is 2,000 kg: 900,000 IDR.
+            try await client.execute(uri: rice + "&quantity=2%20t", method: .get) { r throws in
+                #expect("\((try Self.json(r)["dutyWithAdditional"] as? [String: Any])?["amount"] ?? "")" == "900000")
+            }
+            try await client.execute(uri: rice, method: .get) { r throws in
+                let body = try Self.json(r)
+                let first = try #require((body["treatments"] as? [[String: Any]])?.first)
+                #expect(((first["missing"] as? [[String: Any]])?.first?["detail"] as? String) == "kg")
+                #expect(body["dutyWithAdditional"] == nil)
+            }
+            for (query, message) in [
+                ("&quantity=abc", "does not start with a number"), ("&quantity=-5kg", "negative"), ("&quantity=5furlongs", "not a unit"),
+                (String(repeating: "&quantity=1kg", count: 9), "at most 8"),
+            ] {
+                try await client.execute(uri: rice + query, method: .get) { r throws in
+                    #expect(r.status == .badRequest, "\(query)")
+                    let e = try Self.error(r)
+                    #expect(e.field == "quantity" && e.message.contains(message), "\(query): \(e.message)")
+                }
+            }
+            let batch = #"[{"importer":"IDN","code":"1006.30.99","origin":"VNM","on":"2026-03-01","quantity":["2000000kg"]},{"importer":"IDN","code":"1006.30.99","quantity":["x"]}]"#
+            try await client.execute(uri: "/v1/duty/batch", method: .post, body: ByteBuffer(string: batch)) { r throws in
+                #expect(r.status == .ok)
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [[String: Any]])
+                let first = try #require(rows.first?["resolution"] as? [String: Any])
+                #expect("\((first["dutyWithAdditional"] as? [String: Any])?["amount"] ?? "")" == "900000000")
+                #expect((rows.last?["error"] as? [String: Any])?["field"] as? String == "quantity")
+            }
+        }
+    }
+
     @Test func errorsHaveTheirStatusCodeAndField() async throws {
         try await live { client in
             try await client.execute(uri: "/v1/rates/USA/0101.99?on=2026-03-01", method: .get) { r throws in
@@ -581,9 +623,11 @@ struct APITests {
 
 /// The real database, built once for every server test, and live servers over it.
 enum ServerFixture {
+    /// Where the database is (the CLI is run on it to compare its answers with the service's).
+    static let path: Result<String, any Error> = Result { try TestData.temporaryDirectory().appendingPathComponent("tarif.sqlite").path }
+
     static let built: Result<Tarif, any Error> = Result {
-        let path = try TestData.temporaryDirectory().appendingPathComponent("tarif.sqlite").path
-        let tarif = try Tarif(path: path)
+        let tarif = try Tarif(path: try path.get())
         _ = try DataBuilder(database: try #require(tarif.database)).build(from: TestData.directory, catalog: try Catalog.bundled())
         return tarif
     }

@@ -135,4 +135,59 @@ struct PageBrowserTests {
             print("screenshot: \(png.path)")
         }
     }
+
+    /// A rice consignment on the page (Viet Nam into Indonesia, FOB in US dollars, 2,000 t)
+    /// gives the total the CLI gives, in both languages. By hand: CIF = (500,000 + 20,000 +
+    /// 1,500) USD × 16,250 = 8,474,375,000 IDR; bea masuk 450 IDR/kg × 2,000,000 kg =
+    /// 900,000,000; no PPN (the BTKI prints none for the line); PPh 22 at 2.5% of (CIF + duty)
+    /// 9,374,375,000 = 234,359,375; in all 1,134,359,375 IDR.
+    @Test func theLandedCostOnThePageIsTheCLIs() async throws {
+        guard Self.chromium != nil else {
+            if Self.required { Issue.record("Chromium is not installed (apt-get install chromium)") }
+            return
+        }
+        try await ServerFixture.live(ServerOptions(rateLimit: 0)) { client in
+            let port = try #require(client.port)
+            let consignment = "market=IDN&origin=VNM&q=beras&code=1006.30.99&on=2026-03-01&value=500000&currency=USD&fx=16250&incoterm=FOB&freight=20000&insurance=1500"
+            let page = "http://127.0.0.1:\(port)/?\(consignment)&quantity=2000000&unit=kg"
+            let cli = try await onThread {
+                try TestData.runTarif([
+                    "landed", "IDN", "1006.30.99", "--from", "VNM", "--on", "2026-03-01", "--value", "500000", "--currency", "USD", "--fx", "USD=16250",
+                    "--incoterm", "FOB", "--freight", "20000", "--insurance", "1500", "--quantity", "2000000kg", "--format", "json", "--db", try ServerFixture.path.get(),
+                ])
+            }
+            let answer = try #require(try JSONSerialization.jsonObject(with: Data(cli.utf8)) as? [String: Any])
+            let total = try #require(answer["total"] as? [String: Any])
+            #expect("\(total["amount"] ?? "")" == "1134359375" && total["currency"] as? String == "IDR")
+
+            let en = try await onThread { try Self.chromium(["--dump-dom"], url: page + "&lang=en") }
+            #expect(Self.text(of: "landed-total", in: en)?.contains("1,134,359,375.00 IDR") == true, "\(Self.text(of: "landed-total", in: en) ?? "no total")")
+            #expect(Self.text(of: "landed-share", in: en)?.contains("13.39% of the customs value") == true)
+            let items = try #require(Self.text(of: "landed", in: en))
+            #expect(items.contains("Customs duty") && items.contains("900,000,000.00 IDR") && items.contains("234,359,375.00 IDR"), "\(items.prefix(600))")
+            #expect(items.contains("PMK 34/PMK.010/2017"), "each item's legal basis: \(items.prefix(600))")
+            #expect(Self.text(of: "landed-valuation", in: en)?.contains("Customs value (CIF): 8,474,375,000.00 IDR") == true)
+            #expect(Self.text(of: "applied", in: en)?.contains("900,000,000.00 IDR") == true, "the duty per kg from the quantity")
+
+            let id = try await onThread { try Self.chromium(["--dump-dom"], url: page + "&lang=id") }
+            #expect(Self.text(of: "landed-total", in: id)?.contains("1.134.359.375,00 IDR") == true, "\(Self.text(of: "landed-total", in: id) ?? "no total")")
+            #expect(Self.text(of: "landed-share", in: id)?.contains("13,39% dari nilai pabean") == true)
+            let itemsID = try #require(Self.text(of: "landed", in: id))
+            #expect(itemsID.contains("Bea masuk") && itemsID.contains("PPh Pasal 22 impor") && itemsID.contains("Jumlah seluruhnya"), "\(itemsID.prefix(600))")
+            let sentence = try #require(Self.text(of: "landed-text", in: id))
+            #expect(sentence.contains("Seluruhnya 1.134.359.375,00 IDR, 13,39% dari nilai pabean"), "\(sentence)")
+            for english in [" the ", " of ", " pays", " duty", "quantity", " not "] {
+                #expect(!sentence.contains(english), "English in the Indonesian text: '\(english)' in \(sentence)")
+            }
+
+            // Without the quantity the page names the unit the rate needs; without the exchange
+            // rate it names the field, in Indonesian.
+            let noRate = try await onThread {
+                try Self.chromium(["--dump-dom"], url: "http://127.0.0.1:\(port)/?\(consignment.replacingOccurrences(of: "&fx=16250", with: ""))&lang=id")
+            }
+            #expect(Self.text(of: "quantity-help", in: noRate)?.contains("Tarif pos ini dikenakan per kg: isi jumlah barang dalam kg.") == true)
+            let status = try #require(Self.text(of: "status", in: noRate))
+            #expect(status.contains("Seluruh pungutan impor: Kurs: nilai barang dalam mata uang lain") && !status.contains("--fx"), "\(status)")
+        }
+    }
 }

@@ -22,6 +22,35 @@ public enum TestData {
         FileManager.default.fileExists(atPath: path("hs/hs2022_harmonized-system.csv"))
     }
 
+    /// The `tarif` binary of this build (`swift build --build-tests` builds it beside the tests).
+    public static var binary: String {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for configuration in ["debug", "release"] {
+            let path = repository.appendingPathComponent(".build/\(configuration)/tarif").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return repository.appendingPathComponent(".build/debug/tarif").path
+    }
+
+    /// Runs the `tarif` binary with `arguments`; its standard output, or an error with its
+    /// standard error when it exits with another status than 0.
+    public static func runTarif(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "tarif \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))"])
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// A new empty directory for one test's files.
     public static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tarif-test-\(UUID().uuidString)")

@@ -8,7 +8,19 @@ const TEXT = {
     market: "Market (importing country)", origin: "Origin of the goods", product: "Product: words or a tariff code",
     productHelp: "For example “cotton t-shirts”, “kemeja”, “rice” or 6109.10.", search: "Search",
     pick: "Pick the line that describes your product", date: "Date of import",
-    value: "Customs value (optional, in the market's currency)", resolve: "Find the duty",
+    value: "Value of the goods", resolve: "Find the duty",
+    consignment: "The consignment (optional: the duty in money and everything paid at the border)",
+    currency: "Currency of the value", fx: "Exchange rate (market's currency per 1 unit)", incoterm: "Price basis (Incoterm)",
+    incotermDefault: "The market's basis (CIF or FOB)", freight: "Freight to the border", insurance: "Insurance", quantity: "Quantity",
+    valueHelp: "In the market's currency unless you name another; freight and insurance in the same currency as the value.",
+    fxHelp: "For another currency, the customs' official rate on the day (Indonesia: the Minister of Finance's weekly rate, Kurs Menteri Keuangan; UK: HMRC's monthly rate; US: the Federal Reserve Bank of New York's certified rate; Japan: Japan Customs' weekly rate; Australia: the Australian Border Force's rate).",
+    unitNeeded: (u) => `This line's rate is charged per ${u}: give the quantity in ${u}.`,
+    landedTitle: "Everything paid at the border", landedCaption: "Each duty, tax and fee of importation with its base, rate, amount and legal basis",
+    colItem: "Item", colBase: "Base", colAmount: "Amount", colBasisEn: "Legal basis", landedTotal: "Total",
+    landedValuation: (v, basis, lb) => `Customs value (${basis}): ${v}. ${lb}.`, share: (p) => `${percent(p)}% of the customs value`,
+    api: "Importer identification number (API), for Indonesia", apiYes: "The importer holds one (PPh 22 at 2.5%)", apiNo: "The importer holds none (PPh 22 at 7.5%)",
+    notKnown: "not known", landedNotes: "Notes", landedFailed: (m) => `Everything paid at the border: ${m}`,
+    fields: { value: "Value", currency: "Currency", fx: "Exchange rate", incoterm: "Price basis", freight: "Freight", insurance: "Insurance", quantity: "Quantity", api: "API", "no-api": "API: none" },
     resultTitle: "The duty", treatments: "Every treatment",
     treatmentsCaption: "Every treatment the market's tariff gives this line, with its legal basis",
     colTreatment: "Treatment", colRate: "Rate", colDuty: "Duty", colMargin: "Margin of preference", colBasis: "Legal basis", colStatus: "Status",
@@ -48,7 +60,26 @@ const TEXT = {
     market: "Pasar (negara pengimpor)", origin: "Asal barang", product: "Produk: kata atau pos tarif",
     productHelp: "Misalnya “kaos katun”, “kemeja”, “beras” atau 6109.10.", search: "Cari",
     pick: "Pilih pos tarif yang sesuai dengan produk Anda", date: "Tanggal impor",
-    value: "Nilai pabean (opsional, dalam mata uang pasar)", resolve: "Cari bea masuk",
+    value: "Nilai barang", resolve: "Cari bea masuk",
+    consignment: "Kiriman (opsional: bea masuk dalam uang dan seluruh pungutan impor)",
+    currency: "Mata uang nilai barang", fx: "Kurs (mata uang pasar per 1 satuan)", incoterm: "Dasar harga (Incoterm)",
+    incotermDefault: "Dasar yang dipakai pasar (CIF atau FOB)", freight: "Ongkos angkut sampai perbatasan", insurance: "Asuransi", quantity: "Jumlah barang",
+    valueHelp: "Dalam mata uang pasar kecuali Anda menyebut mata uang lain; ongkos angkut dan asuransi dalam mata uang yang sama dengan nilai barang.",
+    fxHelp: "Untuk mata uang lain, kurs resmi pabean pada hari itu (Indonesia: Kurs Menteri Keuangan mingguan; Inggris: kurs bulanan HMRC; AS: kurs bersertifikat Federal Reserve Bank of New York; Jepang: kurs mingguan Bea Cukai Jepang; Australia: kurs Australian Border Force).",
+    unitNeeded: (u) => `Tarif pos ini dikenakan per ${u}: isi jumlah barang dalam ${u}.`,
+    landedTitle: "Seluruh pungutan impor", landedCaption: "Setiap bea, pajak dan biaya impor beserta dasar pengenaan, tarif, jumlah dan dasar hukumnya",
+    colItem: "Pungutan", colBase: "Dasar pengenaan", colAmount: "Jumlah", colBasisEn: "Dasar hukum (sebagaimana dikutip, dalam bahasa Inggris)", landedTotal: "Jumlah seluruhnya",
+    landedValuation: (v, basis) => `Nilai pabean (${basis}): ${v}.`, share: (p) => `${percent(p)}% dari nilai pabean`,
+    api: "Angka Pengenal Importir (API), untuk Indonesia", apiYes: "Importir memiliki API (PPh 22 sebesar 2,5%)", apiNo: "Importir tidak memiliki API (PPh 22 sebesar 7,5%)",
+    fieldNeeded: (f) => ({
+      fx: "nilai barang dalam mata uang lain dari mata uang pasar; isi kurs resmi pabean pada hari itu (lihat keterangan kurs).",
+      freight: "dasar harga yang dipilih tidak sesuai dengan dasar nilai pabean pasar (CIF atau FOB); isi ongkos angkut sampai perbatasan.",
+      insurance: "dasar harga yang dipilih tidak sesuai dengan dasar nilai pabean pasar (CIF atau FOB); isi biaya asuransi.",
+      quantity: "tarif pos ini dikenakan per satuan; isi jumlah barang.",
+    })[f] || "isian ini diperlukan.",
+    fieldNegative: "tidak boleh negatif; isi nol atau lebih.",
+    notKnown: "belum diketahui", landedNotes: "Catatan (dari mesin, dalam bahasa Inggris)", landedFailed: (m) => `Seluruh pungutan impor: ${m}`,
+    fields: { value: "Nilai barang", currency: "Mata uang", fx: "Kurs", incoterm: "Dasar harga", freight: "Ongkos angkut", insurance: "Asuransi", quantity: "Jumlah barang", api: "API", "no-api": "API: tidak ada" },
     resultTitle: "Bea masuk", treatments: "Semua perlakuan tarif",
     treatmentsCaption: "Setiap perlakuan tarif untuk pos ini beserta dasar hukumnya",
     colTreatment: "Perlakuan", colRate: "Tarif", colDuty: "Bea masuk", colMargin: "Margin preferensi", colBasis: "Dasar hukum", colStatus: "Status",
@@ -91,8 +122,26 @@ const t = (key) => TEXT[state.lang][key];
 async function api(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
   const body = await response.json();
-  if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+    error.field = body.error ? body.error.field : undefined;
+    throw error;
+  }
   return body;
+}
+
+// An error of the consignment's fields, led by the field's name as the page shows it; the
+// engine's option names (--fx) read as the page's fields; in Indonesian, the common cases
+// (a field needed, a negative amount) said in Indonesian.
+function fieldError(e) {
+  const name = e.field && t("fields")[e.field];
+  if (!name) return e.message;
+  if (state.lang === "id") {
+    if (/is needed/.test(e.message)) return `${name}: ${t("fieldNeeded")(e.field)}`;
+    if (/negative/.test(e.message)) return `${name}: ${t("fieldNegative")}`;
+  }
+  const message = e.message.replace(/--([a-z-]+)(?: [A-Z]{3}=RATE)?/g, (m, f) => `“${t("fields")[f] || f}”`);
+  return message.startsWith(`“${name}”`) ? message : `${name}: ${message}`;
 }
 
 function setStatus(text, isError) {
@@ -115,6 +164,8 @@ function applyLanguage(lang) {
   if (state.resolution) renderResolution(state.resolution);
   if (state.markets) renderMarkets(state.markets);
   if (state.rules) renderOriginRules();
+  if (state.landed) renderLanded(state.landed);
+  renderUnitHint();
 }
 
 function option(value, text) {
@@ -168,7 +219,7 @@ function renderLines(answer) {
     input.value = line.code;
     input.checked = line.code === state.code || (!state.code && i === 0);
     if (input.checked) state.code = line.code;
-    input.addEventListener("change", () => { state.code = line.code; });
+    input.addEventListener("change", () => { state.code = line.code; suggestUnit(); });
     const code = document.createElement("code");
     code.textContent = line.code;
     const text = document.createElement("span");
@@ -178,6 +229,51 @@ function renderLines(answer) {
     box.append(label);
     if (input.checked) requestAnimationFrame(() => label.scrollIntoView({ block: "nearest" }));
   });
+  suggestUnit();
+}
+
+// The unit the picked line's rate is charged in (a specific rate: "450,-/kg"), from the
+// duty answered without a quantity: the unit list is set to it and the hint names it.
+async function suggestUnit() {
+  state.unitNeeded = null;
+  renderUnitHint();
+  if (!state.code) return;
+  const params = new URLSearchParams({ importer: $("market").value, code: state.code, on: $("on").value });
+  if ($("origin").value) params.set("origin", $("origin").value);
+  try { showUnitNeeded(await api(`/v1/duty?${params}`)); } catch (e) { /* the resolution will say */ }
+}
+
+function showUnitNeeded(r) {
+  const units = [];
+  for (const tr of r.treatments) for (const m of tr.missing || []) if (m.kind === "quantity" && m.detail && !units.includes(m.detail)) units.push(m.detail);
+  state.unitNeeded = units.length ? units : null;
+  if (units.length) {
+    const unit = units[0].replace(/\.$/, "");
+    if (![...$("unit").options].some((o) => o.value === unit)) $("unit").append(option(unit, unit));
+    if (!$("quantity").value.trim()) $("unit").value = unit;
+  }
+  renderUnitHint();
+}
+
+function renderUnitHint() {
+  $("quantity-help").textContent = state.unitNeeded ? t("unitNeeded")(state.unitNeeded.join(", ")) : "";
+}
+
+// The consignment's fields as query parameters of /v1/landed (nil without a value).
+function landedParams() {
+  const value = $("value").value.trim();
+  if (!value) return null;
+  const p = new URLSearchParams({ importer: $("market").value, code: state.code, on: $("on").value, value });
+  if ($("origin").value) p.set("origin", $("origin").value);
+  for (const id of ["currency", "fx", "incoterm", "freight", "insurance", "api"]) if ($(id).value.trim()) p.set(id, $(id).value.trim());
+  const quantity = quantityText();
+  if (quantity) p.set("quantity", quantity);
+  return p;
+}
+
+function quantityText() {
+  const q = $("quantity").value.trim();
+  return q ? `${q}${$("unit").value}` : null;
 }
 
 async function resolve(event) {
@@ -186,14 +282,35 @@ async function resolve(event) {
   setStatus(t("resolving"));
   const params = new URLSearchParams({ importer: $("market").value, code: state.code, on: $("on").value });
   if ($("origin").value) params.set("origin", $("origin").value);
-  if ($("value").value.trim()) params.set("value", $("value").value.trim());
+  const quantity = quantityText();
+  if (quantity) params.set("quantity", quantity);
+  // With a value: everything paid at the border (/v1/landed), whose customs value (converted,
+  // on the market's basis) the duty is then computed on. Its error names the field.
+  state.landed = null;
+  state.landedError = null;
+  const landed = landedParams();
+  if (landed) {
+    try {
+      state.landed = await api(`/v1/landed?${landed}`);
+      params.set("value", state.landed.valuation.customsValue.amount);
+    } catch (e) {
+      state.landedError = fieldError(e);
+      // The value as the market's customs value, as before the consignment's fields, unless
+      // the error is in what turns it into one (currency, rate, basis, carriage).
+      if (!$("currency").value.trim() && !["value", "currency", "fx", "incoterm", "freight", "insurance"].includes(e.field)) params.set("value", $("value").value.trim());
+    }
+  }
   try {
     state.resolution = await api(`/v1/duty?${params}`);
     renderResolution(state.resolution);
+    showUnitNeeded(state.resolution);
+    renderLanded(state.landed);
     $("result").hidden = false;
     $("result-title").focus();
-    setStatus(t("done"));
+    setStatus(state.landedError ? t("landedFailed")(state.landedError) : t("done"), !!state.landedError);
     const share = new URLSearchParams({ market: $("market").value, origin: $("origin").value, q: $("q").value, code: state.code, on: $("on").value, lang: state.lang });
+    for (const id of ["value", "currency", "fx", "incoterm", "freight", "insurance", "quantity", "api"]) if ($(id).value.trim()) share.set(id, $(id).value.trim());
+    if ($("quantity").value.trim()) share.set("unit", $("unit").value);
     history.replaceState(null, "", `?${share}`);
     if ($("origin").value) {
       const product = state.code.replace(/\./g, "").slice(0, 6);
@@ -265,6 +382,10 @@ function renderOriginRules() {
   $("origin-rules-box").hidden = !(state.rules || []).length;
 }
 
+function percent(p) {
+  return Number(p).toLocaleString(state.lang === "id" ? "id-ID" : "en-US", { maximumFractionDigits: 2 });
+}
+
 function money(m) {
   if (!m) return "—";
   const n = Number(m.amount);
@@ -330,6 +451,40 @@ function renderResolution(r) {
     li.textContent = c;
     proof.append(li);
   }
+}
+
+// Everything paid at the border: each item with its base, rate, amount and legal basis, the
+// total and its share of the customs value, and the engine's sentence in the page's language.
+function renderLanded(l) {
+  $("landed-box").hidden = !l;
+  if (!l) return;
+  const v = l.valuation;
+  $("landed-valuation").textContent = state.lang === "id" ? t("landedValuation")(money(v.customsValue), v.basis) : t("landedValuation")(money(v.customsValue), v.basis, v.legalBasis);
+  const body = $("landed").tBodies[0];
+  body.replaceChildren();
+  for (const item of l.items) {
+    const row = body.insertRow();
+    row.insertCell().textContent = state.lang === "id" ? item.nameIndonesian : item.name;
+    const base = row.insertCell(); base.className = "base"; base.textContent = item.base ? money(item.base) : "—";
+    row.insertCell().textContent = item.rate;
+    const amount = row.insertCell(); amount.className = "amount"; amount.textContent = item.amount ? money(item.amount) : t("notKnown");
+    const basis = row.insertCell();
+    basis.lang = "en";
+    basis.textContent = item.legalBasis;
+  }
+  $("landed-total").textContent = l.total ? money(l.total) : t("notKnown");
+  $("landed-share").textContent = l.shareOfValue !== undefined && l.shareOfValue !== null ? t("share")(l.shareOfValue) : "";
+  $("landed-text").textContent = state.lang === "id" ? l.indonesian : l.english;
+  // The notes are the engine's, in English: marked so, and introduced in Indonesian.
+  const notes = $("landed-notes");
+  notes.replaceChildren();
+  for (const n of [...l.items.flatMap((i) => i.notes), ...l.notes]) {
+    const li = document.createElement("li");
+    li.lang = "en";
+    li.textContent = n.replace(/--([a-z0-9-]+)/g, (m, f) => `“${TEXT.en.fields[f] || f}”`);
+    notes.append(li);
+  }
+  $("landed-notes-title").hidden = !notes.children.length;
 }
 
 function cell(text) {
@@ -419,7 +574,7 @@ async function start() {
   $("lang-en").addEventListener("click", () => applyLanguage("en"));
   $("lang-id").addEventListener("click", () => applyLanguage("id"));
   $("on").value = params.get("on") || new Date().toISOString().slice(0, 10);
-  if (params.get("value")) $("value").value = params.get("value");
+  for (const id of ["value", "currency", "fx", "incoterm", "freight", "insurance", "quantity", "unit", "api"]) if (params.get(id)) $(id).value = params.get(id);
   $("search").addEventListener("click", search);
   $("q").addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); search(); } });
   $("market").addEventListener("change", () => { state.code = null; if ($("q").value.trim()) search(); });
