@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TarifCore
 import TarifKit
+import TarifRegistry
 import TarifRules
 
 struct LandedCommand: ParsableCommand {
@@ -14,21 +15,31 @@ struct LandedCommand: ParsableCommand {
             tarif landed USA 6109.10.00 --from VNM --value 50000 --incoterm FOB --transport sea --on 2026-03-01
             tarif landed JPN 0901.21.000 --from IDN --value 1000000 --incoterm CIF --on 2026-08-01
             tarif landed AUS 0403.20.10 --from IDN --value 20000 --incoterm FOB --freight 1500 --insurance 100 --on 2026-08-01
+            tarif landed --batch consignments.csv --output landed.csv
             The customs value is taken as the importer's law does: CIF for Indonesia, Japan and the UK,
             FOB for the US and Australia (whose GST adds transport and insurance).
+            A batch file has the columns importer, line, value and any of origin, date, currency, fx,
+            incoterm, freight, insurance, quantity (2000000kg; several separated by ;), transport, entry,
+            api, pph22, ppnbm, vat_rate, food, incidental; each row gets its total (or its error).
             """)
 
     @Argument(help: "The importer, ISO alpha-3 (IDN, GBR, USA, JPN, AUS) or name.")
-    var importer: String
+    var importer: String?
 
     @Argument(help: "The tariff line.")
-    var code: String
+    var code: String?
+
+    @Option(name: .long, help: "A CSV of consignments (importer, line, value, and optional columns: see above); one row out per consignment, with its total.")
+    var batch: String?
+
+    @Option(name: .long, help: "With --batch: write the rows to this file (default: standard output); written aside and renamed, so never half-written.")
+    var output: String?
 
     @Option(name: .long, help: "The origin of the goods, ISO alpha-3 or name; without it only MFN is resolved.")
     var from: String?
 
     @Option(name: .long, help: "The invoice price, in --currency.")
-    var value: String
+    var value: String?
 
     @Option(name: .long, help: "The price's currency (default: the importer's).")
     var currency: String?
@@ -84,6 +95,13 @@ struct LandedCommand: ParsableCommand {
     @OptionGroup var options: QueryOptions
 
     func validate() throws {
+        if batch == nil {
+            guard importer != nil, code != nil else { throw ValidationError("give an importer and a line (tarif landed IDN 1006.30.99 --value …), or --batch FILE") }
+            guard value != nil else { throw ValidationError("--value is needed: the invoice price of the consignment") }
+        } else if importer != nil || code != nil {
+            throw ValidationError("--batch takes the importers and lines from the file; give no importer or line")
+        }
+        if output != nil && batch == nil { throw ValidationError("--output is for --batch") }
         if let alternative, !(1...100).contains(alternative) { throw ValidationError("--alternative must be 1 to 100 (1 = the first rate stated)") }
         guard BorderTaxInputs.Transport(rawValue: transport.lowercased()) != nil else {
             throw ValidationError("--transport '\(InputLimits.echo(transport))' is not one of sea, air, land, mail")
@@ -98,6 +116,8 @@ struct LandedCommand: ParsableCommand {
         try TarifCLI.run {
             let tarif = try options.open()
             let registry = try tarif.registry()
+            if let batch { return try runBatch(batch, tarif: tarif, registry: registry) }
+            guard let importer, let code, let value else { return }
             let importerCode = try registry.countryCode(named: importer)
             let day = try options.day()
             let own = try tarif.schedule(for: importerCode, on: day).info.currency
@@ -131,6 +151,39 @@ struct LandedCommand: ParsableCommand {
                 components: try DutyCommand.components(component, facts: fact), alternative: alternative.map { $0 - 1 }, inputs: inputs, registry: registry)
             try print(answer)
         }
+    }
+
+    /// Each consignment of the file with its total; a summary on standard error.
+    func runBatch(_ path: String, tarif: Tarif, registry: Registry) throws {
+        let started = Date()
+        let runner = LandedBatch(tarif: tarif, registry: registry, defaultDay: try options.day(), progress: TerminalProgress())
+        let summary: LandedBatch.Summary
+        if let output {
+            // Written beside the output and moved into place at the end: a run that fails
+            // leaves no half-written file (nor touches one already there).
+            let partial = output + ".partial"
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let out = FileHandle(forWritingAtPath: partial) else {
+                throw TarifError(.io, "cannot write \(partial) (the output is written there first, then renamed to \(output))")
+            }
+            do {
+                summary = try runner.run(path: path) { try out.write(contentsOf: Data($0.utf8)) }
+                try out.close()
+                guard rename(partial, output) == 0 else { throw TarifError(.io, "cannot rename \(partial) to \(output): \(String(cString: strerror(errno)))") }
+            } catch {
+                try? out.close()
+                try? FileManager.default.removeItem(atPath: partial)
+                throw error
+            }
+        } else {
+            summary = try runner.run(path: path) { try FileHandle.standardOutput.write(contentsOf: Data($0.utf8)) }
+        }
+        var lines = [
+            "\(summary.rows) consignments: \(summary.computed) computed, \(summary.failed) failed (see the error column), \(summary.totalUnknown) with a total that needs more input; \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        ]
+        for (c, v) in summary.totals.sorted(by: { $0.key.code < $1.key.code }) {
+            lines.append("paid at the border in \(c.code): \(Money(v, c).grouped), of which duty \(Money(summary.duties[c] ?? .zero, c).grouped)")
+        }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
     /// A rate in percent, from 0 to 100.

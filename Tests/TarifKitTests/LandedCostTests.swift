@@ -1,5 +1,6 @@
 import Foundation
 import TarifCore
+import TarifImport
 import TarifRules
 import TarifTesting
 import Testing
@@ -257,5 +258,88 @@ struct LandedCostRealTests {
         #expect(byKey["hmf"] == Money(ExactDecimal(significand: 625, scale: 2), .usd))
         let sum = try a.items.reduce(ExactDecimal(0)) { (s, i) throws(TarifError) in try s + i.amount!.amount }
         #expect(a.total == Money(sum, .usd))
+    }
+}
+
+/// `tarif landed --batch`: each consignment of a file with its total, as the single answer gives it.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct LandedBatchTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+
+    func run(_ csv: String) throws -> (rows: [[String]], summary: LandedBatch.Summary) {
+        let t = try tarif()
+        let path = try TestData.fixture("consignments.csv", csv)
+        var out = ""
+        let summary = try LandedBatch(tarif: t, registry: try t.registry(), defaultDay: Day(year: 2026, month: 3, day: 1)!).run(path: path) { out += $0 }
+        let reader = try CSVReader(source: try ByteSource(path: try TestData.fixture("out.csv", out), hashing: false))
+        #expect(reader.header.joined(separator: ",") == LandedBatch.outputHeader)
+        var rows: [[String]] = []
+        while let r = try reader.next() { rows.append(r.fields) }
+        return (rows, summary)
+    }
+
+    /// Each row's total equals the single landed cost of the same consignment; the rice row is
+    /// the hand-computed example (1,134,359,375 IDR); a row's error names its line and column
+    /// and the other rows go on; the summary adds the totals by currency.
+    @Test func eachRowHasTheTotalOfItsConsignment() throws {
+        let (rows, summary) = try run(
+            """
+            importer,origin,code,on,value,currency,fx,incoterm,freight,insurance,quantity,api
+            IDN,VNM,1006.30.99,2026-03-01,500000,USD,16250,FOB,20000,1500,2000000kg,
+            IDN,VNM,1006.30.99,2026-03-01,500000,USD,16250,FOB,20000,1500,2000000kg,no
+            IDN,VNM,1006.30.99,,500000,USD,,FOB,20000,1500,2000000kg,
+            GBR,IDN,0901.21.00,2026-03-01,10000,,,CIF,,,,
+            USA,VNM,6109.10.00,2026-03-01,50000,,,FOB,,,,
+            IDN,VNM,1006.30.99,2026-03-01,500000,USD,16250,FOB,,1500,2000000kg,
+            IDN,VNM,1006.30.99,2026-03-01,500000,USD,16250,FOB,20000,1500,2 furlongs,
+            ZZZ,VNM,1006.30.99,2026-03-01,1,,,,,,,
+
+            """)
+        let col = Dictionary(uniqueKeysWithValues: LandedBatch.outputHeader.split(separator: ",").enumerated().map { (String($1), $0) })
+        #expect(rows.count == 8 && summary.rows == 8 && summary.computed == 4 && summary.failed == 4)
+        let rice = rows[0]
+        #expect(rice[col["total"]!] == "1134359375.00" && rice[col["duty"]!] == "900000000.00" && rice[col["taxes_and_fees"]!] == "234359375.00")
+        #expect(rice[col["customs_value"]!] == "8474375000.00" && rice[col["share_pct"]!] == "13.39" && rice[col["error"]!].isEmpty)
+        #expect(rice[col["items"]!] == "duty=900000000.00;ppn=0.00;pph22=234359375.00")
+        // Without an API: PPh 22 at 7.5% of 9,374,375,000 = 703,078,125.
+        #expect(rows[1][col["taxes_and_fees"]!] == "703078125.00" && rows[1][col["total"]!] == "1603078125.00")
+        #expect(rows[2][col["error"]!].contains(":4 (fx)") && rows[2][col["total"]!].isEmpty)
+        #expect(rows[5][col["error"]!].contains(":7 (freight)"), "\(rows[5])")
+        #expect(rows[6][col["error"]!].contains(":8 (quantity)"), "\(rows[6])")
+        #expect(rows[7][col["error"]!].contains(":9 (importer)"), "\(rows[7])")
+        // The UK and US rows equal their single answers.
+        let t = try tarif()
+        let uk = try t.landed(
+            importer: try CountryCode("GBR"), origin: .indonesia, code: try TariffCode("0901.21.00"), on: Day(year: 2026, month: 3, day: 1)!,
+            price: ConsignmentPrice(amount: 10_000, currency: try Currency("GBP"), incoterm: .cif))
+        #expect(rows[3][col["total"]!] == uk.total?.roundedToMinorUnit.amount.description)
+        let us = try t.landed(
+            importer: .unitedStates, origin: try CountryCode("VNM"), code: try TariffCode("6109.10.00"), on: Day(year: 2026, month: 3, day: 1)!,
+            price: ConsignmentPrice(amount: 50_000, currency: .usd, incoterm: .fob))
+        #expect(rows[4][col["total"]!] == us.total?.roundedToMinorUnit.amount.description)
+        #expect(rows[4][col["additional_duties"]!] == (us.items.first { $0.key == "additional-duties" }?.amount?.roundedToMinorUnit.amount.description ?? ""))
+        // Totals by currency: the two rice rows, the UK row, the US row.
+        #expect(summary.totals[.idr] == ExactDecimal(1_134_359_375 + 1_603_078_125))
+        #expect(summary.totals[try Currency("GBP")] == uk.total?.amount && summary.totals[.usd] == us.total?.amount)
+    }
+
+    /// A file the batch cannot read is refused before any row is written: an unknown (misspelt)
+    /// column, a required one missing, a column twice, a row with too many fields.
+    @Test func aBadFileIsRefusedNamingWhatIsWrong() throws {
+        for (csv, words) in [
+            ("importer,line,value,frieght\nIDN,1006.30.99,5,1\n", "unknown column(s) 'frieght'"),
+            ("importer,value\nIDN,5\n", "lacks column(s) line"),
+            ("importer,line,code,value\nIDN,1006.30.99,1006.30.99,5\n", "named twice"),
+            ("importer,line,value\nIDN,1006.30.99,5,7\n", "the row has 4 fields"),
+        ] {
+            var written = ""
+            let t = try tarif()
+            let error = #expect(throws: TarifError.self) {
+                _ = try LandedBatch(tarif: t, registry: try t.registry(), defaultDay: Day(year: 2026, month: 3, day: 1)!)
+                    .run(path: try TestData.fixture("bad.csv", csv)) { written += $0 }
+            }
+            #expect(error?.message.contains(words) == true, "\(String(describing: error))")
+            if !csv.contains("5,7") { #expect(written.isEmpty, "nothing written before the header is checked") }
+        }
     }
 }
