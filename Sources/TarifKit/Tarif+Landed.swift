@@ -21,6 +21,25 @@ public struct LandedCostAnswer: Sendable, Codable {
     public var notes: [String]
     public var english: String
     public var indonesian: String
+    /// The exporting country's export duty where its schedule marks the goods' lines as subject
+    /// to one (Indonesia's bea keluar): outside the total, which is the importer's border.
+    public var exportDuty: ExportDutyMark?
+}
+
+/// The export duty the exporter's schedule marks on the goods' HS subheading: the lines that
+/// carry the mark, what it refers to, and why its amount is not computed.
+public struct ExportDutyMark: Sendable, Codable, Hashable {
+    public var exporter: CountryCode
+    public var schedule: String
+    /// The exporter's lines under the goods' HS subheading that carry the mark.
+    public var lines: [TariffCode]
+    /// Whether every line of the subheading carries it (otherwise it depends on the exporter's own line).
+    public var everyLine: Bool
+    /// As published (`*)`).
+    public var mark: String
+    public var legalBasis: String
+    public var note: String
+    public var noteIndonesian: String
 }
 
 extension Tarif {
@@ -82,9 +101,48 @@ extension Tarif {
             notes.append("an additional duty could not be decided (see `tarif duty`): the total leaves it out")
         }
         let (english, indonesian) = Self.landedWords(importer: importer, code: r.code, day: day, items: items, total: total, share: share, valuation: valuation)
+        let exportDuty = try origin.flatMap { o in o == importer ? nil : try self.exportDuty(exporter: o, code: r.code, on: day) }
+        if let exportDuty { notes.append(exportDuty.note) }
         return LandedCostAnswer(
             importer: importer, origin: origin, code: r.code, day: day, valuation: valuation, treatment: applied.label, dutyRate: applied.rateText ?? "—",
-            items: items, total: total, shareOfValue: share, notes: notes, english: english, indonesian: indonesian)
+            items: items, total: total, shareOfValue: share, notes: notes, english: english, indonesian: indonesian, exportDuty: exportDuty)
+    }
+
+    /// The export duty `exporter`'s schedule in force on `day` marks on the lines of `code`'s HS
+    /// subheading (Indonesia's BTKI prints `*)` in its Bea Keluar column on 156 lines: palm
+    /// fruit, crude and refined palm oil and their fractions, cocoa beans, wood, hides, mineral
+    /// concentrates…), or `nil` when none is marked or the exporter has no schedule loaded.
+    public func exportDuty(exporter: CountryCode, code: TariffCode, on day: Day) throws -> ExportDutyMark? {
+        guard let hs6 = code.hs6,
+              let s = try store.schedules().last(where: { $0.info.series == ScheduleInfo.mfnSeries(for: exporter) && $0.validity.contains(day) })
+        else { return nil }
+        var marked: [TariffCode] = []
+        var mark = ""
+        var leaves = 0
+        for line in try store.lines(under: hs6, in: s, limit: 500) {
+            guard let (publishedOn, rates) = try store.rates(for: line.code, in: s), publishedOn == line.code else { continue }
+            leaves += 1
+            if let r = rates.first(where: { $0.kind == .exportDuty && !["-", "", "0"].contains($0.text.trimmingCharacters(in: .whitespaces)) }) {
+                marked.append(line.code)
+                mark = r.text
+            }
+        }
+        guard !marked.isEmpty else { return nil }
+        let list = marked.map(\.formatted).joined(separator: ", ")
+        let every = marked.count == leaves
+        let which = every ? "every line of \(hs6.formatted)" : "\(list) (of \(leaves) lines under \(hs6.formatted): it depends on the exporter's own line)"
+        let whichID = every ? "setiap pos \(hs6.formatted)" : "\(list) (dari \(leaves) pos di bawah \(hs6.formatted): tergantung pos ekspornya)"
+        if exporter == .indonesia {
+            return ExportDutyMark(
+                exporter: exporter, schedule: s.info.title, lines: marked, everyLine: every, mark: mark,
+                legalBasis: "\(s.info.legalSource), column Bea Keluar: '\(mark)' = subject to export duty as the Minister of Finance's regulation on export goods subject to export duty sets it (PMK 39/PMK.010/2022 when the BTKI was issued, since amended and replaced), under PP 55/2008 on export duty; the rates of palm products and cocoa beans follow the reference price (Harga Referensi) and export benchmark price (HPE) the Minister of Trade sets each period",
+                note: "Leaving Indonesia, the exporter may owe bea keluar (export duty): the BTKI marks \(which) with '\(mark)'. Its rate is set by the Minister of Finance's regulation from the period's reference price; Tarif does not hold those rates, so the total above (the importer's border) leaves it out.",
+                noteIndonesian: "Saat keluar dari Indonesia, eksportir mungkin terutang bea keluar: BTKI menandai \(whichID) dengan '\(mark)'. Tarifnya ditetapkan Peraturan Menteri Keuangan menurut harga referensi periode itu; Tarif tidak memuat tarif tersebut, sehingga jumlah di atas (di perbatasan negara pengimpor) tidak mencakupnya.")
+        }
+        return ExportDutyMark(
+            exporter: exporter, schedule: s.info.title, lines: marked, everyLine: every, mark: mark, legalBasis: s.info.legalSource,
+            note: "Leaving \(exporter), the exporter may owe export duty: its schedule marks \(which) with '\(mark)'; Tarif does not compute it, and the total above leaves it out.",
+            noteIndonesian: "Saat keluar dari \(exporter), eksportir mungkin terutang bea keluar: tarif negara itu menandai \(whichID) dengan '\(mark)'; Tarif tidak menghitungnya, dan jumlah di atas tidak mencakupnya.")
     }
 
     static func landedWords(

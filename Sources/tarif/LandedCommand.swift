@@ -206,6 +206,7 @@ struct LandedCommand: ParsableCommand {
         }
         for n in a.notes { footer.append("Note: \(n)") }
         footer += ["", a.english, "", a.indonesian]
+        if let e = a.exportDuty { footer += ["", e.noteIndonesian, "Export duty's legal basis: \(e.legalBasis)"] }
         try Output(format: options.format).emit(
             header: ["item", "base", "rate", "amount"], rows: rows, json: a,
             title: "\(a.importer) \(a.code.formatted) — landed cost\(a.origin.map { " of goods from \($0)" } ?? "") on \(a.day)", footer: footer)

@@ -261,6 +261,44 @@ struct LandedCostRealTests {
     }
 }
 
+/// Indonesia's bea keluar: where the goods leave Indonesia and the BTKI marks their HS
+/// subheading's lines with '*)', the answer says so, outside the importer's total.
+@Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
+struct ExportDutyRealTests {
+    func tarif() throws -> Tarif { try RealDatabaseTests.built.get() }
+    let day = Day(year: 2026, month: 3, day: 1)!
+
+    @Test func crudePalmOilLeavingIndonesiaIsMarked() throws {
+        let cpo = try tarif().landed(
+            importer: try CountryCode("GBR"), origin: .indonesia, code: try TariffCode("1511.10.10"), on: day,
+            price: ConsignmentPrice(amount: 10_000, currency: try Currency("GBP"), incoterm: .cif))
+        let mark = try #require(cpo.exportDuty)
+        #expect(mark.lines.map(\.formatted) == ["1511.10.00"] && mark.everyLine && mark.mark == "*)")
+        #expect(mark.legalBasis.contains("PMK 39/PMK.010/2022") && mark.legalBasis.contains("PP 55/2008"))
+        #expect(cpo.notes.contains(mark.note) && mark.noteIndonesian.contains("bea keluar"))
+        // Outside the total: the UK's VAT on 10,000 is the whole of it.
+        #expect(cpo.total == Money(2_000, try Currency("GBP")))
+    }
+
+    @Test func onlyTheMarkedLinesOfASubheadingAreNamed() throws {
+        // 1207.99: 1207.99.50 (fresh fruit bunches of oil palm) and .90 are marked, .40 is not.
+        let mark = try #require(try tarif().exportDuty(exporter: .indonesia, code: try TariffCode("1207.99.90"), on: day))
+        #expect(mark.lines.map(\.formatted) == ["1207.99.50", "1207.99.90"] && !mark.everyLine)
+        #expect(mark.note.contains("of 3 lines under 1207.99"))
+    }
+
+    @Test func noMarkNoExportDuty() throws {
+        let t = try tarif()
+        // Coffee is not marked; goods of Viet Nam have no exporter's schedule; goods of Indonesia into Indonesia leave nowhere.
+        #expect(try t.exportDuty(exporter: .indonesia, code: try TariffCode("0901.21.00"), on: day) == nil)
+        #expect(try t.exportDuty(exporter: try CountryCode("VNM"), code: try TariffCode("1511.10.00"), on: day) == nil)
+        let home = try t.landed(
+            importer: .indonesia, origin: .indonesia, code: try TariffCode("1511.10.00"), on: day,
+            price: ConsignmentPrice(amount: 1_000_000, currency: .idr, incoterm: .cif))
+        #expect(home.exportDuty == nil)
+    }
+}
+
 /// `tarif landed --batch`: each consignment of a file with its total, as the single answer gives it.
 @Suite(.enabled(if: TestData.isAvailable, "needs ../shared/data"), .serialized)
 struct LandedBatchTests {

@@ -475,10 +475,13 @@ function renderLanded(l) {
   $("landed-total").textContent = l.total ? money(l.total) : t("notKnown");
   $("landed-share").textContent = l.shareOfValue !== undefined && l.shareOfValue !== null ? t("share")(l.shareOfValue) : "";
   $("landed-text").textContent = state.lang === "id" ? l.indonesian : l.english;
+  // The exporter's own border (Indonesia's bea keluar), outside the total.
+  $("landed-export").hidden = !l.exportDuty;
+  $("landed-export").textContent = l.exportDuty ? (state.lang === "id" ? l.exportDuty.noteIndonesian : l.exportDuty.note) : "";
   // The notes are the engine's, in English: marked so, and introduced in Indonesian.
   const notes = $("landed-notes");
   notes.replaceChildren();
-  for (const n of [...l.items.flatMap((i) => i.notes), ...l.notes]) {
+  for (const n of [...l.items.flatMap((i) => i.notes), ...l.notes.filter((n) => !l.exportDuty || n !== l.exportDuty.note)]) {
     const li = document.createElement("li");
     li.lang = "en";
     li.textContent = n.replace(/--([a-z0-9-]+)/g, (m, f) => `“${TEXT.en.fields[f] || f}”`);
