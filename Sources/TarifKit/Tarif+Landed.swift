@@ -87,6 +87,14 @@ extension Tarif {
                     amount: extra, legalBasis: r.additionalDuties.filter { $0.applies == true }.map { "HTSUS \($0.heading.formatted): \($0.reason)" }.joined(separator: "; ")))
         }
         let published = importer == .indonesia ? try rate(importer: importer, code: code, on: day).rates : []
+        var inputs = inputs
+        if importer == .unitedStates, inputs.mpfExemption == nil {
+            let programs = r.applied.compactMap { r.treatments[$0].kind == .mfn ? nil : r.treatments[$0].program }
+            inputs.mpfExemption = BorderTaxes.mpfExemption(programs: programs, origin: origin) { code in
+                guard let origin else { return false }
+                return (try? registry.eligibility(origin: origin, importer: importer, program: code, on: day).eligible) ?? false
+            }
+        }
         items += try BorderTaxes.items(
             importer: importer, day: day, code: r.code, valuation: valuation, duty: duty, additional: additional, scheduleRates: published, inputs: inputs)
         var total: Money? = Money(0, currency)

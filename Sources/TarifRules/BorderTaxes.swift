@@ -51,6 +51,9 @@ public struct BorderTaxInputs: Sendable, Hashable {
     /// The UK: transport, insurance and other costs from the place of entry to the first
     /// destination in the UK, which the value for VAT adds (VATA 1994 s. 21(3)).
     public var incidentalCosts: ExactDecimal?
+    /// The US: why the goods are exempt from the Merchandise Processing Fee, with the
+    /// provision (``BorderTaxes/mpfExemption(programs:origin:eligible:)``); `nil`: the fee is due.
+    public var mpfExemption: String?
 
     public init() {}
 }
@@ -230,13 +233,46 @@ public enum BorderTaxes {
          ExactDecimal(significand: 269, scale: 2), "CBP Dec. 25-10, 90 FR 34665 (2025-07-23)"),
     ]
 
+    /// The US programs whose originating goods are exempt from the Merchandise Processing Fee
+    /// when claimed under the program's SPI (19 CFR 24.23(c); HTSUS General Statistical Note
+    /// 3(c); CBP's "Merchandise Processing Fee (MPF) and Preferential Trade Program" table,
+    /// CSMS 18-000579): the FTAs with Australia, Bahrain, Chile, Colombia, CAFTA-DR, Israel,
+    /// Korea, Oman, Panama, Peru, Singapore, and NAFTA and USMCA. Not those with Jordan or
+    /// Morocco, nor Japan's agreement, nor GSP, AGOA or the sector agreements by themselves.
+    public static let mpfExemptPrograms: Set<String> = [
+        "AU", "BH", "CL", "CO", "IL", "KR", "OM", "P", "P+", "PA", "PE", "SG", "S", "S+", "CA", "MX",
+    ]
+
+    /// Why a US importation is exempt from the MPF: an applied preference of an exempt FTA
+    /// (`programs`: the applied treatments' SPIs), or goods that are products of a least-developed
+    /// beneficiary developing country or of a CBERA beneficiary (`eligible`: whether the origin
+    /// is a beneficiary of `A+`, of `E`, on the day); `nil` when none applies.
+    public static func mpfExemption(programs: [String], origin: CountryCode?, eligible: (String) -> Bool) -> String? {
+        if let spi = programs.first(where: { mpfExemptPrograms.contains($0) }) {
+            return "exempt: originating goods entered under SPI \(spi) (19 CFR 24.23(c); HTSUS General Statistical Note 3(c))"
+        }
+        guard let origin else { return nil }
+        if eligible("A+") {
+            return "exempt: products of a least-developed beneficiary developing country, \(origin) (19 CFR 24.23(c)(1); CBP CSMS 14-000077)"
+        }
+        if eligible("E") {
+            return "exempt: products of a Caribbean Basin Economic Recovery Act beneficiary, \(origin) (19 CFR 24.23(c)(1); CBP CSMS 14-000077)"
+        }
+        return nil
+    }
+
     static func unitedStates(
         day: Day, value: ExactDecimal, inputs: BorderTaxInputs, money: (ExactDecimal) -> Money,
         percent: (ExactDecimal, ExactDecimal) throws(TarifError) -> ExactDecimal
     ) throws(TarifError) -> [LandedItem] {
         var items: [LandedItem] = []
         let entry = inputs.entry ?? (value > 2_500 ? .formal : .informal)
-        if let year = mpfYears.last(where: { $0.from <= day }) {
+        if let exemption = inputs.mpfExemption {
+            items.append(
+                LandedItem(
+                    key: "mpf", name: "Merchandise Processing Fee", nameIndonesian: "Merchandise Processing Fee (biaya pemrosesan barang)", base: money(value),
+                    rate: "exempt", amount: money(0), legalBasis: "19 U.S.C. 58c(a)(9)-(10) and (b); 19 CFR 24.23(c)", notes: [exemption]))
+        } else if let year = mpfYears.last(where: { $0.from <= day }) {
             let statute = "19 U.S.C. 58c(a)(9)-(10) and (b)(8)-(9); 19 CFR 24.23(b)(1)-(2); amounts of the fiscal year from \(year.from): \(year.source)"
             if entry == .formal {
                 let raw = try percent(value, year.percent)
@@ -246,7 +282,7 @@ public enum BorderTaxes {
                     base: money(value), rate: "\(year.percent.normalized)%, at least \(money(year.minimum).grouped), at most \(money(year.maximum).grouped)",
                     amount: money(try fee.rounded(scale: 2)), legalBasis: statute)
                 if fee != raw { item.notes.append(fee == year.minimum ? "the floor applies (\(year.percent.normalized)% would be \(money(raw).grouped))" : "the cap applies (\(year.percent.normalized)% would be \(money(raw).grouped))") }
-                item.notes.append("goods of some FTA partners and of least-developed beneficiaries are exempt (19 U.S.C. 58c(b)(8)(B), (b)(10)); Tarif does not apply the exemptions")
+                item.notes.append("due: the goods are not entered under an FTA whose originating goods are exempt, nor products of a least-developed or CBERA beneficiary (19 CFR 24.23(c))")
                 items.append(item)
             } else {
                 items.append(

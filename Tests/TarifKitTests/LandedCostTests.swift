@@ -9,6 +9,32 @@ import Testing
 
 /// The valuation and the border taxes (TarifRules, no I/O), each case worked by hand.
 struct LandedCostTests {
+    /// Which US importations are exempt from the MPF, and why: an exempt FTA's SPI among the
+    /// applied treatments wins; Jordan's (JO), Morocco's (MA), GSP (A) do not exempt; the origin's
+    /// least-developed (A+) or CBERA (E) status does.
+    @Test func mpfExemptionByProgramAndOrigin() throws {
+        let none: (String) -> Bool = { _ in false }
+        #expect(BorderTaxes.mpfExemption(programs: ["S"], origin: try CountryCode("MEX"), eligible: none)?.contains("SPI S") == true)
+        #expect(BorderTaxes.mpfExemption(programs: ["A", "AU"], origin: try CountryCode("AUS"), eligible: none)?.contains("SPI AU") == true)
+        for spi in ["JO", "MA", "A", "A*", "D", "JP", "C"] {
+            #expect(BorderTaxes.mpfExemption(programs: [spi], origin: try CountryCode("JOR"), eligible: none) == nil, "\(spi)")
+        }
+        #expect(BorderTaxes.mpfExemption(programs: [], origin: try CountryCode("BGD"), eligible: { $0 == "A+" })?.contains("least-developed") == true)
+        #expect(BorderTaxes.mpfExemption(programs: [], origin: try CountryCode("JAM"), eligible: { $0 == "E" })?.contains("Caribbean Basin") == true)
+        #expect(BorderTaxes.mpfExemption(programs: [], origin: nil, eligible: { _ in true }) == nil)
+        // Exempt: the fee is zero whatever the value, formal or informal.
+        var inputs = BorderTaxInputs()
+        inputs.mpfExemption = "exempt: test"
+        for value in [ExactDecimal(1_000), 10_000_000] {
+            let items = try BorderTaxes.items(
+                importer: .unitedStates, day: day, code: try TariffCode("6109.10.00"),
+                valuation: try CustomsValuation.value(of: ConsignmentPrice(amount: value, currency: .usd, incoterm: .fob), importer: .unitedStates, currency: .usd),
+                duty: Money(0, .usd), additional: nil,
+                scheduleRates: [], inputs: inputs)
+            #expect(items.first { $0.key == "mpf" }?.amount == Money(0, .usd))
+        }
+    }
+
     let idn = CountryCode.indonesia
     let day = Day(year: 2026, month: 3, day: 1)!
 
@@ -258,6 +284,25 @@ struct LandedCostRealTests {
         #expect(byKey["hmf"] == Money(ExactDecimal(significand: 625, scale: 2), .usd))
         let sum = try a.items.reduce(ExactDecimal(0)) { (s, i) throws(TarifError) in try s + i.amount!.amount }
         #expect(a.total == Money(sum, .usd))
+    }
+
+    /// The MPF exemptions of 19 CFR 24.23(c): T-shirts of Mexico entered under USMCA (SPI S) and
+    /// of Korea under KORUS pay no MPF; of Haiti (a CBERA beneficiary) neither, though the duty is
+    /// MFN; of Viet Nam the fee is due (0.3464% of 50,000 = 173.20 USD, between floor and cap).
+    @Test func theMPFExemptions() throws {
+        func mpf(_ origin: String) throws -> LandedItem {
+            let a = try tarif().landed(
+                importer: .unitedStates, origin: try CountryCode(origin), code: try TariffCode("6109.10.00"), on: Day(year: 2026, month: 3, day: 1)!,
+                price: ConsignmentPrice(amount: 50_000, currency: .usd, incoterm: .fob))
+            return try #require(a.items.first { $0.key == "mpf" })
+        }
+        for (origin, why) in [("MEX", "SPI S"), ("KOR", "SPI KR"), ("HTI", "Caribbean Basin")] {
+            let item = try mpf(origin)
+            #expect(item.amount == Money(0, .usd) && item.rate == "exempt", "\(origin)")
+            #expect(item.notes.first?.contains(why) == true, "\(origin): \(item.notes)")
+        }
+        let due = try mpf("VNM")
+        #expect(due.amount == Money(ExactDecimal(significand: 17320, scale: 2), .usd) && due.notes.contains { $0.hasPrefix("due") })
     }
 }
 
