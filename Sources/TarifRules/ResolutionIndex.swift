@@ -49,7 +49,10 @@ public struct ResolutionIndex: Sendable {
         var mfn: Int32 = -1
         var column2: Int32 = -1
         var grants: [(bit: UInt8, expression: Int32)] = []
-        var staged: [(bit: UInt8, partner: CountryCode?, stages: [(from: Int32, expression: Int32)])] = []
+        /// Staged schedules' stages on this line, on a code above it, or on a code below it that
+        /// has no line of its own (`code`: where they are published); a resolution takes, per
+        /// schedule, those on the longest code that is the queried code or above it, as the store does.
+        var staged: [(bit: UInt8, partner: CountryCode?, code: TariffCode, stages: [(from: Int32, expression: Int32)])] = []
     }
 
     struct Version: Sendable {
@@ -164,14 +167,27 @@ public struct ResolutionIndex: Sendable {
                     default: break
                     }
                 }
-                for (code, stages) in stagedByCode {
-                    var target = code
-                    // Attach to the line the schedule publishes rates on (or the code itself).
-                    if entries[code] == nil, let parent = Self.nearest(code, in: entries) { target = parent }
-                    var entry = entries[target, default: Entry()]
+                // Each line takes the stages published on it and on the codes above it (the UK's
+                // staging on an HS subheading applies to its lines), and the line nearest above a
+                // code with stages but no line of its own keeps them for questions on that code.
+                func attach(_ stages: [(bit: UInt8, partner: CountryCode?, stages: [(from: Int32, expression: Int32)])], on code: TariffCode, to target: TariffCode) {
+                    guard var entry = entries[target] else { return }
                     let programAgreements = Set(entry.grants.compactMap { agreements[Int($0.bit)] })
                     entry.staged += stages.filter { s in !programAgreements.contains(agreements[Int(s.bit)] ?? "") }
+                        .map { (bit: $0.bit, partner: $0.partner, code: code, stages: $0.stages) }
                     entries[target] = entry
+                }
+                if !stagedByCode.isEmpty {
+                    for line in Array(entries.keys) {
+                        var c: TariffCode? = line
+                        while let p = c, p.length >= 4 {
+                            if let stages = stagedByCode[p] { attach(stages, on: p, to: line) }
+                            c = p.parent
+                        }
+                    }
+                    for (code, stages) in stagedByCode where entries[code] == nil {
+                        if let parent = Self.nearest(code, in: entries) { attach(stages, on: code, to: parent) }
+                    }
                 }
                 built.append(
                     Version(
@@ -326,7 +342,16 @@ public struct ResolutionIndex: Sendable {
                 exprs.append(g.expression)
                 bits.append(g.bit)
             }
-            for s in entry.staged where mask & (1 << UInt64(s.bit)) != 0 && (s.partner == nil || s.partner == origin) {
+            // Per staged schedule, the stages on the longest code that is `code` or above it.
+            var chosen: [(bit: UInt8, partner: CountryCode?, code: TariffCode, stages: [(from: Int32, expression: Int32)])] = []
+            for s in entry.staged where mask & (1 << UInt64(s.bit)) != 0 && (s.partner == nil || s.partner == origin) && s.code.contains(code) {
+                if let k = chosen.firstIndex(where: { $0.bit == s.bit && $0.partner == s.partner }) {
+                    if s.code.length > chosen[k].code.length { chosen[k] = s }
+                } else {
+                    chosen.append(s)
+                }
+            }
+            for s in chosen {
                 guard let stage = s.stages.last(where: { $0.from <= d }) else { continue }
                 exprs.append(stage.expression)
                 bits.append(s.bit)
@@ -357,5 +382,81 @@ public struct ResolutionIndex: Sendable {
                 let b = imp.bits[Int(bits[i])]
                 return b.hasPrefix("staged:") ? String(b.dropFirst(7)) : b
             }, ranked: choice.ranked)
+    }
+}
+
+extension ResolutionIndex {
+    /// The tariff lines of `importer`'s version in force on `day` on which the matrix is
+    /// read: the codes of HS chapters 01-97 carrying an MFN rate with none below them (the US
+    /// 8-digit lines, the BTKI's 8-digit lines, Japan's 9-digit ones…), in code order, those
+    /// `products` cover or that cover a product when `products` is given. National chapters 98
+    /// and 99 (special provisions, the US additional duties) are not goods' lines.
+    public func matrixLines(of importer: CountryCode, on day: Day, products: [TariffCode]? = nil) -> [TariffCode] {
+        let rated = rateLines(of: importer, on: day)
+        var out: [TariffCode] = []
+        out.reserveCapacity(rated.count)
+        for (i, code) in rated.enumerated() {
+            if i + 1 < rated.count, code.contains(rated[i + 1]) { continue }
+            if code.digits.hasPrefix("98") || code.digits.hasPrefix("99") { continue }
+            if let products, !products.contains(where: { $0.contains(code) || code.contains($0) }) { continue }
+            out.append(code)
+        }
+        return out
+    }
+
+    /// Every cell of the market-access matrix of `importer` on `day`: for each line of
+    /// ``matrixLines(of:on:products:)`` and each origin, the applied treatment as
+    /// ``resolve(importer:origin:code:day:context:)`` gives it. Origins whose eligibility is the
+    /// same on the day (most of them: the MFN origins, each agreement's parties) are resolved
+    /// once and handed together to `body`; a line whose answer depends on the origin itself (a
+    /// program excluding some beneficiaries line by line, a staged rate for one partner) is
+    /// resolved per origin. `context` is the consignment every cell is valued on.
+    /// - Returns: the number of cells (lines × origins).
+    @discardableResult
+    public func forEachMatrixCell(
+        importer: CountryCode, origins: [CountryCode], on day: Day, products: [TariffCode]? = nil, context: DutyContext,
+        _ body: (_ code: TariffCode, _ origins: ArraySlice<CountryCode>, _ duty: QuickDuty) throws -> Void
+    ) throws -> Int {
+        guard let imp = importers[importer], let v = Self.version(imp.versions, Int32(day.ordinal)) else { return 0 }
+        let d = Int32(day.ordinal)
+        // The origins grouped by their mask on the day, in the order given within a group.
+        var groupOf: [UInt64: Int] = [:]
+        var groups: [(mask: UInt64, origins: [CountryCode])] = []
+        for origin in origins where origin != importer {
+            var mask: UInt64 = 0
+            if let timeline = imp.timelines[origin] {
+                var lo = 0
+                var hi = timeline.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if timeline[mid].start <= d { lo = mid + 1 } else { hi = mid }
+                }
+                if lo > 0 { mask = timeline[lo - 1].mask }
+            }
+            if let g = groupOf[mask] { groups[g].origins.append(origin) } else {
+                groupOf[mask] = groups.count
+                groups.append((mask, [origin]))
+            }
+        }
+        let version = imp.versions[v]
+        var cells = 0
+        for code in matrixLines(of: importer, on: day, products: products) {
+            guard let entry = version.entries[code] else { continue }
+            let partnered = entry.staged.contains { $0.partner != nil }
+            for group in groups {
+                let starred = entry.grants.contains { group.mask & (1 << UInt64($0.bit)) != 0 && imp.starred & (1 << UInt64($0.bit)) != 0 }
+                if partnered || starred {
+                    for k in group.origins.indices {
+                        guard let q = try resolve(importer: importer, origin: group.origins[k], code: code, day: day, context: context) else { continue }
+                        try body(code, group.origins[k...k], q)
+                        cells += 1
+                    }
+                } else if let q = try resolve(importer: importer, origin: group.origins[0], code: code, day: day, context: context) {
+                    try body(code, group.origins[...], q)
+                    cells += group.origins.count
+                }
+            }
+        }
+        return cells
     }
 }

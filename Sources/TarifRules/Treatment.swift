@@ -74,7 +74,7 @@ public struct Treatment: Sendable, Hashable, Codable {
         case .nonMFN: return "non-MFN (column 2)"
         case .preferential:
             switch (agreement, program) {
-            case let (a?, p?): return "\(a) (\(p))"
+            case let (a?, p?): return a == p ? a : "\(a) (\(p))"
             case let (a?, nil): return a
             case let (nil, p?): return p
             default: return "preference"

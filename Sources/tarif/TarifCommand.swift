@@ -20,7 +20,7 @@ struct TarifCommand: AsyncParsableCommand {
               tarif eligible USA A --origin IDN --on 2020-06-01
             """,
         subcommands: [
-            DataCommand.self, LinesCommand.self, RateCommand.self, DutyCommand.self, LandedCommand.self, ChangesCommand.self, HistoryCommand.self, MarketsCommand.self, OriginsCommand.self, AuditCommand.self, OriginCommand.self, SimulateCommand.self, GravityCommand.self, CountryCommand.self, AgreementsCommand.self,
+            DataCommand.self, LinesCommand.self, RateCommand.self, DutyCommand.self, LandedCommand.self, MatrixCommand.self, ChangesCommand.self, HistoryCommand.self, MarketsCommand.self, OriginsCommand.self, AuditCommand.self, OriginCommand.self, SimulateCommand.self, GravityCommand.self, CountryCommand.self, AgreementsCommand.self,
             AgreementCommand.self, CommonCommand.self, EligibleCommand.self, InstitutionsCommand.self, InstitutionCommand.self, ServeCommand.self,
         ])
 }

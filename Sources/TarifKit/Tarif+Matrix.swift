@@ -1,0 +1,311 @@
+import Foundation
+public import TarifCore
+public import TarifRegistry
+public import TarifRules
+
+/// The market-access matrix: the applied tariff of every (importer, origin, line) on a day,
+/// with the treatment behind each cell and its margin of preference, and the aggregates
+/// analysts compare markets and origins by.
+public enum MarketAccessMatrix {
+    /// What to compute.
+    public struct Question: Sendable {
+        public var day: Day
+        /// `nil`: every importer with a schedule in force on the day.
+        public var importers: [CountryCode]?
+        /// `nil`: every country of the registry.
+        public var origins: [CountryCode]?
+        /// HS codes or prefixes (`0901`, `09`); `nil`: every line.
+        public var products: [TariffCode]?
+        /// Write the cells (CSV and Parquet) and not only the aggregates.
+        public var cells = true
+
+        public init(day: Day, importers: [CountryCode]? = nil, origins: [CountryCode]? = nil, products: [TariffCode]? = nil) {
+            self.day = day
+            self.importers = importers
+            self.origins = origins
+            self.products = products
+        }
+    }
+
+    /// The sums one aggregate row is made of (exact), for an (importer, origin) pair or a
+    /// chapter of it.
+    public struct Sums: Sendable, Hashable {
+        /// Cells (lines).
+        public var lines = 0
+        /// Cells whose applied rate is ad valorem (or free): the averages are over them.
+        public var adValoremLines = 0
+        public var rateSum: ExactDecimal = .zero
+        public var dutyFree = 0
+        /// Cells where both the applied and the MFN (or column 2) rate are ad valorem.
+        public var marginLines = 0
+        public var marginSum: ExactDecimal = .zero
+        /// Cells under a preference.
+        public var preferential = 0
+
+        public var averageRate: ExactDecimal? { adValoremLines == 0 ? nil : try? rateSum.divided(by: ExactDecimal(adValoremLines), scale: 4, rule: .halfUp) }
+        public var averageMargin: ExactDecimal? { marginLines == 0 ? nil : try? marginSum.divided(by: ExactDecimal(marginLines), scale: 4, rule: .halfUp) }
+        /// The share of lines that are duty free, in percent (two places).
+        public var dutyFreeShare: ExactDecimal? { lines == 0 ? nil : try? ExactDecimal(dutyFree * 100).divided(by: ExactDecimal(lines), scale: 2, rule: .halfUp) }
+
+        mutating func add(rate: ExactDecimal?, margin: ExactDecimal?, free: Bool, preferential p: Bool) throws(TarifError) {
+            lines += 1
+            if let rate {
+                adValoremLines += 1
+                try rateSum += rate
+            }
+            if free { dutyFree += 1 }
+            if let margin {
+                marginLines += 1
+                try marginSum += margin
+            }
+            if p { preferential += 1 }
+        }
+    }
+
+    /// What a run wrote.
+    public struct Manifest: Sendable, Codable {
+        public struct Schedule: Sendable, Codable {
+            public var importer: String
+            public var title: String
+            public var validFrom: String
+            public var lines: Int
+            public var legalSource: String
+        }
+        public var day: String
+        public var generatedBy: String
+        public var schedules: [Schedule]
+        public var origins: Int
+        public var products: [String]?
+        public var cells: Int
+        /// The database's data tag (a digest of the publications loaded): the registry and schedules behind the cells.
+        public var dataTag: String
+        public var files: [String: String]
+        public var columns: [String: String]
+        public var notes: [String]
+    }
+
+    public static let cellColumns: [(name: String, type: ParquetWriter.ColumnType, optional: Bool, meaning: String)] = [
+        ("importer", .string, false, "ISO alpha-3 of the importing country"),
+        ("origin", .string, false, "ISO alpha-3 of the origin of the goods"),
+        ("line", .string, false, "the importer's tariff line (the level its rates are published on)"),
+        ("kind", .string, false, "mfn, preferential or non-mfn (column 2: MFN treatment withdrawn)"),
+        ("regime", .string, false, "the treatment applied: MFN, or the agreement with its program (USMCA (S))"),
+        ("agreement", .string, true, "the registry id of the agreement behind a preference"),
+        ("rate", .string, false, "the applied rate as Tarif reads it"),
+        ("ad_valorem", .double, true, "the applied rate in percent when it is ad valorem (or free); empty for specific and compound rates"),
+        ("mfn_rate", .string, false, "the MFN (or column 2) rate the origin would pay without the preference"),
+        ("mfn_ad_valorem", .double, true, "that rate in percent when ad valorem"),
+        ("margin", .double, true, "the margin of preference in percentage points (mfn_ad_valorem - ad_valorem) when both are ad valorem"),
+    ]
+
+    /// Computes the matrix of `question` on `index` (built for the day) and writes, into
+    /// `directory`: `cells.csv` and `cells.parquet` (unless `question.cells` is false),
+    /// `pairs.csv` (per importer and origin), `chapters.csv` (per importer, origin and HS chapter)
+    /// and `manifest.json`. Everything is written into a sibling directory first and renamed
+    /// into place at the end (an existing `directory` is replaced only then): an interrupted
+    /// run leaves no half-written output.
+    /// - Throws: ``TarifError`` for an importer with no schedule in force on the day, an
+    ///   unknown origin, or a directory that cannot be written.
+    public static func write(
+        _ question: Question, index: ResolutionIndex, dataTag: String, schedules: [StoredSchedule], to directory: String,
+        progress: any ProgressObserver = SilentProgress()
+    ) throws -> Manifest {
+        let day = question.day
+        let inForce = index.importerCodes.filter { index.currency(of: $0, on: day) != nil }
+        let importers = question.importers ?? inForce
+        for i in importers where !inForce.contains(i) {
+            throw TarifError(
+                .notFound, "\(i) has no schedule in force on \(day) (importers with one: \(inForce.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let origins = try (question.origins ?? index.registry.countries.keys.sorted()).map { o in
+            guard index.registry.countries[o] != nil else { return try index.registry.country(named: o.rawValue).code }
+            return o
+        }
+        let originPosition = Dictionary(uniqueKeysWithValues: origins.enumerated().map { ($1, $0) })
+
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: directory).standardizedFileURL
+        let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fm.removeItem(at: partial)
+        do { try fm.createDirectory(at: partial, withIntermediateDirectories: true) } catch {
+            throw TarifError(.io, "cannot create \(partial.path) (the matrix is written there first, then renamed to \(target.path)): \(error.localizedDescription)")
+        }
+        do {
+            let manifest = try compute(
+                question, importers: importers, origins: origins, originPosition: originPosition, index: index, dataTag: dataTag, schedules: schedules,
+                into: partial, progress: progress)
+            if fm.fileExists(atPath: target.path) {
+                let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+                try fm.moveItem(at: target, to: old)
+                try fm.moveItem(at: partial, to: target)
+                try? fm.removeItem(at: old)
+            } else {
+                try fm.moveItem(at: partial, to: target)
+            }
+            return manifest
+        } catch {
+            try? fm.removeItem(at: partial)
+            throw error
+        }
+    }
+
+    /// One cell's columns after importer, origin and line (the same for every origin of a group).
+    struct CellTail {
+        var kind: String
+        var regime: String
+        var agreement: String?
+        var rate: String
+        var adValorem: ExactDecimal?
+        var mfnRate: String
+        var mfnAdValorem: ExactDecimal?
+        var margin: ExactDecimal?
+        var free: Bool
+        var preferential: Bool
+        var csv: String
+
+        init(_ q: QuickDuty) throws(TarifError) {
+            kind = q.kind == .mfn ? "mfn" : q.kind == .nonMFN ? "non-mfn" : "preferential"
+            regime = q.label
+            agreement = q.agreement
+            rate = q.rate.summary
+            adValorem = q.rate.adValoremRate?.value
+            mfnRate = q.floorRate.summary
+            mfnAdValorem = q.floorRate.adValoremRate?.value
+            if let a = adValorem, let m = mfnAdValorem { margin = try m - a } else { margin = nil }
+            free = adValorem?.isZero == true
+            preferential = q.kind == .preferential
+            func f(_ s: String) -> String { MarketAccessMatrix.csvField(s) }
+            csv = [kind, f(regime), f(agreement ?? ""), f(rate), adValorem?.normalized.description ?? "", f(mfnRate),
+                   mfnAdValorem?.normalized.description ?? "", margin?.normalized.description ?? ""].joined(separator: ",")
+        }
+    }
+
+    static func compute(
+        _ question: Question, importers: [CountryCode], origins: [CountryCode], originPosition: [CountryCode: Int], index: ResolutionIndex,
+        dataTag: String, schedules: [StoredSchedule], into dir: URL, progress: any ProgressObserver
+    ) throws -> Manifest {
+        let day = question.day
+        var csv: FileHandle?
+        var parquet: ParquetWriter?
+        if question.cells {
+            let path = dir.appendingPathComponent("cells.csv").path
+            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                throw TarifError(.io, "cannot write \(path)")
+            }
+            csv = h
+            try h.write(contentsOf: Data((cellColumns.map(\.name).joined(separator: ",") + "\n").utf8))
+            parquet = try ParquetWriter(
+                path: dir.appendingPathComponent("cells.parquet").path, columns: cellColumns.map { .init($0.name, $0.type, optional: $0.optional) })
+        }
+        defer { try? csv?.close() }
+        var pairs: [[Sums]] = []
+        var chapters: [[Sums]] = []  // [importer][origin * 100 + chapter]
+        var cells = 0
+        var manifestSchedules: [Manifest.Schedule] = []
+        var buffer = ""
+        buffer.reserveCapacity(1 << 20)
+        for (k, importer) in importers.enumerated() {
+            var pair = Array(repeating: Sums(), count: origins.count)
+            var chapter = Array(repeating: Sums(), count: origins.count * 100)
+            let currency = index.currency(of: importer, on: day) ?? .usd
+            let context = DutyContext(currency: currency, customsValue: Money(100, currency), quantities: [], componentValues: [:], facts: [:], day: day, exchangeRates: [:], alternative: nil)
+            var lines = Set<TariffCode>()
+            let prefix = importer.rawValue + ","
+            cells += try index.forEachMatrixCell(importer: importer, origins: origins, on: day, products: question.products, context: context) { code, group, q in
+                let tail = try CellTail(q)
+                lines.insert(code)
+                let ch = Int(code.digits.prefix(2)) ?? 0
+                let line = code.formatted
+                for origin in group {
+                    let o = originPosition[origin]!
+                    try pair[o].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
+                    try chapter[o * 100 + ch].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
+                    if let parquet, let h = csv {
+                        buffer += prefix
+                        buffer += origin.rawValue
+                        buffer += ","
+                        buffer += line
+                        buffer += ","
+                        buffer += tail.csv
+                        buffer += "\n"
+                        if buffer.utf8.count >= 1 << 20 {
+                            try h.write(contentsOf: Data(buffer.utf8))
+                            buffer.removeAll(keepingCapacity: true)
+                        }
+                        parquet.string(0, importer.rawValue)
+                        parquet.string(1, origin.rawValue)
+                        parquet.string(2, line)
+                        parquet.string(3, tail.kind)
+                        parquet.string(4, tail.regime)
+                        parquet.string(5, tail.agreement)
+                        parquet.string(6, tail.rate)
+                        parquet.double(7, tail.adValorem?.doubleValue)
+                        parquet.string(8, tail.mfnRate)
+                        parquet.double(9, tail.mfnAdValorem?.doubleValue)
+                        parquet.double(10, tail.margin?.doubleValue)
+                        try parquet.endRow()
+                    }
+                }
+            }
+            pairs.append(pair)
+            chapters.append(chapter)
+            if let s = schedules.last(where: { $0.info.importer == importer && $0.info.series == ScheduleInfo.mfnSeries(for: importer) && $0.validity.contains(day) }) {
+                manifestSchedules.append(.init(importer: importer.rawValue, title: s.info.title, validFrom: s.info.validFrom.description, lines: lines.count, legalSource: s.info.legalSource))
+            }
+            progress.report(phase: "matrix", fraction: Double(k + 1) / Double(importers.count))
+        }
+        if let h = csv {
+            try h.write(contentsOf: Data(buffer.utf8))
+            try h.close()
+            csv = nil
+            try parquet?.close()
+        }
+        progress.finish(phase: "matrix")
+        try writeAggregates(importers: importers, origins: origins, pairs: pairs, chapters: chapters, dir: dir)
+        var files = ["pairs.csv": "per importer and origin", "chapters.csv": "per importer, origin and HS chapter", "manifest.json": "this file"]
+        if question.cells {
+            files["cells.csv"] = "one row per (importer, origin, line)"
+            files["cells.parquet"] = "the same cells in Parquet (PLAIN, uncompressed)"
+        }
+        let manifest = Manifest(
+            day: day.description, generatedBy: "tarif matrix", schedules: manifestSchedules, origins: origins.count,
+            products: question.products?.map(\.formatted), cells: cells, dataTag: dataTag, files: files,
+            columns: Dictionary(uniqueKeysWithValues: cellColumns.map { ($0.name, $0.meaning) }),
+            notes: [
+                "Each cell is the treatment `tarif duty` applies to goods of the origin (proof of origin assumed where a preference needs it), without the US chapter 99 additional duties, which depend on the consignment.",
+                "Averages are simple averages over the lines whose applied rate is ad valorem or free; specific and compound rates are counted in lines, not in the averages.",
+                "The margin of preference is in percentage points, where both the applied and the MFN (or column 2) rate are ad valorem.",
+            ])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(manifest).write(to: dir.appendingPathComponent("manifest.json"))
+        return manifest
+    }
+
+    public static let aggregateHeader = "lines,ad_valorem_lines,simple_average,duty_free_lines,duty_free_share,margin_lines,average_margin,preferential_lines"
+
+    static func aggregateFields(_ s: Sums) -> String {
+        [String(s.lines), String(s.adValoremLines), s.averageRate?.normalized.description ?? "", String(s.dutyFree),
+         s.dutyFreeShare?.normalized.description ?? "", String(s.marginLines), s.averageMargin?.normalized.description ?? "", String(s.preferential)]
+            .joined(separator: ",")
+    }
+
+    static func writeAggregates(importers: [CountryCode], origins: [CountryCode], pairs: [[Sums]], chapters: [[Sums]], dir: URL) throws {
+        var p = "importer,origin," + aggregateHeader + "\n"
+        var c = "importer,origin,chapter," + aggregateHeader + "\n"
+        for (k, importer) in importers.enumerated() {
+            for (o, origin) in origins.enumerated() where pairs[k][o].lines > 0 {
+                p += "\(importer.rawValue),\(origin.rawValue),\(aggregateFields(pairs[k][o]))\n"
+                for ch in 1..<100 where chapters[k][o * 100 + ch].lines > 0 {
+                    c += "\(importer.rawValue),\(origin.rawValue),\(ch < 10 ? "0" : "")\(ch),\(aggregateFields(chapters[k][o * 100 + ch]))\n"
+                }
+            }
+        }
+        try Data(p.utf8).write(to: dir.appendingPathComponent("pairs.csv"))
+        try Data(c.utf8).write(to: dir.appendingPathComponent("chapters.csv"))
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
