@@ -47,6 +47,7 @@ public enum MarketAccessMatrix {
         /// The share of lines that are duty free, in percent (two places).
         public var dutyFreeShare: ExactDecimal? { lines == 0 ? nil : try? ExactDecimal(dutyFree * 100).divided(by: ExactDecimal(lines), scale: 2, rule: .halfUp) }
 
+        /// Adds one cell.
         mutating func add(rate: ExactDecimal?, margin: ExactDecimal?, free: Bool, preferential p: Bool) throws(TarifError) {
             lines += 1
             if let rate {
@@ -59,6 +60,16 @@ public enum MarketAccessMatrix {
                 try marginSum += margin
             }
             if p { preferential += 1 }
+        }
+
+        mutating func add(_ o: Sums) throws(TarifError) {
+            lines += o.lines
+            adValoremLines += o.adValoremLines
+            try rateSum += o.rateSum
+            dutyFree += o.dutyFree
+            marginLines += o.marginLines
+            try marginSum += o.marginSum
+            preferential += o.preferential
         }
     }
 
@@ -205,22 +216,39 @@ public enum MarketAccessMatrix {
         var buffer = ""
         buffer.reserveCapacity(1 << 20)
         for (k, importer) in importers.enumerated() {
+            // Sums per origin for cells resolved one origin at a time, per group for the others
+            // (a group's origins share every such cell): added together at the end.
             var pair = Array(repeating: Sums(), count: origins.count)
             var chapter = Array(repeating: Sums(), count: origins.count * 100)
+            var groupPair: [Sums] = []
+            var groupChapter: [[Sums]] = []
+            var groupOf = Array(repeating: -1, count: origins.count)
             let currency = index.currency(of: importer, on: day) ?? .usd
             let context = DutyContext(currency: currency, customsValue: Money(100, currency), quantities: [], componentValues: [:], facts: [:], day: day, exchangeRates: [:], alternative: nil)
             var lines = Set<TariffCode>()
             let prefix = importer.rawValue + ","
-            cells += try index.forEachMatrixCell(importer: importer, origins: origins, on: day, products: question.products, context: context) { code, group, q in
+            cells += try index.forEachMatrixCell(importer: importer, origins: origins, on: day, products: question.products, context: context) {
+                code, g, whole, group, q in
                 let tail = try CellTail(q)
                 lines.insert(code)
                 let ch = Int(code.digits.prefix(2)) ?? 0
                 let line = code.formatted
-                for origin in group {
-                    let o = originPosition[origin]!
+                if whole {
+                    while groupPair.count <= g {
+                        groupPair.append(Sums())
+                        groupChapter.append(Array(repeating: Sums(), count: 100))
+                    }
+                    if groupPair[g].lines == 0 { for origin in group { groupOf[originPosition[origin]!] = g } }
+                    // What each origin of the group gets, once per origin at the end.
+                    try groupPair[g].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
+                    try groupChapter[g][ch].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
+                } else {
+                    let o = originPosition[group.first!]!
                     try pair[o].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
                     try chapter[o * 100 + ch].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
-                    if let parquet, let h = csv {
+                }
+                if let parquet, let h = csv {
+                    for origin in group {
                         buffer += prefix
                         buffer += origin.rawValue
                         buffer += ","
@@ -246,6 +274,11 @@ public enum MarketAccessMatrix {
                         try parquet.endRow()
                     }
                 }
+            }
+            for o in origins.indices where groupOf[o] >= 0 {
+                let g = groupOf[o]
+                try pair[o].add(groupPair[g])
+                for ch in 0..<100 where groupChapter[g][ch].lines > 0 { try chapter[o * 100 + ch].add(groupChapter[g][ch]) }
             }
             pairs.append(pair)
             chapters.append(chapter)

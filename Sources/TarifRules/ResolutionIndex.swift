@@ -410,12 +410,14 @@ extension ResolutionIndex {
     /// same on the day (most of them: the MFN origins, each agreement's parties) are resolved
     /// once and handed together to `body`; a line whose answer depends on the origin itself (a
     /// program excluding some beneficiaries line by line, a staged rate for one partner) is
-    /// resolved per origin. `context` is the consignment every cell is valued on.
+    /// resolved per origin. `context` is the consignment every cell is valued on. `body` gets the
+    /// group's number (the same origins under the same number for every line of the importer)
+    /// and whether the cells are the whole group's or one origin's of it.
     /// - Returns: the number of cells (lines × origins).
     @discardableResult
     public func forEachMatrixCell(
         importer: CountryCode, origins: [CountryCode], on day: Day, products: [TariffCode]? = nil, context: DutyContext,
-        _ body: (_ code: TariffCode, _ origins: ArraySlice<CountryCode>, _ duty: QuickDuty) throws -> Void
+        _ body: (_ code: TariffCode, _ group: Int, _ whole: Bool, _ origins: ArraySlice<CountryCode>, _ duty: QuickDuty) throws -> Void
     ) throws -> Int {
         guard let imp = importers[importer], let v = Self.version(imp.versions, Int32(day.ordinal)) else { return 0 }
         let d = Int32(day.ordinal)
@@ -443,16 +445,16 @@ extension ResolutionIndex {
         for code in matrixLines(of: importer, on: day, products: products) {
             guard let entry = version.entries[code] else { continue }
             let partnered = entry.staged.contains { $0.partner != nil }
-            for group in groups {
+            for (g, group) in groups.enumerated() {
                 let starred = entry.grants.contains { group.mask & (1 << UInt64($0.bit)) != 0 && imp.starred & (1 << UInt64($0.bit)) != 0 }
                 if partnered || starred {
                     for k in group.origins.indices {
                         guard let q = try resolve(importer: importer, origin: group.origins[k], code: code, day: day, context: context) else { continue }
-                        try body(code, group.origins[k...k], q)
+                        try body(code, g, false, group.origins[k...k], q)
                         cells += 1
                     }
                 } else if let q = try resolve(importer: importer, origin: group.origins[0], code: code, day: day, context: context) {
-                    try body(code, group.origins[...], q)
+                    try body(code, g, true, group.origins[...], q)
                     cells += group.origins.count
                 }
             }

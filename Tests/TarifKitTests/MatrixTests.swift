@@ -172,7 +172,7 @@ struct MatrixRealTests {
         for importer in b.index.importerCodes {
             let context = DutyContext(currency: b.index.currency(of: importer, on: Self.day)!, customsValue: Money(100, b.index.currency(of: importer, on: Self.day)!), day: Self.day)
             try b.index.forEachMatrixCell(importer: importer, origins: origins, on: Self.day, products: [try TariffCode("09"), try TariffCode("1006")], context: context) {
-                code, group, q in
+                code, _, _, group, q in
                 for origin in group {
                     let r = try service.duty(importer: importer, origin: origin, code: code, on: Self.day, customsValue: 100)
                     let applied = try #require(r.appliedTreatment)
@@ -216,7 +216,10 @@ struct MatrixRealTests {
         }
         let (_, pairRows) = try Self.rows(b.directory.appendingPathComponent("pairs.csv"))
         #expect(pairRows.count == pairs.count)
-        for r in pairRows { #expect(r[2...].joined(separator: ",") == (try line(try #require(pairs["\(r[0]),\(r[1])"]))), "\(r[0]) \(r[1])") }
+        for r in pairRows {
+            let expected = try line(try #require(pairs["\(r[0]),\(r[1])"]))
+            #expect(r[2...].joined(separator: ",") == expected, "\(r[0]) \(r[1]): \(r[2...].joined(separator: ",")) vs \(expected)")
+        }
         let (_, chapterRows) = try Self.rows(b.directory.appendingPathComponent("chapters.csv"))
         #expect(chapterRows.count == chapters.count)
         for r in chapterRows { #expect(r[3...].joined(separator: ",") == (try line(try #require(chapters["\(r[0]),\(r[1]),\(r[2])"]))), "\(r[0]) \(r[1]) \(r[2])") }
