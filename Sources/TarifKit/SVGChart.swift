@@ -160,3 +160,80 @@ public struct SVGCoefficientPlot: Sendable {
         return s
     }
 }
+
+/// A heat map as a self-contained SVG document: rows × columns of cells coloured by value
+/// (green for low, through yellow, to red for high), each with its value in a tooltip, and a
+/// legend; an empty cell (no value) is grey.
+public struct SVGHeatMap: Sendable {
+    public var title: String
+    public var rows: [String]
+    public var columns: [String]
+    /// `values[row][column]`.
+    public var values: [[Double?]]
+    public var unit: String
+    public var caption: String
+
+    public init(title: String, rows: [String], columns: [String], values: [[Double?]], unit: String, caption: String) {
+        self.title = title
+        self.rows = rows
+        self.columns = columns
+        self.values = values
+        self.unit = unit
+        self.caption = caption
+    }
+
+    public func write(to path: String) throws {
+        try Data(render().utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The colour of a share `t` of the scale (0 green, 0.5 yellow, 1 red).
+    static func colour(_ t: Double) -> String {
+        let x = min(max(t, 0), 1)
+        let (r, g, b): (Double, Double, Double) = x < 0.5
+            ? (26 + (250 - 26) * x * 2, 152 + (204 - 152) * x * 2, 80 + (21 - 80) * x * 2)
+            : (250 + (192 - 250) * (x - 0.5) * 2, 204 + (0 - 204) * (x - 0.5) * 2, 21 + (32 - 21) * (x - 0.5) * 2)
+        return String(format: "#%02x%02x%02x", Int(r.rounded()), Int(g.rounded()), Int(b.rounded()))
+    }
+
+    public func render() -> String {
+        let cell = 11.0
+        let left = 70.0
+        let top = 60.0
+        let labels = 40.0
+        let width = left + Double(columns.count) * cell + 20
+        let height = top + Double(rows.count) * cell + labels + 70
+        let maxValue = max(values.flatMap { $0.compactMap { $0 } }.max() ?? 0, 1e-9)
+        var s = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(max(width, 520)))" height="\(Int(height))" viewBox="0 0 \(Int(max(width, 520))) \(Int(height))" role="img" aria-label="\(SVGBarChart.escape(title))">
+            <title>\(SVGBarChart.escape(title))</title>
+            <style>text{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:11px;fill:#222}.t{font-size:15px;font-weight:600}.c{font-size:8px}</style>
+            <rect width="100%" height="100%" fill="#fff"/>
+            <text class="t" x="10" y="24">\(SVGBarChart.escape(title))</text>
+
+            """
+        for (i, row) in rows.enumerated() {
+            let y = top + Double(i) * cell
+            s += "<text x=\"\(left - 6)\" y=\"\(y + cell - 2)\" text-anchor=\"end\">\(SVGBarChart.escape(row))</text>\n"
+            for (j, column) in columns.enumerated() {
+                let v = j < values[i].count ? values[i][j] : nil
+                let fill = v.map { Self.colour($0 / maxValue) } ?? "#e5e5e5"
+                let tip = "\(row) ← \(column): " + (v.map { String(format: "%.2f", $0) + unit } ?? "no lines")
+                s += "<rect x=\"\(left + Double(j) * cell)\" y=\"\(y)\" width=\"\(cell - 1)\" height=\"\(cell - 1)\" fill=\"\(fill)\"><title>\(SVGBarChart.escape(tip))</title></rect>\n"
+            }
+        }
+        let below = top + Double(rows.count) * cell + 4
+        for (j, column) in columns.enumerated() {
+            let x = left + Double(j) * cell + cell / 2
+            s += "<text class=\"c\" transform=\"translate(\(x),\(below)) rotate(90)\" x=\"0\" y=\"3\">\(SVGBarChart.escape(column))</text>\n"
+        }
+        // The legend: five steps of the scale.
+        let legendY = below + labels
+        for k in 0...4 {
+            let t = Double(k) / 4
+            s += "<rect x=\"\(10 + Double(k) * 60)\" y=\"\(legendY)\" width=\"58\" height=\"10\" fill=\"\(Self.colour(t))\"/>"
+            s += "<text x=\"\(10 + Double(k) * 60)\" y=\"\(legendY + 22)\">\(String(format: "%.1f", t * maxValue))\(SVGBarChart.escape(unit))</text>\n"
+        }
+        s += "<text x=\"10\" y=\"\(legendY + 44)\">\(SVGBarChart.escape(caption))</text>\n</svg>\n"
+        return s
+    }
+}

@@ -338,6 +338,29 @@ public enum MarketAccessMatrix {
         try Data(c.utf8).write(to: dir.appendingPathComponent("chapters.csv"))
     }
 
+    /// The heat map of the per-pair simple averages (importers × origins) of a matrix written
+    /// in `directory` (its `pairs.csv`).
+    public static func heatMap(directory: String, day: String) throws -> SVGHeatMap {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("pairs.csv").path
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw TarifError(.io, "cannot read \(path): \(error.localizedDescription)") }
+        var importers: [String] = []
+        var origins: [String] = []
+        var value: [String: Double] = [:]
+        for (n, line) in text.split(separator: "\n").enumerated() where n > 0 {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 5 else { throw TarifError(.badFile, "a row of pairs.csv has \(f.count) fields", at: SourceLocation(file: path, line: n + 1)) }
+            if !importers.contains(f[0]) { importers.append(f[0]) }
+            if !origins.contains(f[1]) { origins.append(f[1]) }
+            if let v = Double(f[4]) { value["\(f[0]),\(f[1])"] = v }
+        }
+        origins.sort()
+        return SVGHeatMap(
+            title: "Simple average applied tariff by importer and origin, \(day)", rows: importers, columns: origins,
+            values: importers.map { i in origins.map { o in value["\(i),\(o)"] } }, unit: "%",
+            caption: "Tarif matrix: the simple average of the ad valorem (or free) applied rates of each importer's lines for goods of each origin; grey: the importer itself")
+    }
+
     static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }

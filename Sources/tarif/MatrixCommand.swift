@@ -31,6 +31,9 @@ struct MatrixCommand: ParsableCommand {
     @Flag(name: .customLong("no-cells"), help: "Write the aggregates and the manifest only.")
     var noCells = false
 
+    @Option(name: .long, help: "Also draw the per-pair simple averages as a heat map, importers × origins (SVG).")
+    var svg: String?
+
     @OptionGroup var options: QueryOptions
 
     func run() throws {
@@ -57,6 +60,7 @@ struct MatrixCommand: ParsableCommand {
                 question, index: index, dataTag: try DutyService.dataTag(of: tarif.store), schedules: try tarif.store.schedules(), to: out,
                 progress: TerminalProgress())
             let done = Date()
+            if let svg { try MarketAccessMatrix.heatMap(directory: out, day: manifest.day).write(to: svg) }
             let lines = manifest.schedules.map { "\($0.importer) \($0.lines) lines (\($0.title))" }.joined(separator: "; ")
             FileHandle.standardError.write(
                 Data(

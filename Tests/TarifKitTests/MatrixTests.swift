@@ -291,6 +291,23 @@ struct MatrixRealTests {
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["cells.csv", "cells.parquet", "pairs.csv", "chapters.csv", "manifest.json"])
         #expect(m.cells == m.schedules.first?.lines && m.cells > 5)
     }
+
+    /// The heat map of the pairs: a row per importer, a column per origin, Cuba's US cell the
+    /// reddest (column 2), the importer's own cell grey.
+    @Test func theHeatMapDrawsEveryPair() throws {
+        let b = try Self.built.get()
+        let map = try MarketAccessMatrix.heatMap(directory: b.directory.path, day: "2026-08-01")
+        #expect(map.rows == ["AUS", "GBR", "IDN", "JPN", "USA"] && map.columns == Self.origins.map(\.rawValue).sorted())
+        let us = try #require(map.values.last)
+        let cubaColumn = try #require(map.columns.firstIndex(of: "CUB"))
+        let usaColumn = try #require(map.columns.firstIndex(of: "USA"))
+        let cuba = try #require(us[cubaColumn])
+        #expect(us.compactMap { $0 }.allSatisfy { $0 <= cuba } && cuba > 30)
+        #expect(us[usaColumn] == nil)
+        let svg = map.render()
+        #expect(svg.hasPrefix("<svg") && svg.contains("USA ← CUB: ") && svg.contains("fill=\"#e5e5e5\"") && svg.hasSuffix("</svg>\n"))
+        #expect(SVGHeatMap.colour(0) == "#1a9850" && SVGHeatMap.colour(1) == "#c00020")
+    }
 }
 
 /// SplitMix64: a seeded generator, so the sample is the same on every run.
