@@ -223,13 +223,19 @@ public enum MarketAccessMatrix {
             var groupPair: [Sums] = []
             var groupChapter: [[Sums]] = []
             var groupOf = Array(repeating: -1, count: origins.count)
+            var tails: [QuickDuty: CellTail] = [:]
             let currency = index.currency(of: importer, on: day) ?? .usd
             let context = DutyContext(currency: currency, customsValue: Money(100, currency), quantities: [], componentValues: [:], facts: [:], day: day, exchangeRates: [:], alternative: nil)
             var lines = Set<TariffCode>()
             let prefix = importer.rawValue + ","
             cells += try index.forEachMatrixCell(importer: importer, origins: origins, on: day, products: question.products, context: context) {
                 code, g, whole, group, q in
-                let tail = try CellTail(q)
+                // Most cells repeat a few treatments: their columns are formatted once.
+                let tail: CellTail
+                if let t = tails[q] { tail = t } else {
+                    tail = try CellTail(q)
+                    tails[q] = tail
+                }
                 lines.insert(code)
                 let ch = Int(code.digits.prefix(2)) ?? 0
                 let line = code.formatted
