@@ -98,7 +98,7 @@ let package = Package(
         // Shared test support: where the real data is, temporary files for fixtures.
         .target(name: "TarifTesting", dependencies: ["TarifCore"], path: "Tests/TarifTesting", swiftSettings: strictSettings),
         .testTarget(name: "TarifCoreTests", dependencies: ["TarifCore"], swiftSettings: strictSettings),
-        .testTarget(name: "TarifSimulationTests", dependencies: ["TarifSimulation"], swiftSettings: strictSettings),
+        .testTarget(name: "TarifSimulationTests", dependencies: ["TarifSimulation", "TarifTesting"], swiftSettings: strictSettings),
         .testTarget(name: "TarifOriginTests", dependencies: ["TarifOrigin", "TarifRegistry"], swiftSettings: strictSettings),
         .testTarget(name: "TarifRegistryTests", dependencies: ["TarifRegistry", "TarifRules"], swiftSettings: strictSettings),
         .testTarget(

@@ -283,6 +283,18 @@ public struct ResolutionIndex: Sendable {
         return out
     }
 
+    /// An origin's eligibility mask on day `d` from its timeline (0 before the first segment).
+    @inline(__always)
+    static func mask(in timeline: [(start: Int32, mask: UInt64)], on d: Int32) -> UInt64 {
+        var lo = 0
+        var hi = timeline.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if timeline[mid].start <= d { lo = mid + 1 } else { hi = mid }
+        }
+        return lo > 0 ? timeline[lo - 1].mask : 0
+    }
+
     @inline(__always)
     static func version(_ versions: [Version], _ d: Int32) -> Int? {
         var lo = 0
@@ -311,16 +323,7 @@ public struct ResolutionIndex: Sendable {
             entry = version.entries[c]
         }
         guard let entry else { return nil }
-        var mask: UInt64 = 0
-        if let origin, let timeline = imp.timelines[origin] {
-            var lo = 0
-            var hi = timeline.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if timeline[mid].start <= d { lo = mid + 1 } else { hi = mid }
-            }
-            if lo > 0 { mask = timeline[lo - 1].mask }
-        }
+        let mask = origin.flatMap { imp.timelines[$0] }.map { Self.mask(in: $0, on: d) } ?? 0
         let withdrawn = mask & Self.withdrawnBit != 0
         let floorExpression = withdrawn ? entry.column2 : entry.mfn
         guard floorExpression >= 0 else { return nil }
@@ -425,16 +428,7 @@ extension ResolutionIndex {
         var groupOf: [UInt64: Int] = [:]
         var groups: [(mask: UInt64, origins: [CountryCode])] = []
         for origin in origins where origin != importer {
-            var mask: UInt64 = 0
-            if let timeline = imp.timelines[origin] {
-                var lo = 0
-                var hi = timeline.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if timeline[mid].start <= d { lo = mid + 1 } else { hi = mid }
-                }
-                if lo > 0 { mask = timeline[lo - 1].mask }
-            }
+            let mask = imp.timelines[origin].map { Self.mask(in: $0, on: d) } ?? 0
             if let g = groupOf[mask] { groups[g].origins.append(origin) } else {
                 groupOf[mask] = groups.count
                 groups.append((mask, [origin]))

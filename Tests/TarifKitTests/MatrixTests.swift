@@ -80,20 +80,7 @@ enum PythonPeer {
 
     @discardableResult
     static func run(_ python: String, _ script: String, arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TarifError(.io, "python failed: \(String(decoding: errors, as: UTF8.self).suffix(2_000))")
-        }
-        return String(decoding: data, as: UTF8.self)
+        try TestData.run(python, ["-c", script] + arguments)
     }
 }
 
@@ -140,7 +127,7 @@ struct MatrixRealTests {
         #expect(Set(rows.map { $0[0] }) == ["AUS", "GBR", "IDN", "JPN", "USA"])
         #expect(rows.count > 850_000, "\(rows.count) cells")
         let service = try DutyService(tarif: b.tarif)
-        var rng = SeededGenerator(seed: 20_261_205)
+        var rng = SplitMix64(seed: 20_261_205)
         var checked = 0
         var preferential = 0
         for _ in 0..<100_000 {
@@ -310,15 +297,3 @@ struct MatrixRealTests {
     }
 }
 
-/// SplitMix64: a seeded generator, so the sample is the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

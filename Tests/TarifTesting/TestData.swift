@@ -34,9 +34,13 @@ public enum TestData {
 
     /// Runs the `tarif` binary with `arguments`; its standard output, or an error with its
     /// standard error when it exits with another status than 0.
-    public static func runTarif(_ arguments: [String]) throws -> String {
+    public static func runTarif(_ arguments: [String]) throws -> String { try run(binary, arguments) }
+
+    /// Runs `executable` with `arguments`; its standard output, or an error with (the end of)
+    /// its standard error when it exits with another status than 0.
+    public static func run(_ executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -46,7 +50,8 @@ public enum TestData {
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "tarif \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))"])
+            let name = URL(fileURLWithPath: executable).lastPathComponent
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(name) \(arguments.prefix(3).joined(separator: " ")): \(String(decoding: errors, as: UTF8.self).suffix(2_000))"])
         }
         return String(decoding: data, as: UTF8.self)
     }
@@ -95,5 +100,18 @@ public enum TestPostgres {
 
     public struct PostgresUnavailable: Error, CustomStringConvertible {
         public var description: String { "TARIF_TEST_POSTGRES is unset, and a PostgreSQL server is required here (CI or scripts/test)" }
+    }
+}
+
+/// A reproducible generator (SplitMix64), so a failing case or a sample is the same on every run.
+public struct SplitMix64: RandomNumberGenerator {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
