@@ -1,4 +1,5 @@
 import Foundation
+import TarifImport
 public import TarifCore
 public import TarifRegistry
 public import TarifRules
@@ -18,6 +19,8 @@ public enum MarketAccessMatrix {
         public var products: [TariffCode]?
         /// Write the cells (CSV and Parquet) and not only the aggregates.
         public var cells = true
+        /// Trade flows to weight the averages with (``TradeFlows``).
+        public var flows: TradeFlows?
 
         public init(day: Day, importers: [CountryCode]? = nil, origins: [CountryCode]? = nil, products: [TariffCode]? = nil) {
             self.day = day
@@ -41,6 +44,12 @@ public enum MarketAccessMatrix {
         public var marginSum: ExactDecimal = .zero
         /// Cells under a preference.
         public var preferential = 0
+        /// With trade flows: Σ value × the subheading's simple average, and Σ value, over the
+        /// origin's exports to the importer of subheadings with an ad valorem rate.
+        public var weightedSum = 0.0
+        public var weight = 0.0
+
+        public var tradeWeightedAverage: Double? { weight > 0 ? weightedSum / weight : nil }
 
         public var averageRate: ExactDecimal? { adValoremLines == 0 ? nil : try? rateSum.divided(by: ExactDecimal(adValoremLines), scale: 4, rule: .halfUp) }
         public var averageMargin: ExactDecimal? { marginLines == 0 ? nil : try? marginSum.divided(by: ExactDecimal(marginLines), scale: 4, rule: .halfUp) }
@@ -224,6 +233,10 @@ public enum MarketAccessMatrix {
             var groupChapter: [[Sums]] = []
             var groupOf = Array(repeating: -1, count: origins.count)
             var tails: [QuickDuty: CellTail] = [:]
+            // With trade flows: the ad valorem rates summed per HS subheading, per group and per origin.
+            let importerFlows = question.flows?.byImporter[importer]
+            var groupHS: [[Int32: (sum: Double, count: Int)]] = []
+            var originHS: [[Int32: (sum: Double, count: Int)]] = importerFlows == nil ? [] : Array(repeating: [:], count: origins.count)
             let currency = index.currency(of: importer, on: day) ?? .usd
             let context = DutyContext(currency: currency, customsValue: Money(100, currency), quantities: [], componentValues: [:], facts: [:], day: day, exchangeRates: [:], alternative: nil)
             var lines = Set<TariffCode>()
@@ -239,17 +252,21 @@ public enum MarketAccessMatrix {
                 lines.insert(code)
                 let ch = Int(code.digits.prefix(2)) ?? 0
                 let line = code.formatted
+                let hs6 = importerFlows == nil ? nil : Int32(code.digits.prefix(6))
                 if whole {
                     while groupPair.count <= g {
                         groupPair.append(Sums())
                         groupChapter.append(Array(repeating: Sums(), count: 100))
+                        groupHS.append([:])
                     }
+                    if let hs6, let r = tail.adValorem { groupHS[g][hs6, default: (0, 0)].sum += r.doubleValue; groupHS[g][hs6, default: (0, 0)].count += 1 }
                     if groupPair[g].lines == 0 { for origin in group { groupOf[originPosition[origin]!] = g } }
                     // What each origin of the group gets, once per origin at the end.
                     try groupPair[g].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
                     try groupChapter[g][ch].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
                 } else {
                     let o = originPosition[group.first!]!
+                    if let hs6, let r = tail.adValorem { originHS[o][hs6, default: (0, 0)].sum += r.doubleValue; originHS[o][hs6, default: (0, 0)].count += 1 }
                     try pair[o].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
                     try chapter[o * 100 + ch].add(rate: tail.adValorem, margin: tail.margin, free: tail.free, preferential: tail.preferential)
                 }
@@ -286,6 +303,27 @@ public enum MarketAccessMatrix {
                 try pair[o].add(groupPair[g])
                 for ch in 0..<100 where groupChapter[g][ch].lines > 0 { try chapter[o * 100 + ch].add(groupChapter[g][ch]) }
             }
+            // Trade-weighted averages: each HS subheading's simple average of the origin's ad
+            // valorem rates, weighted by the origin's exports of it to the importer.
+            if let importerFlows {
+                for (o, origin) in origins.enumerated() {
+                    guard let flows = importerFlows[origin] else { continue }
+                    for (hs6, value) in flows {
+                        var sum = originHS[o][hs6]?.sum ?? 0
+                        var count = originHS[o][hs6]?.count ?? 0
+                        if groupOf[o] >= 0, let g = groupHS[groupOf[o]][hs6] {
+                            sum += g.sum
+                            count += g.count
+                        }
+                        guard count > 0 else { continue }
+                        let average = sum / Double(count)
+                        pair[o].weightedSum += value * average
+                        pair[o].weight += value
+                        chapter[o * 100 + Int(hs6 / 10_000)].weightedSum += value * average
+                        chapter[o * 100 + Int(hs6 / 10_000)].weight += value
+                    }
+                }
+            }
             pairs.append(pair)
             chapters.append(chapter)
             if let s = schedules.last(where: { $0.info.importer == importer && $0.info.series == ScheduleInfo.mfnSeries(for: importer) && $0.validity.contains(day) }) {
@@ -321,11 +359,13 @@ public enum MarketAccessMatrix {
         return manifest
     }
 
-    public static let aggregateHeader = "lines,ad_valorem_lines,simple_average,duty_free_lines,duty_free_share,margin_lines,average_margin,preferential_lines"
+    public static let aggregateHeader =
+        "lines,ad_valorem_lines,simple_average,duty_free_lines,duty_free_share,margin_lines,average_margin,preferential_lines,weighted_trade,trade_weighted_average"
 
     static func aggregateFields(_ s: Sums) -> String {
         [String(s.lines), String(s.adValoremLines), s.averageRate?.normalized.description ?? "", String(s.dutyFree),
-         s.dutyFreeShare?.normalized.description ?? "", String(s.marginLines), s.averageMargin?.normalized.description ?? "", String(s.preferential)]
+         s.dutyFreeShare?.normalized.description ?? "", String(s.marginLines), s.averageMargin?.normalized.description ?? "", String(s.preferential),
+         s.weight > 0 ? String(format: "%.2f", s.weight) : "", s.tradeWeightedAverage.map { String(format: "%.4f", $0) } ?? ""]
             .joined(separator: ",")
     }
 
@@ -369,5 +409,68 @@ public enum MarketAccessMatrix {
 
     static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+/// Trade flows to weight the matrix's averages: a CSV with the columns `exporter`, `importer`,
+/// `hs6` and `value` (any currency, the same throughout: only shares matter), one row per
+/// exporter, importer and HS subheading.
+public struct TradeFlows: Sendable {
+    /// importer → exporter → (HS subheading as a number, value).
+    public var byImporter: [CountryCode: [CountryCode: [(hs6: Int32, value: Double)]]] = [:]
+    public var rows = 0
+
+    /// At most this many rows.
+    public static let maxRows = 20_000_000
+
+    /// Reads and checks a flows file.
+    /// - Throws: ``TarifError`` naming the file, line and column: a missing column, an unknown
+    ///   country, a code that is not an HS subheading, a negative or malformed value, a row
+    ///   that repeats another's exporter, importer and subheading, too many rows.
+    public static func read(path: String, registry: Registry) throws -> TradeFlows {
+        let source = try ByteSource(path: path, hashing: false)
+        defer { source.close() }
+        let reader = try CSVReader(source: source)
+        let names = reader.header.map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
+        let wanted = ["exporter", "importer", "hs6", "value"]
+        let missing = wanted.filter { !names.contains($0) }
+        guard missing.isEmpty else {
+            throw TarifError(
+                .badFile, "a flows file needs the columns exporter, importer, hs6, value; it lacks \(missing.joined(separator: ", ")) (it has \(reader.header.joined(separator: ", ")))",
+                at: SourceLocation(file: source.displayName, line: 1))
+        }
+        let col = wanted.map { names.firstIndex(of: $0)! }
+        var flows = TradeFlows()
+        var seen: [String: Int] = [:]
+        var countries: [String: CountryCode] = [:]
+        while let record = try reader.next() {
+            flows.rows += 1
+            guard flows.rows <= maxRows else { throw TarifError(.tooLarge, "more than \(maxRows) rows", at: SourceLocation(file: source.displayName, line: record.line)) }
+            func at(_ k: Int) -> SourceLocation { SourceLocation(file: source.displayName, line: record.line, field: wanted[k]) }
+            let exporterText = record.fields[col[0]].trimmingCharacters(in: .whitespaces)
+            let importerText = record.fields[col[1]].trimmingCharacters(in: .whitespaces)
+            let exporter = try countries[exporterText] ?? located(at(0)) { try registry.countryCode(named: exporterText) }
+            let importer = try countries[importerText] ?? located(at(1)) { try registry.countryCode(named: importerText) }
+            countries[exporterText] = exporter
+            countries[importerText] = importer
+            let hsText = record.fields[col[2]].filter { $0 != "." && $0 != " " }
+            guard hsText.count == 6, hsText.allSatisfy(\.isASCII), hsText.allSatisfy(\.isNumber), let hs6 = Int32(hsText) else {
+                throw TarifError(.badInput, "'\(InputLimits.echo(record.fields[col[2]]))' is not an HS subheading (6 digits, like 090121)", at: at(2))
+            }
+            let valueText = record.fields[col[3]]
+            let value = try located(at(3)) { try InputLimits.number(valueText, field: "value", kind: .amount) }
+            let key = "\(exporter.rawValue)\(importer.rawValue)\(hsText)"
+            if let first = seen[key] {
+                throw TarifError(.badFile, "\(exporter) to \(importer) of \(hsText) is given twice (first on line \(first))", at: SourceLocation(file: source.displayName, line: record.line))
+            }
+            seen[key] = record.line
+            flows.byImporter[importer, default: [:]][exporter, default: []].append((hs6, value.doubleValue))
+        }
+        return flows
+    }
+
+    /// `body`'s ``TarifError`` located at `place`.
+    static func located<T>(_ place: SourceLocation, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as TarifError { throw TarifError(e.code, e.message, at: place) }
     }
 }

@@ -31,6 +31,9 @@ struct MatrixCommand: ParsableCommand {
     @Flag(name: .customLong("no-cells"), help: "Write the aggregates and the manifest only.")
     var noCells = false
 
+    @Option(name: .long, help: "Trade flows (CSV: exporter, importer, hs6, value) to weight the averages with: trade_weighted_average in pairs.csv and chapters.csv.")
+    var weights: String?
+
     @Option(name: .long, help: "Also draw the per-pair simple averages as a heat map, importers × origins (SVG).")
     var svg: String?
 
@@ -49,6 +52,7 @@ struct MatrixCommand: ParsableCommand {
             question.origins = try list(origins, "--origins")?.map { try registry.countryCode(named: $0) }
             question.products = try list(products, "--products")?.map { try TariffCode($0) }
             question.cells = !noCells
+            question.flows = try weights.map { try TradeFlows.read(path: $0, registry: registry) }
             for (name, values) in [("--importers", question.importers?.count), ("--origins", question.origins?.count), ("--products", question.products?.count)] {
                 if let values, values == 0 { throw TarifError(.badInput, "\(name) names nothing") }
                 if let values, values > 10_000 { throw TarifError(.tooLarge, "\(name) names more than 10,000 items") }

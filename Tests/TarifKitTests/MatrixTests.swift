@@ -205,11 +205,12 @@ struct MatrixRealTests {
         #expect(pairRows.count == pairs.count)
         for r in pairRows {
             let expected = try line(try #require(pairs["\(r[0]),\(r[1])"]))
-            #expect(r[2...].joined(separator: ",") == expected, "\(r[0]) \(r[1]): \(r[2...].joined(separator: ",")) vs \(expected)")
+            #expect(r[2..<10].joined(separator: ",") == expected, "\(r[0]) \(r[1]): \(r[2..<10].joined(separator: ",")) vs \(expected)")
+            #expect(r[10].isEmpty && r[11].isEmpty, "no trade weights given")
         }
         let (_, chapterRows) = try Self.rows(b.directory.appendingPathComponent("chapters.csv"))
         #expect(chapterRows.count == chapters.count)
-        for r in chapterRows { #expect(r[3...].joined(separator: ",") == (try line(try #require(chapters["\(r[0]),\(r[1]),\(r[2])"]))), "\(r[0]) \(r[1]) \(r[2])") }
+        for r in chapterRows { #expect(r[3..<11].joined(separator: ",") == (try line(try #require(chapters["\(r[0]),\(r[1]),\(r[2])"]))), "\(r[0]) \(r[1]) \(r[2])") }
         // Mexico into the US: USMCA makes over 90% of the lines free; Cuba pays column 2 (a simple average over 30%).
         let mex = try #require(pairRows.first { $0[0] == "USA" && $0[1] == "MEX" })
         let cub = try #require(pairRows.first { $0[0] == "USA" && $0[1] == "CUB" })
@@ -277,6 +278,74 @@ struct MatrixRealTests {
         let m = try MarketAccessMatrix.write(good, index: b.index, dataTag: "t", schedules: try b.tarif.store.schedules(), to: dir.path)
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["cells.csv", "cells.parquet", "pairs.csv", "chapters.csv", "manifest.json"])
         #expect(m.cells == m.schedules.first?.lines && m.cells > 5)
+    }
+
+    /// Trade-weighted averages: each HS subheading's simple average of the origin's ad valorem
+    /// rates, weighted by its exports of it; equal to a recomputation from the cells. A bad
+    /// flows file is refused naming its line and column.
+    @Test func tradeWeightsWeighTheSubheadings() throws {
+        let b = try Self.built.get()
+        let flows = try TestData.fixture(
+            "flows.csv",
+            """
+            exporter,importer,hs6,value
+            IDN,JPN,090121,1000
+            IDN,JPN,151110,3000
+            IDN,JPN,610910,250.5
+            VNM,JPN,090121,500
+            IDN,USA,610910,700
+            IDN,USA,090111,300
+            THA,AUS,100630,10
+
+            """)
+        var question = MarketAccessMatrix.Question(day: Self.day, importers: [try CountryCode("JPN"), .unitedStates, try CountryCode("AUS")])
+        question.origins = [.indonesia, try CountryCode("VNM"), try CountryCode("THA")]
+        question.flows = try TradeFlows.read(path: flows, registry: b.index.registry)
+        let dir = try TestData.temporaryDirectory().appendingPathComponent("weighted")
+        _ = try MarketAccessMatrix.write(question, index: b.index, dataTag: "t", schedules: [], to: dir.path)
+        let (_, cells) = try Self.rows(dir.appendingPathComponent("cells.csv"))
+        let weights: [String: Double] = ["JPN,IDN,090121": 1000, "JPN,IDN,151110": 3000, "JPN,IDN,610910": 250.5, "JPN,VNM,090121": 500, "USA,IDN,610910": 700, "USA,IDN,090111": 300, "AUS,THA,100630": 10]
+        var perHS: [String: (Double, Int)] = [:]
+        for c in cells {
+            guard let r = Double(c[7]) else { continue }
+            let key = "\(c[0]),\(c[1]),\(c[2].filter(\.isNumber).prefix(6))"
+            perHS[key, default: (0, 0)].0 += r
+            perHS[key, default: (0, 0)].1 += 1
+        }
+        var expected: [String: (Double, Double)] = [:]
+        for (key, w) in weights {
+            guard let (sum, n) = perHS[key] else { continue }
+            let pair = key.split(separator: ",").prefix(2).joined(separator: ",")
+            expected[pair, default: (0, 0)].0 += w * sum / Double(n)
+            expected[pair, default: (0, 0)].1 += w
+        }
+        let (_, pairs) = try Self.rows(dir.appendingPathComponent("pairs.csv"))
+        var checked = 0
+        for p in pairs {
+            if let (num, den) = expected["\(p[0]),\(p[1])"] {
+                #expect(p[10] == String(format: "%.2f", den) && p[11] == String(format: "%.4f", num / den), "\(p)")
+                checked += 1
+            } else {
+                #expect(p[10].isEmpty && p[11].isEmpty, "\(p)")
+            }
+        }
+        #expect(checked == 4, "JPN-IDN, JPN-VNM, USA-IDN, AUS-THA")
+        // Indonesian coffee at RCEP's 7.5% and palm oil free under AJCEP weigh 1,000 and 3,000 (and T-shirts).
+        let jpnIDN = try #require(pairs.first { $0[0] == "JPN" && $0[1] == "IDN" })
+        #expect(jpnIDN[10] == "4250.50")
+
+        for (text, words) in [
+            ("exporter,importer,value\nIDN,JPN,1\n", "lacks hs6"),
+            ("exporter,importer,hs6,value\nIDN,XXX,090121,1\n", ":2 (importer)"),
+            ("exporter,importer,hs6,value\nIDN,JPN,0901,1\n", "is not an HS subheading"),
+            ("exporter,importer,hs6,value\nIDN,JPN,09012A,1\n", "is not an HS subheading"),
+            ("exporter,importer,hs6,value\nIDN,JPN,090121,-5\n", ":2 (value)"),
+            ("exporter,importer,hs6,value\nIDN,JPN,090121,1\nIDN,JPN,0901.21,2\n", "given twice (first on line 2)"),
+        ] {
+            let path = try TestData.fixture("bad.csv", text)
+            let e = #expect(throws: TarifError.self) { _ = try TradeFlows.read(path: path, registry: b.index.registry) }
+            #expect("\(e.map { "\($0.location.map { "\($0)" } ?? ""): \($0.message)" } ?? "")".contains(words), "\(text): \(String(describing: e))")
+        }
     }
 
     /// The heat map of the pairs: a row per importer, a column per origin, Cuba's US cell the
