@@ -197,6 +197,7 @@ public struct LandedBatch: Sendable {
         }
     }
 
+    /// A CSV field, quoted when it holds a comma, a quote or a line break (the batch's and the matrix's).
     static func csvField(_ s: String) -> String {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }

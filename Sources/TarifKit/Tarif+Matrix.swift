@@ -194,7 +194,7 @@ public enum MarketAccessMatrix {
             if let a = adValorem, let m = mfnAdValorem { margin = try m - a } else { margin = nil }
             free = adValorem?.isZero == true
             preferential = q.kind == .preferential
-            func f(_ s: String) -> String { MarketAccessMatrix.csvField(s) }
+            func f(_ s: String) -> String { LandedBatch.csvField(s) }
             csv = [kind, f(regime), f(agreement ?? ""), f(rate), adValorem?.normalized.description ?? "", f(mfnRate),
                    mfnAdValorem?.normalized.description ?? "", margin?.normalized.description ?? ""].joined(separator: ",")
         }
@@ -407,9 +407,6 @@ public enum MarketAccessMatrix {
             caption: "Tarif matrix: the simple average of the ad valorem (or free) applied rates of each importer's lines for goods of each origin; grey: the importer itself")
     }
 
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
 }
 
 /// Trade flows to weight the matrix's averages: a CSV with the columns `exporter`, `importer`,

@@ -44,13 +44,13 @@ struct MatrixCommand: ParsableCommand {
             let tarif = try options.open()
             let registry = try tarif.registry()
             let day = try options.day()
-            func list(_ text: String?, _ field: String) -> [String]? {
+            func list(_ text: String?) -> [String]? {
                 text.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
             }
             var question = MarketAccessMatrix.Question(day: day)
-            question.importers = try list(importers, "--importers")?.map { try registry.countryCode(named: $0) }
-            question.origins = try list(origins, "--origins")?.map { try registry.countryCode(named: $0) }
-            question.products = try list(products, "--products")?.map { try TariffCode($0) }
+            question.importers = try list(importers)?.map { try registry.countryCode(named: $0) }
+            question.origins = try list(origins)?.map { try registry.countryCode(named: $0) }
+            question.products = try list(products)?.map { try TariffCode($0) }
             question.cells = !noCells
             question.flows = try weights.map { try TradeFlows.read(path: $0, registry: registry) }
             for (name, values) in [("--importers", question.importers?.count), ("--origins", question.origins?.count), ("--products", question.products?.count)] {
